@@ -1,0 +1,126 @@
+// Fused kernels that combine an encoding with embeddings x of shape [batch, rows, dim]:
+//   add:    out = scale·x + PE (rounded as the framework does it: fl(fl(scale·x) + PE))
+//   concat: out = [x | PE] along the feature axis.
+// The encoding is generated row by row (never materialised as a table) or streamed from a table.
+// Batch strides are in elements, so the same kernels serve whole tensors and chunk windows.
+import { genRow, rowDim } from './sincos';
+
+/** out[0..n) = fl(fl(s·x) + pe) in f32. */
+function addRowF32(x: usize, pe: usize, out: usize, n: i32, s: f32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const sv = f32x4.splat(s);
+    for (; j + 4 <= n; j += 4) {
+      const off = <usize>j << 2;
+      v128.store(out + off, f32x4.add(f32x4.mul(v128.load(x + off), sv), v128.load(pe + off)));
+    }
+  }
+  for (; j < n; j++) {
+    const off = <usize>j << 2;
+    store<f32>(out + off, load<f32>(x + off) * s + load<f32>(pe + off));
+  }
+}
+
+/** out[0..n) = fl(fl(s·x) + pe) in f64. */
+function addRowF64(x: usize, pe: usize, out: usize, n: i32, s: f64): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const sv = f64x2.splat(s);
+    for (; j + 2 <= n; j += 2) {
+      const off = <usize>j << 3;
+      v128.store(out + off, f64x2.add(f64x2.mul(v128.load(x + off), sv), v128.load(pe + off)));
+    }
+  }
+  for (; j < n; j++) {
+    const off = <usize>j << 3;
+    store<f64>(out + off, load<f64>(x + off) * s + load<f64>(pe + off));
+  }
+}
+
+@inline function addRow(x: usize, pe: usize, out: usize, n: i32, s: f64, f64out: bool): void {
+  if (f64out) addRowF64(x, pe, out, n, s);
+  else addRowF32(x, pe, out, n, <f32>s);
+}
+
+@inline function position(positions: usize, posBS: i32, b: i32, r: i32, start: f64, rowBase: i32): f64 {
+  return positions ? load<f64>(positions + ((<usize>b * <usize>posBS + <usize>r) << 3)) : start + <f64>(rowBase + r);
+}
+
+/**
+ * out = scale·x + PE for x[b][r] (b < batch, r < rows, dim = the context's row width).
+ * xBS/oBS: batch strides in elements. Positions: start + (rowBase + r), or positions[b·posBS + r]
+ * (posBS = 0: one list for the whole batch). `pe`: scratch for one row.
+ */
+export function addSinusoidal(ctx: usize, x: usize, out: usize, batch: i32, rows: i32, xBS: i32, oBS: i32, start: f64, rowBase: i32, positions: usize, posBS: i32, scale: f64, f64out: bool, pe: usize): void {
+  const dim = rowDim(ctx);
+  const shift: usize = f64out ? 3 : 2;
+  const rowBytes = <usize>dim << shift;
+  if (posBS == 0) {
+    for (let r = 0; r < rows; r++) {
+      genRow(ctx, position(positions, 0, 0, r, start, rowBase), pe, f64out);
+      for (let b = 0; b < batch; b++) {
+        addRow(x + ((<usize>b * <usize>xBS) << shift) + <usize>r * rowBytes, pe, out + ((<usize>b * <usize>oBS) << shift) + <usize>r * rowBytes, dim, scale, f64out);
+      }
+    }
+  } else {
+    for (let b = 0; b < batch; b++) {
+      for (let r = 0; r < rows; r++) {
+        genRow(ctx, position(positions, posBS, b, r, start, rowBase), pe, f64out);
+        addRow(x + ((<usize>b * <usize>xBS) << shift) + <usize>r * rowBytes, pe, out + ((<usize>b * <usize>oBS) << shift) + <usize>r * rowBytes, dim, scale, f64out);
+      }
+    }
+  }
+}
+
+/**
+ * out[b][r] = [x[b][r] (dimIn) | PE(position) (the context's width)]; strides as addSinusoidal.
+ */
+export function concatSinusoidal(ctx: usize, x: usize, out: usize, batch: i32, rows: i32, dimIn: i32, xBS: i32, oBS: i32, start: f64, rowBase: i32, positions: usize, posBS: i32, f64out: bool): void {
+  const width = rowDim(ctx);
+  const shift: usize = f64out ? 3 : 2;
+  const inBytes = <usize>dimIn << shift;
+  const outBytes = <usize>(dimIn + width) << shift;
+  for (let r = 0; r < rows; r++) {
+    for (let b = 0; b < batch; b++) {
+      const o = out + ((<usize>b * <usize>oBS) << shift) + <usize>r * outBytes;
+      memory.copy(o, x + ((<usize>b * <usize>xBS) << shift) + <usize>r * inBytes, inBytes);
+      if (b == 0 || posBS != 0) {
+        genRow(ctx, position(positions, posBS, b, r, start, rowBase), o + inBytes, f64out);
+      } else {
+        memory.copy(o + inBytes, out + <usize>r * outBytes + inBytes, outBytes - inBytes);
+      }
+    }
+  }
+}
+
+/**
+ * out = scale·x + table[b·tableBS + row] with row = rowIdx[b·idxBS + r] (i32) when rowIdx is
+ * non-zero, else rowStart + r. The table has `dim` columns; every index was validated by the
+ * caller. tableBS (rows) lets a caller pass rows it gathered per batch.
+ */
+export function addTable(table: usize, tableBS: i32, x: usize, out: usize, batch: i32, rows: i32, dim: i32, xBS: i32, oBS: i32, rowStart: i32, rowIdx: usize, idxBS: i32, scale: f64, f64out: bool): void {
+  const shift: usize = f64out ? 3 : 2;
+  const rowBytes = <usize>dim << shift;
+  for (let b = 0; b < batch; b++) {
+    for (let r = 0; r < rows; r++) {
+      const row = rowIdx ? load<i32>(rowIdx + ((<usize>b * <usize>idxBS + <usize>r) << 2)) : rowStart + r;
+      addRow(x + ((<usize>b * <usize>xBS) << shift) + <usize>r * rowBytes, table + (<usize>b * <usize>tableBS + <usize>row) * rowBytes, out + ((<usize>b * <usize>oBS) << shift) + <usize>r * rowBytes, dim, scale, f64out);
+    }
+  }
+}
+
+/** out[b][r] = [x[b][r] (dimIn) | table[b·tableBS + row] (width)]; rows as addTable. */
+export function concatTable(table: usize, tableBS: i32, width: i32, x: usize, out: usize, batch: i32, rows: i32, dimIn: i32, xBS: i32, oBS: i32, rowStart: i32, rowIdx: usize, idxBS: i32, f64out: bool): void {
+  const shift: usize = f64out ? 3 : 2;
+  const inBytes = <usize>dimIn << shift;
+  const wBytes = <usize>width << shift;
+  const outBytes = inBytes + wBytes;
+  for (let b = 0; b < batch; b++) {
+    for (let r = 0; r < rows; r++) {
+      const row = rowIdx ? load<i32>(rowIdx + ((<usize>b * <usize>idxBS + <usize>r) << 2)) : rowStart + r;
+      const o = out + ((<usize>b * <usize>oBS) << shift) + <usize>r * outBytes;
+      memory.copy(o, x + ((<usize>b * <usize>xBS) << shift) + <usize>r * inBytes, inBytes);
+      memory.copy(o + inBytes, table + (<usize>b * <usize>tableBS + <usize>row) * wBytes, wBytes);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+// The module's exports: raw-pointer kernels only. One kernel family per file.
+export { alloc, free, heapBase } from './heap';
+export { mathPow, mathExp, mathLog, mathSin, mathCos } from './math';
+export { ctxNew, ctxOmega, ctxLayout, ctxFree } from './sincos';
+export { sinusoidalTable } from './sinusoidal';
+export { addSinusoidal, concatSinusoidal, addTable, concatTable } from './combine';

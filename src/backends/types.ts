@@ -1,0 +1,19 @@
+// The few kernels every backend implements over plans (never over user options).
+
+import type { CombinePlan, MathLib, TablePlan } from '../plan.js';
+import type { Tensor } from '../tensor.js';
+import type { BackendName, Dtype, FloatArray } from '../types.js';
+
+export type Operand = FloatArray | Tensor;
+
+export interface Backend {
+  readonly name: BackendName;
+  /** Used by the plans to derive frequencies. */
+  readonly math: MathLib;
+  /** Writes plan.rows rows of plan.enc.width columns into out. */
+  table(plan: TablePlan, out: Operand): void;
+  /** add or concat: x → out (out may be x for add). */
+  combine(plan: CombinePlan, x: Operand, out: Operand): void;
+  /** A tensor of `length` elements, zero-filled. */
+  alloc(length: number, dtype: Dtype): Tensor;
+}

@@ -1,0 +1,377 @@
+// plan → pointer calls into the WebAssembly kernels (SIMD or scalar build of assembly/).
+//
+// Operands that already live in module memory (module tensors, or views inside one) are passed by
+// pointer and never copied. Plain JS arrays stream through one bounded scratch window in chunks,
+// so the module's memory does not grow with the input's size. Chunks never change results: every
+// kernel takes the absolute row of its first row, and the encoding of a position does not depend
+// on which call computes it.
+
+import { instantiateFlavor, instantiateFlavorSync, type KernelExports, type WasmFlavor } from '../loader.js';
+import type { CombinePlan, SinEncoding, TablePlan } from '../plan.js';
+import { Tensor, type TensorStorage } from '../tensor.js';
+import type { Dtype, FloatArray } from '../types.js';
+import type { Backend, Operand } from './types.js';
+
+/** Scratch window for streaming plain arrays (grown only when one row does not fit). */
+const WINDOW_BYTES = 256 * 1024;
+/** The runtime's allocator serves blocks below 1 GiB. */
+const MAX_BLOCK_BYTES = 2 ** 30 - 64;
+/** Compiled frequency contexts kept per instance (least recently used evicted). */
+const MAX_CONTEXTS = 32;
+
+const align16 = (n: number) => (n + 15) & ~15;
+
+class WasmCore implements TensorStorage {
+  readonly ex: KernelExports;
+  #buffer: ArrayBuffer | null = null;
+  #f32 = new Float32Array(0);
+  #f64 = new Float64Array(0);
+  #i32 = new Int32Array(0);
+  #window = 0;
+  #windowBytes = 0;
+  #pe = 0;
+  #peBytes = 0;
+  readonly #contexts = new Map<string, number>();
+  /** Live tensors: ptr → bytes (to accept views inside them and refuse views into freed memory). */
+  readonly live = new Map<number, number>();
+
+  constructor(ex: KernelExports) {
+    this.ex = ex;
+  }
+
+  #refresh(): void {
+    const b = this.ex.memory.buffer;
+    if (b !== this.#buffer) {
+      this.#buffer = b;
+      this.#f32 = new Float32Array(b);
+      this.#f64 = new Float64Array(b);
+      this.#i32 = new Int32Array(b);
+    }
+  }
+  get f32(): Float32Array {
+    this.#refresh();
+    return this.#f32;
+  }
+  get f64(): Float64Array {
+    this.#refresh();
+    return this.#f64;
+  }
+  get i32(): Int32Array {
+    this.#refresh();
+    return this.#i32;
+  }
+  heap(f64: boolean): FloatArray {
+    return f64 ? this.f64 : this.f32;
+  }
+
+  /** Allocates module memory, turning the allocator's failure into a RangeError. */
+  allocBytes(bytes: number, what: string): number {
+    if (bytes > MAX_BLOCK_BYTES) {
+      throw new RangeError(`posenc.${what}: ${bytes} bytes is more than one block of module memory can hold (${MAX_BLOCK_BYTES} bytes)`);
+    }
+    try {
+      return this.ex.alloc(Math.max(bytes, 16));
+    } catch {
+      throw new RangeError(`posenc.${what}: the module's memory cannot grow by ${bytes} bytes (WebAssembly limit or out of memory)`);
+    }
+  }
+
+  view(ptr: number, length: number, dtype: Dtype): FloatArray {
+    return dtype === 'float64' ? new Float64Array(this.ex.memory.buffer, ptr, length) : new Float32Array(this.ex.memory.buffer, ptr, length);
+  }
+
+  release(ptr: number): void {
+    this.live.delete(ptr);
+    this.ex.free(ptr);
+  }
+
+  /** The scratch window, at least `bytes` long. */
+  window(bytes: number): number {
+    if (bytes > this.#windowBytes) {
+      const size = Math.max(WINDOW_BYTES, align16(bytes));
+      const ptr = this.allocBytes(size, 'window');
+      if (this.#window) this.ex.free(this.#window);
+      this.#window = ptr;
+      this.#windowBytes = size;
+    }
+    return this.#window;
+  }
+  get windowBytes(): number {
+    return Math.max(this.#windowBytes, WINDOW_BYTES);
+  }
+
+  /** Scratch for one encoding row. */
+  peRow(bytes: number): number {
+    if (bytes > this.#peBytes) {
+      const ptr = this.allocBytes(bytes, 'add');
+      if (this.#pe) this.ex.free(this.#pe);
+      this.#pe = ptr;
+      this.#peBytes = bytes;
+    }
+    return this.#pe;
+  }
+
+  /** The compiled context of an encoding (frequencies, layout and cached sin/cos tables). */
+  context(enc: SinEncoding): number {
+    const m = this.#contexts;
+    let ctx = m.get(enc.key);
+    if (ctx !== undefined) {
+      m.delete(enc.key);
+      m.set(enc.key, ctx);
+      return ctx;
+    }
+    const n = enc.freqs.length;
+    if (n * 8 * 70 > MAX_BLOCK_BYTES) throw new RangeError(`posenc: dim ${enc.width} is too large for the module's memory`);
+    try {
+      ctx = this.ex.ctxNew(n);
+    } catch {
+      throw new RangeError(`posenc: the module's memory cannot hold the tables of dim ${enc.width}`);
+    }
+    this.f64.set(enc.freqs, this.ex.ctxOmega(ctx) / 8);
+    this.ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
+    m.set(enc.key, ctx);
+    if (m.size > MAX_CONTEXTS) {
+      const [oldKey, oldCtx] = m.entries().next().value as [string, number];
+      m.delete(oldKey);
+      this.ex.ctxFree(oldCtx);
+    }
+    return ctx;
+  }
+
+  /**
+   * The byte address of an operand that lives in module memory, or -1. A view into module memory
+   * outside every live tensor (e.g. kept after free()) is refused: writing there would corrupt
+   * the allocator.
+   */
+  resident(op: Operand, param: string, fn: string): number {
+    if (op instanceof Tensor) return op.storage === this ? op.ptr : -1;
+    if (op.buffer !== this.ex.memory.buffer) return -1;
+    const lo = op.byteOffset;
+    const hi = lo + op.byteLength;
+    for (const [ptr, bytes] of this.live) {
+      if (lo >= ptr && hi <= ptr + bytes) return lo;
+    }
+    throw new TypeError(`posenc.${fn}: ${param} is a view on posenc's module memory outside every live module tensor (was its tensor freed?)`);
+  }
+}
+
+/** Splits `total` elements of scratch into areas at 16-byte boundaries. */
+class Areas {
+  #at: number;
+  constructor(base: number) {
+    this.#at = base;
+  }
+  take(bytes: number): number {
+    const p = this.#at;
+    this.#at += align16(bytes);
+    return p;
+  }
+}
+
+function arrayOf(op: Operand): FloatArray {
+  return op instanceof Tensor ? op.array : op;
+}
+
+function createWasmBackend(flavor: WasmFlavor, ex: KernelExports): Backend {
+  const core = new WasmCore(ex);
+  const math = { pow: ex.mathPow, exp: ex.mathExp, log: ex.mathLog };
+
+  function table(plan: TablePlan, outOp: Operand): void {
+    const { enc, rows, start, positions, f64 } = plan;
+    if (rows === 0) return;
+    const bytes = f64 ? 8 : 4;
+    const rowBytes = enc.width * bytes;
+    const outPtr = core.resident(outOp, 'options.out', 'sinusoidal');
+    const ctx = core.context(enc);
+    const f = f64 ? 1 : 0;
+    if (outPtr >= 0 && !positions) {
+      ex.sinusoidalTable(ctx, outPtr, rows, start, 0, 0, f);
+      return;
+    }
+    const perRow = (outPtr >= 0 ? 0 : rowBytes) + (positions ? 8 : 0);
+    const n = Math.max(1, Math.min(rows, Math.floor((core.windowBytes - 32) / perRow)));
+    const win = core.window(n * perRow + 32);
+    const areas = new Areas(win);
+    const data = outPtr >= 0 ? 0 : areas.take(n * rowBytes);
+    const pos = positions ? areas.take(n * 8) : 0;
+    for (let r0 = 0; r0 < rows; r0 += n) {
+      const m = Math.min(n, rows - r0);
+      if (positions) core.f64.set(positions.subarray(r0, r0 + m), pos / 8);
+      if (outPtr >= 0) {
+        ex.sinusoidalTable(ctx, outPtr + r0 * rowBytes, m, start, r0, pos, f);
+      } else {
+        ex.sinusoidalTable(ctx, data, m, start, r0, pos, f);
+        const h = core.heap(f64);
+        arrayOf(outOp).set(h.subarray(data / bytes, data / bytes + m * enc.width), r0 * enc.width);
+      }
+    }
+  }
+
+  function combine(plan: CombinePlan, xOp: Operand, outOp: Operand): void {
+    const { op, batch, length, dimIn, width, f64, scale, src } = plan;
+    if (batch === 0 || length === 0) return;
+    const fn = op;
+    const bytes = f64 ? 8 : 4;
+    const add = op === 'add';
+    const outW = add ? dimIn : dimIn + width;
+    // Addresses of resident operands first: later allocations may grow (and detach) memory.
+    const xRes = core.resident(xOp, 'x', fn);
+    const oRes = core.resident(outOp, 'options.out', fn);
+    const tRes = src.kind === 'table' ? core.resident(src.table, 'options.encoding', fn) : -1;
+    const ctx = src.kind === 'sinusoidal' ? core.context(src.enc) : 0;
+    const pe = src.kind === 'sinusoidal' && add ? core.peRow(width * bytes) : 0;
+    const inPlace = add && xRes < 0 && oRes < 0;
+
+    // Scratch bytes per (row, batch element) and per row shared by the batch.
+    let perRB = 0;
+    let perR = 0;
+    if (xRes < 0) perRB += dimIn * bytes;
+    if (oRes < 0 && !inPlace) perRB += outW * bytes;
+    if (src.kind === 'sinusoidal') {
+      if (src.positions) src.perBatch ? (perRB += 8) : (perR += 8);
+    } else if (tRes >= 0) {
+      if (src.rowIdx) src.perBatch ? (perRB += 4) : (perR += 4);
+    } else {
+      src.perBatch ? (perRB += width * bytes) : (perR += width * bytes);
+    }
+    const slack = 6 * 16;
+    const avail = core.windowBytes - slack;
+    let nb = batch;
+    let n = length;
+    const perRowAll = batch * perRB + perR;
+    if (perRowAll > 0) {
+      if (perRowAll <= avail) n = Math.min(length, Math.floor(avail / perRowAll));
+      else {
+        nb = Math.max(1, Math.floor((avail - perR) / Math.max(perRB, 1)));
+        n = 1;
+      }
+    }
+    const win = perRowAll > 0 ? core.window(n * (nb * perRB + perR) + slack) : 0;
+    const xArr = xRes < 0 ? arrayOf(xOp) : null;
+    const oArr = oRes < 0 ? arrayOf(outOp) : null;
+    const f = f64 ? 1 : 0;
+
+    for (let b0 = 0; b0 < batch; b0 += nb) {
+      const mb = Math.min(nb, batch - b0);
+      for (let r0 = 0; r0 < length; r0 += n) {
+        const m = Math.min(n, length - r0);
+        const areas = new Areas(win);
+        const h = core.heap(f64);
+        let xPtr: number, xBS: number;
+        if (xRes >= 0) {
+          xPtr = xRes + (b0 * length + r0) * dimIn * bytes;
+          xBS = length * dimIn;
+        } else {
+          xPtr = areas.take(mb * m * dimIn * bytes);
+          xBS = m * dimIn;
+          for (let b = 0; b < mb; b++) {
+            const s = ((b0 + b) * length + r0) * dimIn;
+            h.set(xArr!.subarray(s, s + m * dimIn), xPtr / bytes + b * xBS);
+          }
+        }
+        let oPtr: number, oBS: number;
+        if (oRes >= 0) {
+          oPtr = oRes + (b0 * length + r0) * outW * bytes;
+          oBS = length * outW;
+        } else if (inPlace) {
+          oPtr = xPtr;
+          oBS = xBS;
+        } else {
+          oPtr = areas.take(mb * m * outW * bytes);
+          oBS = m * outW;
+        }
+
+        if (src.kind === 'sinusoidal') {
+          let pos = 0;
+          let posBS = 0;
+          if (src.positions) {
+            const f64h = core.f64;
+            if (src.perBatch) {
+              pos = areas.take(mb * m * 8);
+              posBS = m;
+              for (let b = 0; b < mb; b++) {
+                const s = (b0 + b) * length + r0;
+                f64h.set(src.positions.subarray(s, s + m), pos / 8 + b * m);
+              }
+            } else {
+              pos = areas.take(m * 8);
+              f64h.set(src.positions.subarray(r0, r0 + m), pos / 8);
+            }
+          }
+          if (add) ex.addSinusoidal(ctx, xPtr, oPtr, mb, m, xBS, oBS, src.start, r0, pos, posBS, scale, f, pe);
+          else ex.concatSinusoidal(ctx, xPtr, oPtr, mb, m, dimIn, xBS, oBS, src.start, r0, pos, posBS, f);
+        } else {
+          let tPtr: number;
+          let tBS = 0;
+          let rowStart = 0;
+          let idx = 0;
+          let idxBS = 0;
+          if (tRes >= 0) {
+            tPtr = tRes;
+            rowStart = src.rowStart + r0;
+            if (src.rowIdx) {
+              const i32h = core.i32;
+              if (src.perBatch) {
+                idx = areas.take(mb * m * 4);
+                idxBS = m;
+                for (let b = 0; b < mb; b++) {
+                  const s = (b0 + b) * length + r0;
+                  i32h.set(src.rowIdx.subarray(s, s + m), idx / 4 + b * m);
+                }
+              } else {
+                idx = areas.take(m * 4);
+                i32h.set(src.rowIdx.subarray(r0, r0 + m), idx / 4);
+              }
+            }
+          } else {
+            // Gather the rows this chunk needs from the caller's table.
+            const t = arrayOf(src.table);
+            const nRows = src.perBatch ? mb * m : m;
+            tPtr = areas.take(nRows * width * bytes);
+            const base = tPtr / bytes;
+            if (!src.rowIdx) {
+              const s = (src.rowStart + r0) * width;
+              h.set(t.subarray(s, s + m * width), base);
+            } else {
+              tBS = src.perBatch ? m : 0;
+              for (let i = 0; i < nRows; i++) {
+                const b = src.perBatch ? Math.floor(i / m) : 0;
+                const row = src.rowIdx[(src.perBatch ? (b0 + b) * length : 0) + r0 + (i % m)];
+                h.set(t.subarray(row * width, (row + 1) * width), base + i * width);
+              }
+            }
+          }
+          if (add) ex.addTable(tPtr, tBS, xPtr, oPtr, mb, m, dimIn, xBS, oBS, rowStart, idx, idxBS, scale, f);
+          else ex.concatTable(tPtr, tBS, width, xPtr, oPtr, mb, m, dimIn, xBS, oBS, rowStart, idx, idxBS, f);
+        }
+
+        if (oRes < 0) {
+          const hh = core.heap(f64);
+          for (let b = 0; b < mb; b++) {
+            const s = oPtr / bytes + b * oBS;
+            oArr!.set(hh.subarray(s, s + m * outW), ((b0 + b) * length + r0) * outW);
+          }
+        }
+      }
+    }
+  }
+
+  function alloc(length: number, dtype: Dtype): Tensor {
+    const bytes = length * (dtype === 'float64' ? 8 : 4);
+    const ptr = core.allocBytes(bytes, 'alloc');
+    core.live.set(ptr, bytes);
+    const t = new Tensor(core, ptr, length, dtype);
+    t.array.fill(0);
+    return t;
+  }
+
+  return { name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc };
+}
+
+export async function loadWasmBackend(flavor: WasmFlavor): Promise<Backend> {
+  return createWasmBackend(flavor, await instantiateFlavor(flavor));
+}
+
+export function loadWasmBackendSync(flavor: WasmFlavor): Backend {
+  return createWasmBackend(flavor, instantiateFlavorSync(flavor));
+}

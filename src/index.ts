@@ -1,0 +1,7 @@
+export { init, initSync, type InitOptions } from './init.js';
+export { Posenc } from './posenc.js';
+export { PRESETS, type PresetDef } from './presets.js';
+export type {
+  AddOptions, BackendChoice, BackendName, ConcatOptions, Dtype, Encoding, EncodingOptions,
+  FloatArray, Layout, ModuleTensor, OddPolicy, Preset, Schedule, SinusoidalOptions, TableEncoding,
+} from './types.js';

@@ -1,0 +1,66 @@
+// The one place that instantiates the embedded binaries (through @assemblyscript/loader, which
+// supplies the runtime's imports and turns an abort into an Error with its message).
+
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import { base64 as simdBase64 } from './wasm/simd.js';
+import { base64 as scalarBase64 } from './wasm/scalar.js';
+
+/** The raw exports of assembly/index.ts (pointers and sizes are byte addresses / element counts). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  heapBase(): number;
+  mathPow(x: number, y: number): number;
+  mathExp(x: number): number;
+  mathLog(x: number): number;
+  mathSin(x: number): number;
+  mathCos(x: number): number;
+  ctxNew(n: number): number;
+  ctxOmega(ctx: number): number;
+  ctxLayout(ctx: number, layout: number, sinBase: number, cosBase: number, nCos: number, dim: number, zeroFrom: number, padPos: number): void;
+  ctxFree(ctx: number): void;
+  sinusoidalTable(ctx: number, out: number, rows: number, start: number, rowBase: number, positions: number, f64: number): void;
+  addSinusoidal(ctx: number, x: number, out: number, batch: number, rows: number, xBS: number, oBS: number, start: number, rowBase: number, positions: number, posBS: number, scale: number, f64: number, pe: number): void;
+  concatSinusoidal(ctx: number, x: number, out: number, batch: number, rows: number, dimIn: number, xBS: number, oBS: number, start: number, rowBase: number, positions: number, posBS: number, f64: number): void;
+  addTable(table: number, tableBS: number, x: number, out: number, batch: number, rows: number, dim: number, xBS: number, oBS: number, rowStart: number, rowIdx: number, idxBS: number, scale: number, f64: number): void;
+  concatTable(table: number, tableBS: number, width: number, x: number, out: number, batch: number, rows: number, dimIn: number, xBS: number, oBS: number, rowStart: number, rowIdx: number, idxBS: number, f64: number): void;
+}
+
+export type WasmFlavor = 'simd' | 'scalar';
+
+const bytesCache: Partial<Record<WasmFlavor, Uint8Array<ArrayBuffer>>> = {};
+
+/** The binary of one flavor, decoded once (atob exists in Node ≥ 16 and every browser). */
+export function wasmBytes(flavor: WasmFlavor): Uint8Array<ArrayBuffer> {
+  let b = bytesCache[flavor];
+  if (!b) {
+    const s = atob(flavor === 'simd' ? simdBase64 : scalarBase64);
+    b = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+    bytesCache[flavor] = b;
+  }
+  return b;
+}
+
+/** Whether this engine can run a flavor (SIMD needs the fixed-width SIMD proposal). */
+export function supports(flavor: WasmFlavor): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes(flavor));
+  } catch {
+    return false;
+  }
+}
+
+function exportsOf(result: { instance: WebAssembly.Instance }): KernelExports {
+  // The raw exports, not the loader's demangled wrappers: kernels are called with plain numbers.
+  return result.instance.exports as unknown as KernelExports;
+}
+
+export async function instantiateFlavor(flavor: WasmFlavor): Promise<KernelExports> {
+  return exportsOf(await instantiate(wasmBytes(flavor), {}));
+}
+
+export function instantiateFlavorSync(flavor: WasmFlavor): KernelExports {
+  return exportsOf(instantiateSync(wasmBytes(flavor), {}));
+}
