@@ -1,0 +1,39 @@
+// One suite, every backend: `describeBackends(name, (get) => { ... })` runs the body once per
+// backend and asserts in beforeAll which backend it got.
+import { beforeAll, describe, expect } from 'vitest';
+import { init, type Posenc } from '../src/index.js';
+import type { BackendName } from '../src/types.js';
+
+export const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];
+
+export function describeBackends(title: string, body: (pe: () => Posenc, backend: BackendName) => void): void {
+  for (const backend of BACKENDS) {
+    describe(`${title} [${backend}]`, () => {
+      let pe: Posenc;
+      beforeAll(async () => {
+        pe = await init({ backend });
+        expect(pe.backend).toBe(backend);
+      });
+      body(() => pe, backend);
+    });
+  }
+}
+
+/** ulp of x in float32 (at |x|; the spacing of floats around it). */
+export function ulp32(x: number): number {
+  const a = Math.abs(x);
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
