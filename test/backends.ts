@@ -37,3 +37,12 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Index of the first differing byte of two views (−1 when identical, −2 when lengths differ). */
+export function firstByteDiff(a: ArrayBufferView, b: ArrayBufferView): number {
+  if (a.byteLength !== b.byteLength) return -2;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
