@@ -10,9 +10,21 @@ function addRowF32(x: usize, pe: usize, out: usize, n: i32, s: f32): void {
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     const sv = f32x4.splat(s);
+    let px = x, pp = pe, po = out;
+    for (; j + 16 <= n; j += 16) {
+      const a0 = f32x4.add(f32x4.mul(v128.load(px), sv), v128.load(pp));
+      const a1 = f32x4.add(f32x4.mul(v128.load(px, 16), sv), v128.load(pp, 16));
+      const a2 = f32x4.add(f32x4.mul(v128.load(px, 32), sv), v128.load(pp, 32));
+      const a3 = f32x4.add(f32x4.mul(v128.load(px, 48), sv), v128.load(pp, 48));
+      v128.store(po, a0);
+      v128.store(po, a1, 16);
+      v128.store(po, a2, 32);
+      v128.store(po, a3, 48);
+      px += 64; pp += 64; po += 64;
+    }
     for (; j + 4 <= n; j += 4) {
-      const off = <usize>j << 2;
-      v128.store(out + off, f32x4.add(f32x4.mul(v128.load(x + off), sv), v128.load(pe + off)));
+      v128.store(po, f32x4.add(f32x4.mul(v128.load(px), sv), v128.load(pp)));
+      px += 16; pp += 16; po += 16;
     }
   }
   for (; j < n; j++) {

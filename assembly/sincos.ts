@@ -244,28 +244,46 @@ function emit(ctx: usize, k: i32, dst: usize, f64out: bool, layout: i32, sinBase
     const sB = dst + (<usize>sinBase << 2);
     const cB = dst + (<usize>cosBase << 2);
     if (ASC_FEATURE_SIMD) {
+      // Pointer-bumped, unrolled loops: the immediate offsets of v128.load/store replace
+      // per-element address arithmetic (the loop is compute bound, not memory bound).
+      let pas = as, pac = ac, pks = ks, pkc = kc;
       if (layout == LAYOUT_HALVES) {
+        let ps = sB, pc = cB;
         for (; i + 4 <= nCos; i += 4) {
-          const off = <usize>i << 3;
-          const s0 = v128.load(as + off), c0 = v128.load(ac + off);
-          const y0 = v128.load(ks + off), x0 = v128.load(kc + off);
-          const s1 = v128.load(as + off + 16), c1 = v128.load(ac + off + 16);
-          const y1 = v128.load(ks + off + 16), x1 = v128.load(kc + off + 16);
+          const s0 = v128.load(pas), s1 = v128.load(pas, 16);
+          const c0 = v128.load(pac), c1 = v128.load(pac, 16);
+          const y0 = v128.load(pks), y1 = v128.load(pks, 16);
+          const x0 = v128.load(pkc), x1 = v128.load(pkc, 16);
           const rs0 = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(s0, x0), f64x2.mul(c0, y0)));
           const rs1 = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(s1, x1), f64x2.mul(c1, y1)));
           const rc0 = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(c0, x0), f64x2.mul(s0, y0)));
           const rc1 = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(c1, x1), f64x2.mul(s1, y1)));
-          v128.store(sB + (off >> 1), v128.shuffle<f32>(rs0, rs1, 0, 1, 4, 5));
-          v128.store(cB + (off >> 1), v128.shuffle<f32>(rc0, rc1, 0, 1, 4, 5));
+          v128.store(ps, v128.shuffle<f32>(rs0, rs1, 0, 1, 4, 5));
+          v128.store(pc, v128.shuffle<f32>(rc0, rc1, 0, 1, 4, 5));
+          pas += 32; pac += 32; pks += 32; pkc += 32; ps += 16; pc += 16;
         }
       } else {
-        for (; i + 2 <= nCos; i += 2) {
-          const off = <usize>i << 3;
-          const s = v128.load(as + off), c = v128.load(ac + off);
-          const y = v128.load(ks + off), x = v128.load(kc + off);
+        let po = sB;
+        for (; i + 4 <= nCos; i += 4) {
+          const s0 = v128.load(pas), s1 = v128.load(pas, 16);
+          const c0 = v128.load(pac), c1 = v128.load(pac, 16);
+          const y0 = v128.load(pks), y1 = v128.load(pks, 16);
+          const x0 = v128.load(pkc), x1 = v128.load(pkc, 16);
+          const rs0 = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(s0, x0), f64x2.mul(c0, y0)));
+          const rc0 = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(c0, x0), f64x2.mul(s0, y0)));
+          const rs1 = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(s1, x1), f64x2.mul(c1, y1)));
+          const rc1 = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(c1, x1), f64x2.mul(s1, y1)));
+          v128.store(po, v128.shuffle<f32>(rs0, rc0, 0, 4, 1, 5));
+          v128.store(po, v128.shuffle<f32>(rs1, rc1, 0, 4, 1, 5), 16);
+          pas += 32; pac += 32; pks += 32; pkc += 32; po += 32;
+        }
+        if (i + 2 <= nCos) {
+          const s = v128.load(pas), c = v128.load(pac);
+          const y = v128.load(pks), x = v128.load(pkc);
           const rs = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(s, x), f64x2.mul(c, y)));
           const rc = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(c, x), f64x2.mul(s, y)));
-          v128.store(sB + off, v128.shuffle<f32>(rs, rc, 0, 4, 1, 5));
+          v128.store(po, v128.shuffle<f32>(rs, rc, 0, 4, 1, 5));
+          i += 2;
         }
       }
     }
