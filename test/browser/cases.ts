@@ -1,0 +1,163 @@
+// The computations whose results must be byte-identical in Node and in Chromium: the same cases
+// run in Node (node-hashes.ts, a globalSetup that hands the hashes to the browser with provide())
+// and in the browser (suite.browser.test.ts), each result reduced to a SHA-256 of its bytes.
+// Every preset, both dtypes, odd dims, real and large positions, long tables (chunked through
+// the scratch window), add / concat with sinusoidal and table encodings, module tensors in place.
+import type { FloatArray, Posenc } from '../../src/index.js';
+
+/** Deterministic pseudo-random numbers (mulberry32), the same in every engine. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n values in [-2, 2), float32 or float64. */
+export function randomArray(n: number, f64: boolean, seed: number): FloatArray {
+  const r = rng(seed);
+  const a = f64 ? new Float64Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = 4 * r() - 2;
+  return a;
+}
+
+/** A computation; it must return a Float32Array or a Float64Array (checked when hashed). */
+type Case = (pe: Posenc) => unknown;
+
+const PRESETS = ['vaswani', 'marian', 'tensor2tensor', 'whisper', 'fairseq', 'seed'] as const;
+
+/** name → computation. The names are the keys the browser compares against Node's hashes. */
+export function cases(pe: Posenc): Record<string, Case> {
+  const c: Record<string, Case> = {};
+  for (const preset of PRESETS) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      c[`sinusoidal ${preset} ${dtype} dim 64`] = (p) => p.sinusoidal({ preset, dim: 64, length: 300, offset: 3, dtype });
+      if (preset !== 'whisper') {
+        c[`sinusoidal ${preset} ${dtype} dim 63`] = (p) => p.sinusoidal({ preset, dim: 63, length: 97, dtype });
+      }
+      c[`sinusoidal ${preset} ${dtype} positions`] = (p) =>
+        p.sinusoidal({ preset, dim: 32, positions: [0, 0.5, 1, 2, 7, 1e5, 123456.789, -7, 4095.25, 2 ** 20 + 0.125], dtype });
+    }
+  }
+  c['sinusoidal vaswani float32 long (chunked)'] = (p) => p.sinusoidal({ dim: 512, length: 2048 });
+  c['sinusoidal vaswani float64 far offset'] = (p) => p.sinusoidal({ dim: 96, length: 64, offset: 1e6 + 0.5, dtype: 'float64' });
+  c['sinusoidal knobs base 500 halves'] = (p) => p.sinusoidal({ dim: 48, length: 80, base: 500, layout: 'halves' });
+  c['sinusoidal knobs timescale 2..1e3 interleaved'] = (p) =>
+    p.sinusoidal({ dim: 40, length: 80, schedule: 'timescale', minTimescale: 2, maxTimescale: 1e3, layout: 'interleaved' });
+  c['sinusoidal fairseq paddingIdx 0'] = (p) => p.sinusoidal({ preset: 'fairseq', dim: 16, length: 20, paddingIdx: 0 });
+
+  for (const f64 of [false, true]) {
+    const t = f64 ? 'float64' : 'float32';
+    c[`add vaswani ${t} scale √d`] = (p) => p.add(randomArray(2 * 130 * 64, f64, 1), { shape: [2, 130, 64], scale: 8 });
+    for (const preset of PRESETS.filter((q) => q !== 'seed')) {
+      c[`add ${preset} ${t} offset 5`] = (p) =>
+        p.add(randomArray(3 * 40 * 34, f64, 2), { shape: [3, 40, 34], encoding: { preset }, offset: 5 });
+    }
+    c[`add ${t} per-batch positions`] = (p) =>
+      p.add(randomArray(2 * 5 * 16, f64, 3), { shape: [2, 5, 16], positions: [0, 1, 2, 3, 4, 9, 8.5, 7, 1e4, 0] });
+    c[`add ${t} table encoding`] = (p) => {
+      const table = randomArray(50 * 24, f64, 4);
+      return p.add(randomArray(2 * 10 * 24, f64, 5), { shape: [2, 10, 24], encoding: { table }, offset: 7, scale: 0.5 });
+    };
+    c[`add ${t} large (chunked)`] = (p) => p.add(randomArray(4 * 512 * 256, f64, 6), { shape: [4, 512, 256] });
+    c[`concat tensor2tensor ${t}`] = (p) =>
+      p.concat(randomArray(2 * 50 * 16, f64, 7), { shape: [2, 50, 16], encoding: { preset: 'tensor2tensor', dim: 33 } });
+    c[`concat seed ${t}`] = (p) => p.concat(randomArray(30 * 4, f64, 8), { shape: [30, 4], encoding: { preset: 'seed' } });
+    c[`concat ${t} table encoding positions`] = (p) => {
+      const table = randomArray(20 * 6, f64, 9);
+      return p.concat(randomArray(2 * 3 * 5, f64, 10), { shape: [2, 3, 5], encoding: { table, dim: 6 }, positions: [19, 0, 4] });
+    };
+  }
+  c['add in place on a module tensor'] = (p) => {
+    const t = p.alloc(3 * 70 * 40, 'float32');
+    try {
+      t.array.set(randomArray(3 * 70 * 40, false, 11));
+      p.add(t, { shape: [3, 70, 40], out: t, scale: Math.sqrt(40), encoding: { preset: 'marian' } });
+      return t.array.slice();
+    } finally {
+      t.free();
+    }
+  };
+  c['sinusoidal into a module tensor'] = (p) => {
+    const t = p.alloc(100 * 30, 'float64');
+    try {
+      p.sinusoidal({ preset: 'tensor2tensor', dim: 30, length: 100, dtype: 'float64', out: t });
+      return t.array.slice();
+    } finally {
+      t.free();
+    }
+  };
+  Object.assign(c, optionalCases(pe));
+  return c;
+}
+
+// Rotary (pe.rope) and 2-D grids (pe.sincos2d) come with issue 4. Their calls below are written
+// against the API sketched in that issue; when the methods land, check the option names here
+// (the browser suite fails loudly, not silently, when a call throws).
+type Loose = Record<string, (...args: unknown[]) => unknown>;
+
+export function optionalCases(pe: Posenc): Record<string, Case> {
+  const c: Record<string, Case> = {};
+  const loose = pe as unknown as Loose;
+  if (typeof loose.rope === 'function') {
+    for (const pairing of ['halves', 'interleaved']) {
+      for (const f64 of [false, true]) {
+        c[`rope ${pairing} ${f64 ? 'float64' : 'float32'}`] = (p) =>
+          (p as unknown as Loose).rope(randomArray(2 * 64 * 32, f64, 12), { shape: [2, 64, 32], pairing, offset: 3 });
+      }
+    }
+  }
+  if (typeof loose.sincos2d === 'function') {
+    for (const preset of ['mae', 'mocov3', 'bigvision']) {
+      c[`sincos2d ${preset}`] = (p) => (p as unknown as Loose).sincos2d({ preset, dim: 64, grid: [14, 14] });
+    }
+  }
+  return c;
+}
+
+export function hex(bytes: ArrayBuffer): string {
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** SHA-256 of an array's bytes, with its type and length (so a Float32Array never matches a Float64Array). */
+export async function hashArray(a: unknown): Promise<string> {
+  if (!(a instanceof Float32Array || a instanceof Float64Array)) throw new TypeError(`not a float array: ${String(a)}`);
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice();
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return `${a.constructor.name}[${a.length}] ${hex(digest)}`;
+}
+
+/** What the browser compares with Node: the bytes' hash, and sums to compare within a tolerance. */
+export interface Digest {
+  hash: string;
+  /** Σ v, Σ v·(1 + i mod 7) (order-sensitive), max |v|: in float64. */
+  sum: number;
+  wsum: number;
+  maxAbs: number;
+  f64: boolean;
+}
+
+export async function digest(a: unknown): Promise<Digest> {
+  const hash = await hashArray(a);
+  const v = a as FloatArray;
+  let sum = 0;
+  let wsum = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < v.length; i++) {
+    sum += v[i];
+    wsum += v[i] * (1 + (i % 7));
+    maxAbs = Math.max(maxAbs, Math.abs(v[i]));
+  }
+  return { hash, sum, wsum, maxAbs, f64: v instanceof Float64Array };
+}
+
+/** name → digest of every case, for one initialised instance. */
+export async function digestCases(pe: Posenc): Promise<Record<string, Digest>> {
+  const out: Record<string, Digest> = {};
+  for (const [name, run] of Object.entries(cases(pe))) out[name] = await digest(run(pe));
+  return out;
+}
