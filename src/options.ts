@@ -6,7 +6,7 @@
 import type { FloatArray, ModuleTensor } from './types.js';
 import { isModuleTensor } from './tensor.js';
 
-/** Largest tensor, in bytes, that any call accepts or produces (2^32: WebAssembly's address space). */
+/** Tensors must stay below 2^32 bytes (WebAssembly's address space): any call that would accept or produce a larger one is a RangeError. */
 export const MAX_BYTES = 2 ** 32;
 
 /** Formats a value for an error message: short, unambiguous, never throwing. */
@@ -110,7 +110,7 @@ export function floatArray(fn: string, param: string, v: unknown): FloatArray {
 export function checkProduct(fn: string, what: string, dims: readonly number[], bytesPer: number): number {
   let n = 1;
   for (const d of dims) n *= d;
-  if (n * bytesPer > MAX_BYTES) {
+  if (n * bytesPer >= MAX_BYTES) {
     throw new RangeError(`posenc.${fn}: ${what} [${dims.join(', ')}] needs ${n * bytesPer} bytes, more than the 2^32-byte limit`);
   }
   return n;

@@ -21,6 +21,14 @@ export class Posenc {
     this.#b = backend;
   }
 
+  /**
+   * Current size of the module's WebAssembly memory in bytes (0 for the js backend). It grows
+   * with module tensors, never with the size of plain arrays passed in (those are streamed).
+   */
+  get memoryBytes(): number {
+    return this.#b.memoryBytes();
+  }
+
   /** The backend in use: 'wasm-simd', 'wasm' (scalar WebAssembly) or 'js'. */
   get backend(): BackendName {
     return this.#b.name;

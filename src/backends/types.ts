@@ -16,4 +16,6 @@ export interface Backend {
   combine(plan: CombinePlan, x: Operand, out: Operand): void;
   /** A tensor of `length` elements, zero-filled. */
   alloc(length: number, dtype: Dtype): Tensor;
+  /** Bytes of the module's memory (0 for js). */
+  memoryBytes(): number;
 }

@@ -365,7 +365,10 @@ function createWasmBackend(flavor: WasmFlavor, ex: KernelExports): Backend {
     return t;
   }
 
-  return { name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc };
+  return {
+    name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc,
+    memoryBytes: () => ex.memory.buffer.byteLength,
+  };
 }
 
 export async function loadWasmBackend(flavor: WasmFlavor): Promise<Backend> {
