@@ -39,10 +39,10 @@ export class Posenc {
    * Shape [length, dim] row-major ([length, 2] for preset 'seed'); float32 unless dtype
    * 'float64'. Allocates the result unless `out` is given (then returns `out`).
    */
-  sinusoidal(options: SinusoidalOptions & { out: ModuleTensor }): ModuleTensor;
+  sinusoidal<O extends FloatArray | ModuleTensor>(options: SinusoidalOptions & { out: O }): O;
   sinusoidal(options: SinusoidalOptions & { dtype: 'float64' }): Float64Array;
   sinusoidal(options: SinusoidalOptions & { dtype?: 'float32' }): Float32Array;
-  sinusoidal(options: SinusoidalOptions): FloatArray | ModuleTensor;
+  sinusoidal(options: SinusoidalOptions): FloatArray;
   sinusoidal(options: SinusoidalOptions): FloatArray | ModuleTensor {
     const { plan, out } = planSinusoidal(options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.rows * plan.enc.width);
@@ -58,7 +58,7 @@ export class Posenc {
   add<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: AddOptions & { out: O }): O;
   add(x: Float64Array, options: AddOptions): Float64Array;
   add(x: Float32Array, options: AddOptions): Float32Array;
-  add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray | ModuleTensor;
+  add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray;
   add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray | ModuleTensor {
     const { plan, out } = planCombine('add', x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.length * plan.dimIn);
@@ -73,7 +73,7 @@ export class Posenc {
   concat<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: ConcatOptions & { out: O }): O;
   concat(x: Float64Array, options: ConcatOptions): Float64Array;
   concat(x: Float32Array, options: ConcatOptions): Float32Array;
-  concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray | ModuleTensor;
+  concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray;
   concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray | ModuleTensor {
     const { plan, out } = planCombine('concat', x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.length * (plan.dimIn + plan.width));
