@@ -145,7 +145,7 @@ function addAngles(np: i32, xS: usize, xC: usize, yS: usize, yC: usize, aSp: usi
  * Makes A (= sincos of the angle of position p minus k) and K1[k] ready for position `p` and
  * returns k. Only what is missing is computed: consecutive positions reuse everything.
  */
-export function prepare(ctx: usize, p: f64): i32 {
+@inline export function prepare(ctx: usize, p: f64): i32 {
   const t = Math.floor(p);
   const f = p - t;
   let T: f64;
@@ -202,7 +202,7 @@ export const LAYOUT_INTERLEAVED: i32 = 1;
  * halves: sin_i at sinBase+i and cos_i at cosBase+i; interleaved: sin_i at sinBase+2i and cos_i
  * at sinBase+2i+1 (cosBase unused).
  */
-function emit(ctx: usize, k: i32, dst: usize, f64out: bool, layout: i32, sinBase: i32, cosBase: i32, nCos: i32): void {
+@inline function emit(ctx: usize, k: i32, dst: usize, f64out: bool, layout: i32, sinBase: i32, cosBase: i32, nCos: i32): void {
   const n = load<i32>(ctx, H_N);
   const as = aS(ctx);
   const ac = aC(ctx);
