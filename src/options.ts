@@ -30,10 +30,18 @@ export function rangeError(fn: string, param: string, allowed: string, value: un
   return new RangeError(`posenc.${fn}: ${param} must be ${allowed}, got ${show(value)}`);
 }
 
+const keySets = new WeakMap<readonly string[], Set<string>>();
+
 /** Throws a TypeError for option names that are not in `allowed` (catches typos such as `lenght`). */
 export function checkKeys(fn: string, param: string, obj: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
+  // Short lists (often literals) are scanned; long ones (module constants) get a cached Set.
+  let set: { has(k: string): boolean } | undefined = allowed.length <= 4 ? undefined : keySets.get(allowed);
+  if (!set) {
+    if (allowed.length <= 4) set = { has: (k) => allowed.includes(k) };
+    else keySets.set(allowed, (set = new Set(allowed)));
+  }
+  for (const key in obj) {
+    if (!set.has(key) && Object.prototype.hasOwnProperty.call(obj, key)) {
       throw new TypeError(`posenc.${fn}: unknown option ${param}.${key} (allowed: ${allowed.join(', ')})`);
     }
   }
