@@ -1,0 +1,12 @@
+// Every benchmark case, in run order. A case is
+//   { id, group, title, shape, elements, bytes (of the result), reps, tolerance,
+//     numpyShape?, build(ctx) → { reference (Float64Array), impls, notes, primary? } }
+// and an impl is described in ../lib/impls.mjs. To add a group, write a module that returns cases
+// and list it here.
+import { addCases, concatCases } from './combine.mjs';
+import { overheadCases } from './overhead.mjs';
+import { tableCases } from './table.mjs';
+
+export function allCases(opts) {
+  return [...overheadCases(opts), ...tableCases(opts), ...addCases(opts), ...concatCases(opts)];
+}

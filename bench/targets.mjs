@@ -1,0 +1,87 @@
+// The targets of issue 3, checked against one run. Each compares two rows of one case as
+// time(slower) / time(faster) (the median of per-round ratios), or a recorded value to a limit.
+import { speedup } from './lib/harness.mjs';
+
+const TABLES = ['table 2048x768', 'table 8192x1024'];
+const ADDS = ['add 8x512x768', 'add 4x2048x1024'];
+
+/**
+ * A ratio target: in each case, time(`than`) / time(`row`) must be ≥ min (speedup), or
+ * time(`row`) / time(`than`) ≤ max (when `max` is given: "within max× of").
+ */
+export const TARGETS = [
+  { title: 'table f32: ≥ 25× the js baseline', cases: TABLES, row: 'posenc-simd-resident', than: 'js-out', min: 25, info: ['posenc-simd-out'] },
+  { title: 'table f32: ≥ 50× tfjs-backend-wasm', cases: TABLES, row: 'posenc-simd-resident', than: 'tfjs-wasm-resident', min: 50 },
+  { title: 'table f32: ≥ 50× onnxruntime-web', cases: TABLES, row: 'posenc-simd-resident', than: 'ort-e2e', min: 50 },
+  { title: 'table f32: faster than numpy float32 (like for like: both return a new array)', cases: TABLES, row: 'posenc-simd-new', than: 'numpy-f32', min: 1, info: ['posenc-simd-resident'] },
+  { title: 'table f32: within 3× of copying the same bytes', cases: TABLES, row: 'posenc-simd-resident', than: 'copy', max: 3 },
+  { title: 'add, module tensors: ≥ 6× the js baseline', cases: ADDS, row: 'posenc-simd-resident', than: 'js-out', min: 6 },
+  { title: 'add, module tensors: faster than tfjs-backend-wasm on resident tensors', cases: ADDS, row: 'posenc-simd-resident', than: 'tfjs-wasm-resident', min: 1 },
+  { title: 'add, module tensors: within 1.5× of the copy', cases: ADDS, row: 'posenc-simd-resident', than: 'copy', max: 1.5 },
+  { title: 'add end to end, Float32Arrays: ≥ 2× the js baseline (both into a given out)', cases: ADDS, row: 'posenc-simd-out', than: 'js-out', min: 2 },
+  { title: 'add end to end, Float32Arrays: ≥ 5× tfjs-backend-wasm end to end (both return a new array)', cases: ADDS, row: 'posenc-simd-new', than: 'tfjs-wasm-e2e', min: 5, info: ['posenc-simd-out'] },
+];
+
+function ratioFor(t, c, rowKey) {
+  const by = new Map(c.rows.map((r) => [r.key, r]));
+  const row = by.get(rowKey);
+  const than = by.get(t.than);
+  if (!row?.stats) return { missing: `${rowKey}: ${row?.reason ?? row?.status ?? 'not run'}` };
+  if (!than?.stats) return { missing: `${t.than}: ${than?.reason ?? than?.status ?? 'not run'}` };
+  if (t.max !== undefined) {
+    const v = speedup(row, than);
+    return { value: v, pass: v <= t.max, text: `${v.toFixed(2)}× the ${t.than} time` };
+  }
+  const v = speedup(than, row);
+  return { value: v, pass: v >= t.min, text: `${v.toFixed(v >= 10 ? 1 : 2)}×` };
+}
+
+/** Evaluates every target on the cases present; returns [{ title, status, details: [...] }]. */
+export function checkTargets(cases, startup, sizes) {
+  const out = [];
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  for (const t of TARGETS) {
+    const details = [];
+    let status = 'PASS';
+    let any = false;
+    for (const id of t.cases) {
+      const c = byId.get(id);
+      if (!c) continue;
+      any = true;
+      const r = ratioFor(t, c, t.row);
+      if (r.missing) {
+        status = status === 'MISS' ? 'MISS' : 'N/A';
+        details.push(`${id}: not measured (${r.missing})`);
+        continue;
+      }
+      if (!r.pass) status = 'MISS';
+      const info = (t.info ?? []).map((k) => {
+        const x = ratioFor(t, c, k);
+        return x.missing ? null : `${k}: ${x.text}`;
+      }).filter(Boolean);
+      details.push(`${id}: ${t.row} ${r.text}${r.pass ? '' : ' ✗'}${info.length ? ` (${info.join(', ')})` : ''}`);
+    }
+    if (any) out.push({ title: t.title, status, details });
+  }
+  const auto = startup?.find((s) => s.backend === 'auto');
+  if (auto) {
+    if (auto.error) out.push({ title: 'init() to first result ≤ 15 ms in Node', status: 'N/A', details: [auto.error] });
+    else {
+      const v = auto.init.median;
+      out.push({
+        title: 'init() to first result ≤ 15 ms in Node',
+        status: v <= 15 ? 'PASS' : 'MISS',
+        details: startup.filter((s) => !s.error).map((s) => `${s.resolved}: init + first 128×64 table ${s.init.median.toFixed(2)} ms (import of dist ${s.import.median.toFixed(1)} ms), median of ${s.runs} fresh processes`),
+      });
+    }
+  }
+  if (sizes?.length) {
+    const ok = sizes.every((s) => s.bytes !== null && s.bytes <= 32 * 1024);
+    out.push({
+      title: 'each wasm binary ≤ 32 KiB',
+      status: sizes.some((s) => s.bytes === null) ? 'N/A' : ok ? 'PASS' : 'MISS',
+      details: sizes.map((s) => `${s.file}: ${s.bytes === null ? 'missing' : `${s.bytes} bytes (${(s.bytes / 1024).toFixed(1)} KiB)`}`),
+    });
+  }
+  return out;
+}
