@@ -49,6 +49,22 @@ function addRowF64(x: usize, pe: usize, out: usize, n: i32, s: f64): void {
   }
 }
 
+/** out[0..n) = fl(fl(s·x) + 0): a zero encoding row, rounded as addRow rounds. */
+function addZeroRow(x: usize, out: usize, n: i32, s: f64, f64out: bool): void {
+  if (f64out) {
+    for (let j = 0; j < n; j++) {
+      const off = <usize>j << 3;
+      store<f64>(out + off, load<f64>(x + off) * s + 0.0);
+    }
+  } else {
+    const s32 = <f32>s;
+    for (let j = 0; j < n; j++) {
+      const off = <usize>j << 2;
+      store<f32>(out + off, load<f32>(x + off) * s32 + <f32>0.0);
+    }
+  }
+}
+
 @inline function addRow(x: usize, pe: usize, out: usize, n: i32, s: f64, f64out: bool): void {
   if (f64out) addRowF64(x, pe, out, n, s);
   else addRowF32(x, pe, out, n, <f32>s);
@@ -108,7 +124,8 @@ export function concatSinusoidal(ctx: usize, x: usize, out: usize, batch: i32, r
 /**
  * out = scale·x + table[b·tableBS + row] with row = rowIdx[b·idxBS + r] (i32) when rowIdx is
  * non-zero, else rowStart + r. The table has `dim` columns; every index was validated by the
- * caller. tableBS (rows) lets a caller pass rows it gathered per batch.
+ * caller, and −1 means a zero row (outOfRange: 'zero'). tableBS (rows) lets a caller pass rows it
+ * gathered per batch.
  */
 export function addTable(table: usize, tableBS: i32, x: usize, out: usize, batch: i32, rows: i32, dim: i32, xBS: i32, oBS: i32, rowStart: i32, rowIdx: usize, idxBS: i32, scale: f64, f64out: bool): void {
   const shift: usize = f64out ? 3 : 2;
@@ -116,6 +133,11 @@ export function addTable(table: usize, tableBS: i32, x: usize, out: usize, batch
   for (let b = 0; b < batch; b++) {
     for (let r = 0; r < rows; r++) {
       const row = rowIdx ? load<i32>(rowIdx + ((<usize>b * <usize>idxBS + <usize>r) << 2)) : rowStart + r;
+      if (row < 0) {
+        // A position outside the table under outOfRange: 'zero': PE = 0.
+        addZeroRow(x + ((<usize>b * <usize>xBS) << shift) + <usize>r * rowBytes, out + ((<usize>b * <usize>oBS) << shift) + <usize>r * rowBytes, dim, scale, f64out);
+        continue;
+      }
       addRow(x + ((<usize>b * <usize>xBS) << shift) + <usize>r * rowBytes, table + (<usize>b * <usize>tableBS + <usize>row) * rowBytes, out + ((<usize>b * <usize>oBS) << shift) + <usize>r * rowBytes, dim, scale, f64out);
     }
   }
@@ -132,7 +154,8 @@ export function concatTable(table: usize, tableBS: i32, width: i32, x: usize, ou
       const row = rowIdx ? load<i32>(rowIdx + ((<usize>b * <usize>idxBS + <usize>r) << 2)) : rowStart + r;
       const o = out + ((<usize>b * <usize>oBS) << shift) + <usize>r * outBytes;
       memory.copy(o, x + ((<usize>b * <usize>xBS) << shift) + <usize>r * inBytes, inBytes);
-      memory.copy(o + inBytes, table + (<usize>b * <usize>tableBS + <usize>row) * wBytes, wBytes);
+      if (row < 0) memory.fill(o + inBytes, 0, wBytes); // outOfRange: 'zero'
+      else memory.copy(o + inBytes, table + (<usize>b * <usize>tableBS + <usize>row) * wBytes, wBytes);
     }
   }
 }

@@ -5,3 +5,7 @@ export type {
   AddOptions, BackendChoice, BackendName, ConcatOptions, Dtype, Encoding, EncodingOptions,
   FloatArray, Layout, ModuleTensor, OddPolicy, Preset, Schedule, SinusoidalOptions, TableEncoding,
 } from './types.js';
+export type {
+  IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, Preset2d, RopeFrequencies,
+  RopeFrequenciesOptions, RopeLayout, RopeOptions, RopeScaling, Sincos2dOptions,
+} from './types.js';

@@ -6,6 +6,7 @@ import {
   floatArray, partiallyOverlaps, overlaps, rangeError, typeError,
 } from './options.js';
 import { PRESETS, PRESET_NAMES } from './presets.js';
+import { checkBool, float32Freqs } from './angles32.js';
 import { isModuleTensor, type Tensor } from './tensor.js';
 import type {
   Dtype, FloatArray, Layout, ModuleTensor, OddPolicy, Preset, Schedule,
@@ -40,6 +41,8 @@ export interface SinEncoding {
   readonly padPos: number;
   /** Identifies frequencies + layout (cache key of compiled contexts). */
   readonly key: string;
+  /** float32Angles: freqs are float32 values and rows use float32 angles (src/angles32.ts). */
+  readonly f32Angles?: boolean;
 }
 
 export interface TablePlan {
@@ -65,7 +68,7 @@ export interface TableSource {
   readonly table: FloatArray | Tensor;
   readonly rows: number;
   readonly rowStart: number;
-  /** [length] or [batch·length] (perBatch), every entry in [0, rows). */
+  /** [length] or [batch·length] (perBatch), every entry in [0, rows), or −1: a zero row (outOfRange 'zero'). */
   readonly rowIdx: Int32Array | null;
   readonly perBatch: boolean;
 }
@@ -82,7 +85,7 @@ export interface CombinePlan {
   readonly src: SinSource | TableSource;
 }
 
-const ENCODING_KEYS = ['preset', 'base', 'layout', 'schedule', 'minTimescale', 'maxTimescale', 'odd', 'paddingIdx', 'omega', 'offset', 'positions', 'dim', 'dtype'] as const;
+const ENCODING_KEYS = ['preset', 'base', 'layout', 'schedule', 'minTimescale', 'maxTimescale', 'odd', 'paddingIdx', 'omega', 'offset', 'positions', 'dim', 'dtype', 'float32Angles'] as const;
 export const SINUSOIDAL_KEYS = [...ENCODING_KEYS, 'length', 'out'] as const;
 const ADD_KEYS = ['shape', 'encoding', 'offset', 'positions', 'scale', 'out'] as const;
 const CONCAT_KEYS = ['shape', 'encoding', 'offset', 'positions', 'out'] as const;
@@ -98,14 +101,15 @@ function optional<T>(v: T | undefined, fallback: T): T {
 export function resolveEncoding(fn: string, p: string, o: Record<string, unknown>, dim: number, math: MathLib): SinEncoding {
   const preset = checkEnum<Preset>(fn, `${p}.preset`, optional(o.preset, 'vaswani'), PRESET_NAMES);
   const def = PRESETS[preset];
+  const f32 = o.float32Angles === undefined ? false : checkBool(fn, `${p}.float32Angles`, o.float32Angles);
   if (def.seed) {
     for (const k of ['base', 'layout', 'schedule', 'minTimescale', 'maxTimescale', 'odd', 'paddingIdx'] as const) {
       if (o[k] !== undefined) throw new TypeError(`posenc.${fn}: ${p}.${k} does not apply to preset 'seed' (it has only omega)`);
     }
     const omega = o.omega === undefined ? 1 / Math.sqrt(dim) : checkFinite(fn, `${p}.omega`, o.omega);
     return {
-      kind: 'sinusoidal', width: 2, freqs: Float64Array.of(omega), nCos: 1, layout: LAYOUT_INTERLEAVED,
-      sinBase: 0, cosBase: 1, zeroFrom: 2, start: 0, padPos: NaN, key: `seed|${omega}`,
+      kind: 'sinusoidal', width: 2, freqs: Float64Array.of(f32 ? Math.fround(omega) : omega), nCos: 1, layout: LAYOUT_INTERLEAVED,
+      sinBase: 0, cosBase: 1, zeroFrom: 2, start: 0, padPos: NaN, key: `seed|${omega}${f32 ? '|f32' : ''}`, f32Angles: f32,
     };
   }
   if (o.omega !== undefined) throw new TypeError(`posenc.${fn}: ${p}.omega applies only to preset 'seed'`);
@@ -126,7 +130,7 @@ export function resolveEncoding(fn: string, p: string, o: Record<string, unknown
   if (schedule === 'timescale' && !def.guard && half < 2) {
     throw rangeError(fn, 'dim', `≥ 4 for preset '${preset}' (its timescale schedule divides by dim/2 − 1)`, dim);
   }
-  const key = `${schedule}|${layout}|${odd}|${dim}|${base}|${minTs}|${maxTs}|${def.guard}|${paddingIdx}`;
+  const key = `${schedule}|${layout}|${odd}|${dim}|${base}|${minTs}|${maxTs}|${def.guard}|${paddingIdx}${f32 ? `|f32|${preset === 'vaswani'}` : ''}`;
   let cache = encodingCache.get(math);
   if (!cache) encodingCache.set(math, (cache = new Map()));
   const hit = cache.get(key);
@@ -141,6 +145,7 @@ export function resolveEncoding(fn: string, p: string, o: Record<string, unknown
     const inc = math.log(maxTs / minTs) / (def.guard ? Math.max(half - 1, 1) : half - 1);
     for (let i = 0; i < n; i++) freqs[i] = minTs * math.exp(i * -inc);
   }
+  if (f32) float32Freqs(freqs, preset, schedule, dim, half, base, minTs, maxTs, def.guard, math);
   const halves = layout === 'halves';
   const enc: SinEncoding = {
     kind: 'sinusoidal', width: dim, freqs, nCos, layout: halves ? LAYOUT_HALVES : LAYOUT_INTERLEAVED,
@@ -148,6 +153,7 @@ export function resolveEncoding(fn: string, p: string, o: Record<string, unknown
     start: paddingIdx === null ? 0 : paddingIdx + 1,
     padPos: paddingIdx === null ? NaN : paddingIdx,
     key,
+    f32Angles: f32,
   };
   if (cache.size >= 64) cache.delete(cache.keys().next().value as string);
   cache.set(key, enc);
@@ -245,7 +251,9 @@ export function planCombine(
     const tableArg = (encTable ?? enc) as FloatArray | ModuleTensor;
     const tableParam = encTable !== undefined ? 'options.encoding.table' : 'options.encoding';
     const ta = floatArray(fn, tableParam, tableArg);
-    if (encTable !== undefined) checkKeys(fn, 'options.encoding', enc as object, ['table', 'dim']);
+    if (encTable !== undefined) checkKeys(fn, 'options.encoding', enc as object, ['table', 'dim', 'outOfRange']);
+    const oorV = encTable !== undefined ? (enc as { outOfRange?: unknown }).outOfRange : undefined;
+    const zeroOutside = oorV !== undefined && checkEnum(fn, 'options.encoding.outOfRange', oorV, ['error', 'zero']) === 'zero';
     if ((ta instanceof Float64Array) !== f64) {
       throw typeError(fn, tableParam, `a ${f64 ? 'Float64Array' : 'Float32Array'} (x's dtype)`, tableArg);
     }
@@ -265,7 +273,7 @@ export function planCombine(
       throw rangeError(fn, `${tableParam}.length`, `a multiple of the table width ${width}`, ta.length);
     }
     const rows = ta.length / width;
-    const { rowStart, rowIdx, perBatch } = tableRows(fn, offsetV, positionsV, batch, length, rows);
+    const { rowStart, rowIdx, perBatch } = tableRows(fn, offsetV, positionsV, batch, length, rows, zeroOutside);
     src = { kind: 'table', table: tableArg as FloatArray | Tensor, rows, rowStart, rowIdx, perBatch };
   } else {
     const eo = enc === undefined ? {} : enc;
@@ -333,19 +341,29 @@ function checkPositionsLength(fn: string, n: number, batch: number, length: numb
   throw rangeError(fn, 'options.positions', `of length ${length} (shared) or ${batch * length} (batch × length)`, v);
 }
 
-function tableRows(fn: string, offsetV: unknown, positionsV: unknown, batch: number, length: number, rows: number) {
+/** Rows of the table per position; with zeroOutside, a position outside [0, rows) is row −1 (a zero row). */
+function tableRows(fn: string, offsetV: unknown, positionsV: unknown, batch: number, length: number, rows: number, zeroOutside = false) {
   if (positionsV !== undefined) {
     if (offsetV !== undefined) throw new TypeError(`posenc.${fn}: give offset or positions, not both`);
     const p = checkPositions(fn, 'options.positions', positionsV, true);
     const perBatch = checkPositionsLength(fn, p.length, batch, length, positionsV);
     const rowIdx = new Int32Array(p.length);
     for (let i = 0; i < p.length; i++) {
+      if (zeroOutside && (p[i] < 0 || p[i] >= rows)) {
+        rowIdx[i] = -1;
+        continue;
+      }
       if (p[i] < 0 || p[i] >= rows) throw rangeError(fn, `options.positions[${i}]`, `a row of the table, in [0, ${rows - 1}]`, p[i]);
       rowIdx[i] = p[i];
     }
     return { rowStart: 0, rowIdx, perBatch };
   }
   const offset = checkInt(fn, 'options.offset', optional(offsetV, 0), 0);
+  if (zeroOutside && length > 0 && offset + length > rows) {
+    const rowIdx = new Int32Array(length);
+    for (let r = 0; r < length; r++) rowIdx[r] = offset + r < rows ? offset + r : -1;
+    return { rowStart: 0, rowIdx, perBatch: false };
+  }
   if (length > 0 && offset + length > rows) {
     throw new RangeError(`posenc.${fn}: positions ${offset}..${offset + length - 1} (options.offset = ${offset}, length ${length}) exceed the table's ${rows} rows`);
   }

@@ -3,9 +3,15 @@
 import type { Backend } from './backends/types.js';
 import { checkEnum, checkInt, checkProduct } from './options.js';
 import { planCombine, planSinusoidal } from './plan.js';
+import { materializeF32Angles } from './angles32.js';
+import { planSincos2d } from './grid2d.js';
+import { positionsFromMask, positionsFromTokens } from './positions.js';
+import { planRope, planRopeFrequencies } from './rope.js';
 import type { Tensor } from './tensor.js';
 import type {
   AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, ModuleTensor, SinusoidalOptions,
+  IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
+  RopeOptions, Sincos2dOptions,
 } from './types.js';
 
 function newArray(f64: boolean, length: number): FloatArray {
@@ -62,7 +68,7 @@ export class Posenc {
   add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray | ModuleTensor {
     const { plan, out } = planCombine('add', x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.length * plan.dimIn);
-    this.#b.combine(plan, x as FloatArray | Tensor, target as FloatArray | Tensor);
+    this.#b.combine(materializeF32Angles(plan, this.#b), x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -77,8 +83,83 @@ export class Posenc {
   concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray | ModuleTensor {
     const { plan, out } = planCombine('concat', x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.length * (plan.dimIn + plan.width));
-    this.#b.combine(plan, x as FloatArray | Tensor, target as FloatArray | Tensor);
+    this.#b.combine(materializeF32Angles(plan, this.#b), x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
+  }
+
+  /**
+   * A 2-D sin-cos table for a ViT patch grid: shape [(clsToken ? 1 : 0) + height·width, dim]
+   * row-major, token n = r·width + c (row-major patches), the cls row (if any) all zero. Angles
+   * in radians (position × frequency); float32 unless dtype 'float64'; float64 angles and sin/cos
+   * rounded once unless float32Angles. Presets: 'mae' (default; its first half encodes the
+   * column), 'mocov3', 'bigvision', 'timm' (see docs/presets.md). Allocates the result unless
+   * `out` is given (then returns `out`).
+   */
+  sincos2d<O extends FloatArray | ModuleTensor>(options: Sincos2dOptions & { out: O }): O;
+  sincos2d(options: Sincos2dOptions & { dtype: 'float64' }): Float64Array;
+  sincos2d(options: Sincos2dOptions & { dtype?: 'float32' }): Float32Array;
+  sincos2d(options: Sincos2dOptions): FloatArray;
+  sincos2d(options: Sincos2dOptions): FloatArray | ModuleTensor {
+    const { plan, out } = planSincos2d(options, this.#b.math);
+    const target = out ?? newArray(plan.f64, plan.rows * plan.dim);
+    this.#b.sincos2d(plan, target as FloatArray | Tensor);
+    return target;
+  }
+
+  /**
+   * fairseq / RoBERTa table rows from token ids (make_positions, HF
+   * create_position_ids_from_input_ids): a real token gets paddingIdx + pastLength + (number of
+   * non-pad tokens up to and including it), a pad token gets paddingIdx. tokens: [batch, length]
+   * row-major (any integer array, BigInt64Array included). Returns a new Int32Array
+   * [batch·length], to pass as `positions` of add/concat (table rows) or rope.
+   */
+  positionsFromTokens(tokens: IntLike, options: PositionsFromTokensOptions): Int32Array {
+    return positionsFromTokens(tokens, options);
+  }
+
+  /**
+   * GPT-2 / OPT positions from an attention mask [batch, length] (1 = token, 0 = padding):
+   * cumsum(mask) − 1 for a token, padPosition (default 1, as HF generate; OPT: −1) for padding,
+   * plus offset (OPT/BART tables: 2); pastLength leading columns (the cached past) are dropped.
+   * Returns a new Int32Array [batch·(length − pastLength)].
+   */
+  positionsFromMask(mask: IntLike, options: PositionsFromMaskOptions): Int32Array {
+    return positionsFromMask(mask, options);
+  }
+
+  /**
+   * Rotary position embedding of q or k: x [batch, heads, length, headDim] row-major (order
+   * 'blhd': [batch, length, heads, headDim]), Float32Array/Float64Array or module tensor. Pairs
+   * (i, i + rotaryDim/2) ('halves', default: GPT-NeoX, HF Llama) or (2i, 2i + 1) ('interleaved':
+   * GPT-J, RoFormer, Meta Llama) are rotated by θ = p·ω_i radians, ω_i = base^(−2i/rotaryDim)
+   * modified by `scaling` (HF rope_scaling); features ≥ rotaryDim pass through. Positions:
+   * offset + l, or `positions` ([length] or [batch·length], real numbers allowed).
+   *
+   * Rounding: c = cos θ·af and s = sin θ·af are computed in float64 and rounded once to x's
+   * dtype, then x'_a = fl(fl(x_a·c) − fl(x_b·s)), x'_b = fl(fl(x_b·c) + fl(x_a·s)) in x's dtype:
+   * what Hugging Face computes for a float32 model (per element ≤ about 2 ulp of max(|x_a|, |x_b|)
+   * from the exact rotation). float32Angles: ω, θ and cos/sin in float32 as PyTorch does.
+   * Allocates the result unless `out` is given (then returns `out`); `out` may be x.
+   */
+  rope<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: RopeOptions & { out: O }): O;
+  rope(x: Float64Array, options: RopeOptions): Float64Array;
+  rope(x: Float32Array, options: RopeOptions): Float32Array;
+  rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray;
+  rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray | ModuleTensor {
+    const { plan, out } = planRope(x, options, this.#b.math);
+    const target = out ?? newArray(plan.f64, plan.batch * plan.heads * plan.length * plan.headDim);
+    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor);
+    return target;
+  }
+
+  /**
+   * The rotary inverse frequencies ω'_i (radians per position, i < dim/2) of Hugging Face's
+   * rope_scaling types, the attention factor that multiplies cos and sin, and the base used
+   * ('dynamic': the NTK-scaled base for seqLen). Derived with the backend's math (WebAssembly's
+   * pow/exp/log: the same bits in every engine). Allocates a new Float64Array.
+   */
+  ropeFrequencies(options: RopeFrequenciesOptions): RopeFrequencies {
+    return planRopeFrequencies(options, this.#b.math);
   }
 
   /**

@@ -52,6 +52,12 @@ export interface EncodingOptions {
   dim?: number;
   /** Must agree with the input's dtype when given. */
   dtype?: Dtype;
+  /**
+   * Reproduce the reference's float32 computation (PyTorch/TensorFlow): frequencies derived in
+   * float32 by the preset's own formula, angle fl32(fl32(p)·ω32), sin/cos of it rounded to float32.
+   * Default false: angles and sin/cos in float64, rounded once.
+   */
+  float32Angles?: boolean;
 }
 
 export interface SinusoidalOptions extends EncodingOptions {
@@ -70,6 +76,11 @@ export interface TableEncoding {
   table: FloatArray | ModuleTensor;
   /** Width of the table; needed by `concat`, checked by `add`. */
   dim?: number;
+  /**
+   * A position outside the table's rows: 'error' (default, a RangeError naming it) or 'zero'
+   * (its encoding is a zero row, as tensor2tensor's add_positional_embedding zero-pads).
+   */
+  outOfRange?: 'error' | 'zero';
 }
 
 export type Encoding = EncodingOptions | FloatArray | ModuleTensor | TableEncoding;
@@ -97,4 +108,141 @@ export interface ConcatOptions {
   positions?: ArrayLike<number>;
   /** [batch, length, dimIn + width]; never overlapping x. */
   out?: FloatArray | ModuleTensor;
+}
+
+// ---- 2-D tables, positions, rotary (see docs/presets.md) ---------------------------------------
+
+/**
+ * 2-D sin-cos conventions (row r, column c of a row-major grid, K = dim/4, T = temperature):
+ * 'mae' [sin cω, cos cω, sin rω, cos rω], ω_k = T^(−k/K) (MAE get_2d_sincos_pos_embed: its first
+ * half encodes the column); 'mocov3' [sin rω, cos rω, sin cω, cos cω] (MoCo v3, timm with
+ * interleave_sin_cos); 'bigvision' as 'mae' with ω_k = T^(−k/(K−1)) (big_vision posemb_sincos_2d);
+ * 'timm' [sin rω, sin cω, cos rω, cos cω] (timm build_sincos2d_pos_embed).
+ */
+export type Preset2d = 'mae' | 'mocov3' | 'bigvision' | 'timm';
+
+export interface Sincos2dOptions {
+  /** Grid rows (patches along the image height). */
+  height: number;
+  /** Grid columns (patches along the image width). */
+  width: number;
+  /** Channels; a multiple of 4 (big_vision: ≥ 8). */
+  dim: number;
+  /** Default 'mae'. */
+  preset?: Preset2d;
+  /** Default 10000. */
+  temperature?: number;
+  /** Prepend a zero row for the cls token (default: true for 'mocov3', which always has one; else false). */
+  clsToken?: boolean;
+  /** 'float32' (default) or 'float64'. */
+  dtype?: Dtype;
+  /** Reproduce a float32 reference (angles rounded to float32, as MoCo v3, timm and big_vision compute). */
+  float32Angles?: boolean;
+  /** Where to write (exact size, matching dtype); returned instead of a new array. */
+  out?: FloatArray | ModuleTensor;
+}
+
+/** Token ids or a 0/1 attention mask: a typed array or an array of numbers (or booleans for a mask). */
+export type IntLike = ArrayLike<number> | BigInt64Array | BigUint64Array | readonly boolean[];
+
+export interface PositionsFromTokensOptions {
+  /** [batch, length] of tokens, row-major. */
+  shape: readonly number[];
+  /** Token id of padding (fairseq/RoBERTa: 1). Required. */
+  paddingIdx: number;
+  /** Non-pad tokens before these ones (HF create_position_ids_from_input_ids' past_key_values_length; default 0). */
+  pastLength?: number;
+}
+
+export interface PositionsFromMaskOptions {
+  /** [batch, length] of the mask, row-major (HF: past + current tokens). */
+  shape: readonly number[];
+  /** Leading columns to drop from the result (HF: positions[:, past_key_values_length:]; default 0). */
+  pastLength?: number;
+  /** Position given to masked (0) entries before the offset (default 1 as HF generate; OPT: −1). */
+  padPosition?: number;
+  /** Added to every position (OPT/BART learned tables: 2; default 0). */
+  offset?: number;
+}
+
+/** Pairing of the rotated features: 'halves' (i, i + d/2) or 'interleaved' (2i, 2i + 1). */
+export type RopeLayout = 'halves' | 'interleaved';
+
+/** Hugging Face rope_scaling / rope_parameters, keys in camelCase (`type` is rope_type). */
+export type RopeScaling =
+  | { type: 'default' }
+  | { type: 'linear'; factor: number }
+  | { type: 'dynamic'; factor: number; maxPositionEmbeddings: number }
+  | {
+    type: 'yarn';
+    /** Default maxPositionEmbeddings / originalMaxPositionEmbeddings. */
+    factor?: number;
+    /** The pre-training context (HF: falls back to max_position_embeddings). */
+    originalMaxPositionEmbeddings?: number;
+    maxPositionEmbeddings?: number;
+    attentionFactor?: number;
+    mscale?: number;
+    mscaleAllDim?: number;
+    /** Default 32. */
+    betaFast?: number;
+    /** Default 1. */
+    betaSlow?: number;
+    /** Round the correction range to integers (default true). */
+    truncate?: boolean;
+  }
+  | { type: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number }
+  | {
+    type: 'longrope';
+    longFactor: ArrayLike<number>;
+    shortFactor: ArrayLike<number>;
+    originalMaxPositionEmbeddings: number;
+    /** Default maxPositionEmbeddings / originalMaxPositionEmbeddings (used for the attention factor). */
+    factor?: number;
+    maxPositionEmbeddings?: number;
+    attentionFactor?: number;
+  };
+
+export interface RopeOptions {
+  /** [batch, heads, length, headDim] of x, row-major (with order 'blhd': [batch, length, heads, headDim]). */
+  shape: readonly number[];
+  /** Default 'halves'. */
+  layout?: RopeLayout;
+  /** Default 10000 (HF rope_theta). */
+  base?: number;
+  /** Features rotated (even, ≤ headDim; default headDim); the others pass through. */
+  rotaryDim?: number;
+  /** Position of the first token (default 0; real numbers allowed). */
+  offset?: number;
+  /** Explicit positions: [length] shared by the batch or [batch·length]; real numbers allowed. */
+  positions?: ArrayLike<number>;
+  scaling?: RopeScaling;
+  /** 'dynamic'/'longrope': the sequence length the frequencies are chosen for (default max position + 1). */
+  seqLen?: number;
+  /** Axis order of x: 'bhld' (default, HF) or 'blhd' (GPT-NeoX, flash-attn). */
+  order?: 'bhld' | 'blhd';
+  /** PyTorch's float32 path: inv_freq, angles, cos/sin and the products in float32 (HF bit-for-bit up to libm ulps). */
+  float32Angles?: boolean;
+  /** Where to write: same dtype and size as x, or x itself; never partially overlapping x. */
+  out?: FloatArray | ModuleTensor;
+}
+
+export interface RopeFrequenciesOptions {
+  /** Rotary dim (even ≥ 2): inverse frequencies for pairs 0 … dim/2 − 1. */
+  dim: number;
+  /** Default 10000. */
+  base?: number;
+  scaling?: RopeScaling;
+  /** 'dynamic' (default maxPositionEmbeddings) and 'longrope' (long factors when > originalMaxPositionEmbeddings). */
+  seqLen?: number;
+  /** Derive them in float32 as PyTorch does (each value is then a float32). */
+  float32Angles?: boolean;
+}
+
+export interface RopeFrequencies {
+  /** ω'_i, i < dim/2 (radians per position). */
+  invFreq: Float64Array;
+  /** Multiplies cos and sin (so q·k scales by its square). */
+  attentionFactor: number;
+  /** The base the frequencies were derived from ('dynamic': the NTK-scaled base'). */
+  base: number;
 }

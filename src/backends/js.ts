@@ -7,6 +7,9 @@ import { LAYOUT_HALVES, type CombinePlan, type SinEncoding, type TablePlan } fro
 import { Tensor, type TensorStorage } from '../tensor.js';
 import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
+import { tableF32AnglesJs } from './angles32-js.js';
+import { sincos2dJs } from './grid2d-js.js';
+import { ropeJs } from './rope-js.js';
 
 function arr(v: Operand): FloatArray {
   return v instanceof Tensor ? v.array : v;
@@ -65,6 +68,7 @@ export function createJsBackend(): Backend {
 
     table(plan: TablePlan, outOp: Operand): void {
       const out = arr(outOp);
+      if (plan.enc.f32Angles) return tableF32AnglesJs(plan, out);
       const { enc, rows, start, positions } = plan;
       const w = enc.width;
       for (let r = 0; r < rows; r++) {
@@ -81,6 +85,7 @@ export function createJsBackend(): Backend {
       const pe = f64 ? new Float64Array(width) : new Float32Array(width);
       const s = f64 ? plan.scale : Math.fround(plan.scale);
       const perBatch = src.perBatch;
+      let zeroRow: FloatArray | undefined;
       for (let b = 0; b < (perBatch ? batch : 1); b++) {
         for (let r = 0; r < length; r++) {
           let row: FloatArray;
@@ -90,8 +95,10 @@ export function createJsBackend(): Backend {
             encodeRow(src.enc, p, pe, 0);
             row = pe;
           } else {
-            row = arr(src.table);
-            ro = (src.rowIdx ? src.rowIdx[b * (perBatch ? length : 0) + r] : src.rowStart + r) * width;
+            const ri = src.rowIdx ? src.rowIdx[b * (perBatch ? length : 0) + r] : src.rowStart + r;
+            // −1: a position outside the table under outOfRange 'zero' (a zero row).
+            row = ri < 0 ? (zeroRow ??= f64 ? new Float64Array(width) : new Float32Array(width)) : arr(src.table);
+            ro = ri < 0 ? 0 : ri * width;
           }
           const b0 = perBatch ? b : 0;
           const b1 = perBatch ? b + 1 : batch;
@@ -118,5 +125,8 @@ export function createJsBackend(): Backend {
     },
 
     memoryBytes: () => 0,
+
+    sincos2d: (plan, out) => sincos2dJs(plan, arr(out)),
+    rope: (plan, x, out) => ropeJs(plan, arr(x), arr(out)),
   };
 }

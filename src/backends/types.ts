@@ -1,6 +1,8 @@
 // The few kernels every backend implements over plans (never over user options).
 
 import type { CombinePlan, MathLib, TablePlan } from '../plan.js';
+import type { Grid2dPlan } from '../grid2d.js';
+import type { RopePlan } from '../rope.js';
 import type { Tensor } from '../tensor.js';
 import type { BackendName, Dtype, FloatArray } from '../types.js';
 
@@ -18,4 +20,8 @@ export interface Backend {
   alloc(length: number, dtype: Dtype): Tensor;
   /** Bytes of the module's memory (0 for js). */
   memoryBytes(): number;
+  /** Writes the 2-D table (plan.rows × plan.dim, cls row included) into out. */
+  sincos2d(plan: Grid2dPlan, out: Operand): void;
+  /** Rotary embedding: x → out (out may be x). */
+  rope(plan: RopePlan, x: Operand, out: Operand): void;
 }

@@ -11,6 +11,9 @@ import type { CombinePlan, SinEncoding, TablePlan } from '../plan.js';
 import { Tensor, type TensorStorage } from '../tensor.js';
 import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
+import { tableF32AnglesWasm } from './angles32-wasm.js';
+import { sincos2dWasm } from './grid2d-wasm.js';
+import { ropeWasm } from './rope-wasm.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
 const WINDOW_BYTES = 256 * 1024;
@@ -177,6 +180,7 @@ function createWasmBackend(flavor: WasmFlavor, ex: KernelExports): Backend {
   const math = { pow: ex.mathPow, exp: ex.mathExp, log: ex.mathLog };
 
   function table(plan: TablePlan, outOp: Operand): void {
+    if (plan.enc.f32Angles) return tableF32AnglesWasm(core, plan, outOp);
     const { enc, rows, start, positions, f64 } = plan;
     if (rows === 0) return;
     const bytes = f64 ? 8 : 4;
@@ -337,7 +341,8 @@ function createWasmBackend(flavor: WasmFlavor, ex: KernelExports): Backend {
               for (let i = 0; i < nRows; i++) {
                 const b = src.perBatch ? Math.floor(i / m) : 0;
                 const row = src.rowIdx[(src.perBatch ? (b0 + b) * length : 0) + r0 + (i % m)];
-                h.set(t.subarray(row * width, (row + 1) * width), base + i * width);
+                if (row < 0) h.fill(0, base + i * width, base + (i + 1) * width); // outOfRange 'zero'
+                else h.set(t.subarray(row * width, (row + 1) * width), base + i * width);
               }
             }
           }
@@ -368,6 +373,8 @@ function createWasmBackend(flavor: WasmFlavor, ex: KernelExports): Backend {
   return {
     name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc,
     memoryBytes: () => ex.memory.buffer.byteLength,
+    sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
+    rope: (plan, x, out) => ropeWasm(core, plan, x, out),
   };
 }
 
