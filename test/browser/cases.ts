@@ -95,25 +95,59 @@ export function cases(pe: Posenc): Record<string, Case> {
   return c;
 }
 
-// Rotary (pe.rope) and 2-D grids (pe.sincos2d) come with issue 4. Their calls below are written
-// against the API sketched in that issue; when the methods land, check the option names here
-// (the browser suite fails loudly, not silently, when a call throws).
-type Loose = Record<string, (...args: unknown[]) => unknown>;
-
+// Rotary (pe.rope, pe.ropeFrequencies) and 2-D grids (pe.sincos2d), from issue 4. Included only
+// where the instance has them, so this file also runs against a build that predates them.
 export function optionalCases(pe: Posenc): Record<string, Case> {
   const c: Record<string, Case> = {};
-  const loose = pe as unknown as Loose;
-  if (typeof loose.rope === 'function') {
-    for (const pairing of ['halves', 'interleaved']) {
+  if (typeof pe.rope === 'function') {
+    for (const layout of ['halves', 'interleaved'] as const) {
       for (const f64 of [false, true]) {
-        c[`rope ${pairing} ${f64 ? 'float64' : 'float32'}`] = (p) =>
-          (p as unknown as Loose).rope(randomArray(2 * 64 * 32, f64, 12), { shape: [2, 64, 32], pairing, offset: 3 });
+        const t = f64 ? 'float64' : 'float32';
+        c[`rope ${layout} ${t}`] = (p) => p.rope(randomArray(2 * 4 * 64 * 32, f64, 12), { shape: [2, 4, 64, 32], layout, offset: 3 });
+        c[`rope ${layout} ${t} partial, per-batch positions, blhd`] = (p) =>
+          p.rope(randomArray(2 * 5 * 3 * 24, f64, 13), {
+            shape: [2, 5, 3, 24], order: 'blhd', layout, rotaryDim: 16, base: 500,
+            positions: [0, 1, 2, 3, 4, 100, 1e4 + 0.5, 7, 2 ** 20, 3],
+          });
       }
     }
+    c['rope large (chunked) float32'] = (p) => p.rope(randomArray(1 * 8 * 512 * 128, false, 14), { shape: [1, 8, 512, 128] });
+    c['rope float32Angles (PyTorch path)'] = (p) => p.rope(randomArray(1 * 2 * 40 * 64, false, 15), { shape: [1, 2, 40, 64], float32Angles: true, offset: 11 });
+    const scalings = {
+      linear: { type: 'linear', factor: 4 },
+      dynamic: { type: 'dynamic', factor: 2, maxPositionEmbeddings: 64 },
+      yarn: { type: 'yarn', factor: 4, originalMaxPositionEmbeddings: 32 },
+      llama3: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 32 },
+      longrope: {
+        type: 'longrope', originalMaxPositionEmbeddings: 16, factor: 8,
+        longFactor: Array.from({ length: 32 }, (_, i) => 1 + i / 8), shortFactor: Array.from({ length: 32 }, (_, i) => 1 + i / 32),
+      },
+    } as const;
+    for (const [name, scaling] of Object.entries(scalings)) {
+      c[`rope scaling ${name}`] = (p) => p.rope(randomArray(1 * 2 * 100 * 64, true, 16), { shape: [1, 2, 100, 64], scaling });
+      c[`ropeFrequencies ${name}`] = (p) => {
+        const f = p.ropeFrequencies({ dim: 64, scaling, seqLen: 200 });
+        return Float64Array.from([...f.invFreq, f.attentionFactor, f.base]);
+      };
+    }
+    c['rope in place on a module tensor'] = (p) => {
+      const t = p.alloc(2 * 2 * 30 * 16, 'float32');
+      try {
+        t.array.set(randomArray(2 * 2 * 30 * 16, false, 17));
+        p.rope(t, { shape: [2, 2, 30, 16], out: t, layout: 'interleaved', offset: 5 });
+        return t.array.slice();
+      } finally {
+        t.free();
+      }
+    };
   }
-  if (typeof loose.sincos2d === 'function') {
-    for (const preset of ['mae', 'mocov3', 'bigvision']) {
-      c[`sincos2d ${preset}`] = (p) => (p as unknown as Loose).sincos2d({ preset, dim: 64, grid: [14, 14] });
+  if (typeof pe.sincos2d === 'function') {
+    for (const preset of ['mae', 'mocov3', 'bigvision', 'timm'] as const) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        c[`sincos2d ${preset} ${dtype} 14 × 14`] = (p) => p.sincos2d({ preset, dim: 64, height: 14, width: 14, dtype });
+      }
+      c[`sincos2d ${preset} 6 × 9, cls, float32Angles`] = (p) =>
+        p.sincos2d({ preset, dim: 32, height: 6, width: 9, clsToken: true, float32Angles: true, temperature: 100 });
     }
   }
   return c;

@@ -3,11 +3,14 @@
 // Values come from ../shared/spec/conventions.md (float64 numpy); whole results are compared with
 // Node's by SHA-256 (cases.ts, hashed in Node by node-hashes.ts).
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { init, initSync, type Posenc } from '../../src/index.js';
+import { init, initSync, Posenc } from '../../src/index.js';
 import type { BackendName, FloatArray } from '../../src/types.js';
 import { digestCases, randomArray } from './cases.js';
 
 const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];
+/** Rotary and 2-D grids (issue 4): tested wherever the library has them. */
+const HAS_ROPE = typeof Posenc.prototype.rope === 'function';
+const HAS_2D = typeof Posenc.prototype.sincos2d === 'function';
 
 /** Row r, column j of a row-major table of `width` columns. */
 const at = (t: ArrayLike<number>, width: number, r: number, j: number) => t[r * width + j];
@@ -173,6 +176,99 @@ for (const backend of BACKENDS) {
       expect(() => pe.concat(x, { shape: [3, 2], encoding: { dim: 4 }, out: x as never })).toThrow(RangeError);
       expect(Array.from(x)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(() => pe.alloc(-1)).toThrow(RangeError);
+    });
+
+    describe.runIf(HAS_ROPE)('rotary (§7)', () => {
+      const x8 = [1, 2, 3, 4, 5, 6, 7, 8];
+      const HALVES_P1 = [-3.66705262, 1.39100783, 2.92985117, 3.991998, 3.54298251, 6.16969182, 7.0296495, 8.003996];
+      const INTERLEAVED_P1 = [-1.14263966, 1.9220756, 2.58567883, 4.27951691, 4.939751, 6.04969917, 6.9919965, 8.006996];
+      const HALVES_P7 = [-2.53103074, -2.33562175, 2.50305307, 3.94390246, 4.42649787, 5.8774885, 7.19268554, 8.02780377];
+      const close = (got: ArrayLike<number>, want: number[], digits: number) =>
+        want.forEach((v, i) => expect(got[i], `[${i}]`).toBeCloseTo(v, digits));
+
+      it('halves and interleaved pairs, d = 8, p = 1 and p = 7', () => {
+        close(pe.rope(Float64Array.from(x8), { shape: [1, 1, 1, 8], offset: 1 }), HALVES_P1, 7);
+        close(pe.rope(Float64Array.from(x8), { shape: [1, 1, 1, 8], layout: 'interleaved', offset: 1 }), INTERLEAVED_P1, 7);
+        close(pe.rope(Float32Array.from(x8), { shape: [1, 1, 1, 8], layout: 'halves', positions: [7] }), HALVES_P7, 5);
+        // Two tokens, two heads: every (head, token) row gets its own position.
+        const two = pe.rope(Float64Array.from([...x8, ...x8, ...x8, ...x8]), { shape: [1, 2, 2, 8], positions: [1, 7] });
+        close(two.subarray(0, 8), HALVES_P1, 7);
+        close(two.subarray(8, 16), HALVES_P7, 7);
+        close(two.subarray(16, 24), HALVES_P1, 7);
+      });
+
+      it('partial rotary passes the other features through; in place on x', () => {
+        const x = Float64Array.from(x8);
+        const y = pe.rope(x, { shape: [1, 1, 1, 8], rotaryDim: 4, offset: 1, out: x });
+        expect(y).toBe(x);
+        expect(Array.from(x.subarray(4))).toEqual([5, 6, 7, 8]);
+        expect(x[0]).toBeCloseTo(1 * Math.cos(1) - 3 * Math.sin(1), 12);
+      });
+
+      it('relative: ⟨R5 q, R3 k⟩ = ⟨R12 q, R10 k⟩', () => {
+        const q = randomArray(64, true, 21) as Float64Array;
+        const k = randomArray(64, true, 22) as Float64Array;
+        const dot = (pq: number, pk: number) => {
+          const a = pe.rope(q, { shape: [1, 1, 1, 64], offset: pq });
+          const b = pe.rope(k, { shape: [1, 1, 1, 64], offset: pk });
+          return a.reduce((s, v, i) => s + v * b[i], 0);
+        };
+        expect(Math.abs(dot(5, 3) - dot(12, 10))).toBeLessThan(1e-12);
+        expect(Math.abs(dot(5, 3) - dot(5, 4))).toBeGreaterThan(1e-3);
+      });
+
+      it('ropeFrequencies: linear, dynamic, yarn, llama3 (§7e)', () => {
+        const lin = pe.ropeFrequencies({ dim: 128, scaling: { type: 'linear', factor: 4 } });
+        expect(lin.invFreq[0]).toBeCloseTo(0.25, 12);
+        expect(lin.invFreq[1]).toBeCloseTo(0.2164910808, 9);
+        expect(lin.invFreq[63] / 2.8869549617e-5).toBeCloseTo(1, 9);
+        const dyn = pe.ropeFrequencies({ dim: 128, scaling: { type: 'dynamic', factor: 2, maxPositionEmbeddings: 2048 }, seqLen: 4096 });
+        expect(dyn.base).toBeCloseTo(30527.7367488067, 7);
+        expect(dyn.invFreq[1]).toBeCloseTo(0.8509942913, 9);
+        const yarn = pe.ropeFrequencies({ dim: 128, scaling: { type: 'yarn', factor: 4, originalMaxPositionEmbeddings: 4096 } });
+        expect(yarn.attentionFactor).toBeCloseTo(1.1386294361, 9);
+        expect(yarn.invFreq[25]).toBeCloseTo(0.0234345526, 9);
+        expect(yarn.invFreq[40]).toBeCloseTo(0.0013378867, 9);
+        const l3 = pe.ropeFrequencies({
+          dim: 128, base: 5e5, scaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 },
+        });
+        expect(l3.invFreq[40] / 3.428102e-5).toBeCloseTo(1, 6);
+      });
+
+      it('bad input', () => {
+        expect(() => pe.rope(new Float32Array(8), { shape: [1, 1, 8] })).toThrow(/options\.shape must be of rank 4/);
+        expect(() => pe.rope(new Float32Array(7), { shape: [1, 1, 1, 7] })).toThrow(RangeError);
+        expect(() => pe.rope(new Float32Array(8), { shape: [1, 1, 1, 8], pairing: 'halves' } as never)).toThrow(/unknown option options\.pairing/);
+        expect(() => pe.rope(new Float32Array(8), { shape: [1, 1, 1, 8], layout: 'rotate' as never })).toThrow(/options\.layout must be one of/);
+        expect(() => pe.ropeFrequencies({ dim: 7 })).toThrow(RangeError);
+      });
+    });
+
+    describe.runIf(HAS_2D)('2-D grids (§6)', () => {
+      // Grid 4 × 4, token (row 1, column 2), D = 8.
+      const MAE = [0.9092974268, 0.0199986667, -0.4161468365, 0.9998000067, 0.8414709848, 0.0099998333, 0.5403023059, 0.9999500004];
+      const BIGVISION = [0.9092974268, 0.0002, -0.4161468365, 0.99999998, 0.8414709848, 0.0001, 0.5403023059, 0.999999995];
+
+      it('mae, bigvision, mocov3 (cls row), timm token (1, 2)', () => {
+        const g = { height: 4, width: 4, dim: 8, dtype: 'float64' } as const;
+        expectValues(pe.sincos2d({ ...g, preset: 'mae' }), 8, MAE.map((v, j) => [6, j, v]));
+        expectValues(pe.sincos2d({ ...g, preset: 'bigvision' }), 8, BIGVISION.map((v, j) => [6, j, v]));
+        const moco = pe.sincos2d({ ...g, preset: 'mocov3' });
+        expect(moco.length).toBe(17 * 8);
+        expect(Array.from(moco.subarray(0, 8))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+        expectValues(moco, 8, [...MAE.slice(4), ...MAE.slice(0, 4)].map((v, j) => [7, j, v]));
+        const timm = pe.sincos2d({ ...g, preset: 'timm' });
+        expectValues(timm, 8, [[6, 0, Math.sin(1)], [6, 2, Math.sin(2)], [6, 4, Math.cos(1)], [6, 6, Math.cos(2)]]);
+        const f32 = pe.sincos2d({ height: 4, width: 4, dim: 8 });
+        expect(f32).toBeInstanceOf(Float32Array);
+        expectValues(f32, 8, MAE.map((v, j) => [6, j, v]));
+      });
+
+      it('bad input', () => {
+        expect(() => pe.sincos2d({ height: 4, width: 4, dim: 30 })).toThrow(/options\.dim must be a multiple of 4/);
+        expect(() => pe.sincos2d({ height: 4, dim: 8 } as never)).toThrow(/options\.width is required/);
+        expect(() => pe.sincos2d({ height: 4, width: 4, dim: 8, preset: 'vit' as never })).toThrow(RangeError);
+      });
     });
 
     it('gives the same results as Node for every case of cases.ts', async () => {

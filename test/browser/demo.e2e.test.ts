@@ -1,0 +1,244 @@
+// The demo page (npm run demo) in headless Chromium, driven with playwright-core: it opens the
+// page served by demo/serve.mjs, changes controls, and checks that the heatmap's pixels are
+// exactly the colours of the table Node computes (same wasm-simd bytes, demo/colormap.ts), in
+// the canvas and in a screenshot of it; runs the in-page benchmark; saves a screenshot
+// (DEMO_SCREENSHOT=docs/screenshot.png, as `npm run demo:screenshot` does, refreshes the README's).
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Demo } from '../../demo/serve.mjs';
+import { colorOf, tablePixels } from '../../demo/colormap.js';
+import { init, type Posenc, type SinusoidalOptions } from '../../src/index.js';
+import { chromiumLaunchOptions } from './chromium.js';
+
+const SCREENSHOT = process.env.DEMO_SCREENSHOT ?? 'node_modules/.cache/posenc/demo.png';
+/** A short benchmark, except when refreshing the README's screenshot. */
+const QUERY = process.env.DEMO_SCREENSHOT ? '' : '?bench=quick';
+
+let demo: Demo;
+let browser: Browser;
+let page: Page;
+let pe: Posenc;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  [demo, browser, pe] = await Promise.all([startDemo({ port: 0 }), chromium.launch(chromiumLaunchOptions()), init({ backend: 'wasm-simd' })]);
+  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+/** The heatmap canvas's RGBA bytes and size. */
+async function canvasPixels(id: string) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    return { width: c.width, height: c.height, data: Array.from(d) };
+  }, id);
+}
+
+/** Waits for a render after the one counted in `before`, with no redraw still pending. */
+async function nextRender(before: number) {
+  await page.waitForFunction((n) => Number(document.body.dataset.renders) > n && !document.body.dataset.pending, before, { timeout: 20_000 });
+  return Number(await page.evaluate(() => document.body.dataset.renders));
+}
+
+const renders = async () => Number(await page.evaluate(() => document.body.dataset.renders ?? 0));
+
+function expected(o: SinusoidalOptions & { length: number }) {
+  const table = pe.sinusoidal(o) as Float32Array;
+  return { cols: table.length / o.length, pixels: Array.from(tablePixels(table, o.length, table.length / o.length)) };
+}
+
+describe('demo page (npm run demo) in Chromium', () => {
+  it('draws the default encoding: every pixel is the colour of vaswani 128 × 64', async () => {
+    await page.goto(`${demo.url}${QUERY}`);
+    await page.waitForFunction(() => Number(document.body.dataset.renders) >= 1, null, { timeout: 30_000 });
+    expect(await page.textContent('#backend-name')).toBe('wasm-simd');
+    const got = await canvasPixels('heatmap');
+    const want = expected({ preset: 'vaswani', length: 128, dim: 64, base: 10000, offset: 0 });
+    expect([got.width, got.height]).toEqual([64, 128]);
+    expect(got.data.length).toBe(want.pixels.length);
+    expect(got.data).toEqual(want.pixels);
+    // Row 0 is sin 0, cos 0 = 0, 1 → near white, red.
+    expect(got.data.slice(0, 8)).toEqual([...colorOf(0), 255, ...colorOf(1), 255]);
+    expect(await page.textContent('#status')).toMatch(/vaswani · 128 positions × 64 columns · offset 0 · wasm-simd/);
+  });
+
+  it('changing the preset redraws the heatmap with the new table (marian halves)', async () => {
+    const before = await canvasPixels('heatmap');
+    const n = await renders();
+    await page.selectOption('#preset', 'marian');
+    await nextRender(n);
+    const got = await canvasPixels('heatmap');
+    const want = expected({ preset: 'marian', length: 128, dim: 64, base: 10000, offset: 0 });
+    expect(got.data).toEqual(want.pixels);
+    expect(got.data).not.toEqual(before.data);
+    // halves: column 1 of row 0 is sin 0 (white) now, not cos 0 (red).
+    expect(got.data.slice(4, 8)).toEqual([...colorOf(0), 255]);
+  });
+
+  it('offset, dim, base and backend controls redraw as expected', async () => {
+    let n = await renders();
+    await page.fill('#offset', '1000');
+    n = await nextRender(n);
+    expect((await canvasPixels('heatmap')).data).toEqual(expected({ preset: 'marian', length: 128, dim: 64, base: 10000, offset: 1000 }).pixels);
+    await page.fill('#dim', '48');
+    n = await nextRender(n);
+    await page.fill('#base', '500');
+    n = await nextRender(n);
+    const got = await canvasPixels('heatmap');
+    expect([got.width, got.height]).toEqual([48, 128]);
+    expect(got.data).toEqual(expected({ preset: 'marian', length: 128, dim: 48, base: 500, offset: 1000 }).pixels);
+    await page.selectOption('#backend', 'wasm');
+    n = await nextRender(n);
+    expect(await page.textContent('#backend-name')).toBe('wasm');
+    expect((await canvasPixels('heatmap')).data).toEqual(got.data); // same bytes on the scalar build
+  });
+
+  it('shows posenc errors for bad input instead of a table (whisper, odd dim)', async () => {
+    let n = await renders();
+    await page.selectOption('#preset', 'whisper');
+    n = await nextRender(n);
+    await page.fill('#dim', '63');
+    n = await nextRender(n);
+    expect(await page.getAttribute('#status', 'class')).toContain('error');
+    expect(await page.textContent('#status')).toMatch(/^RangeError: posenc\.sinusoidal: dim must be even/);
+  });
+
+  it('draws what a screenshot shows: scaled cells keep their colours (tensor2tensor, offset 5)', async () => {
+    let n = await renders();
+    await page.selectOption('#backend', 'auto');
+    n = await nextRender(n);
+    await page.selectOption('#preset', 'tensor2tensor');
+    n = await nextRender(n);
+    for (const [id, v] of [['dim', '64'], ['base', '10000'], ['offset', '5'], ['length', '96']]) {
+      await page.fill(`#${id}`, v);
+      n = await nextRender(n);
+    }
+    const table = pe.sinusoidal({ preset: 'tensor2tensor', length: 96, dim: 64, offset: 5 });
+    expect((await canvasPixels('heatmap')).data).toEqual(Array.from(tablePixels(table, 96, 64)));
+    // Decode a PNG screenshot of the canvas element in the page, sample the centre of cells.
+    const png = (await page.locator('#heatmap').screenshot()).toString('base64');
+    const cells: [number, number][] = [[0, 0], [0, 32], [1, 0], [10, 3], [50, 40], [95, 63], [95, 31], [17, 17]];
+    const sampled = await page.evaluate(async ({ png, cells }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${png}`;
+      await img.decode();
+      const c = new OffscreenCanvas(img.width, img.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      return {
+        w: img.width,
+        h: img.height,
+        px: cells.map(([r, j]) => {
+          // Inside the 1-px border, at the centre of the cell.
+          const x = Math.floor(1 + ((j + 0.5) / 64) * (img.width - 2));
+          const y = Math.floor(1 + ((r + 0.5) / 96) * (img.height - 2));
+          return Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+        }),
+      };
+    }, { png, cells });
+    expect(sampled.w).toBeGreaterThan(600);
+    cells.forEach(([r, j], k) => {
+      const want = colorOf(table[r * 64 + j]);
+      sampled.px[k].forEach((v, ch) => expect(Math.abs(v - want[ch]), `cell (${r}, ${j}) channel ${ch}`).toBeLessThanOrEqual(2));
+    });
+  });
+
+  it('draws the rotary view (pe.rope of ones) and follows its layout control', async () => {
+    // Controls now: tensor2tensor, length 96, dim 64. rope: x = ones [1, 1, 96, 64].
+    const ones = () => new Float32Array(96 * 64).fill(1);
+    const halves = pe.rope(ones(), { shape: [1, 1, 96, 64], layout: 'halves' });
+    expect(halves[64]).toBeCloseTo(Math.cos(1) - Math.sin(1), 6); // position 1, feature 0
+    let got = await canvasPixels('rope-canvas');
+    expect([got.width, got.height]).toEqual([64, 96]);
+    expect(got.data).toEqual(Array.from(tablePixels(halves, 96, 64)));
+    expect(await page.textContent('#rope-status')).toMatch(/^halves pairs · 96 positions × 64 features/);
+    const n = await renders();
+    await page.selectOption('#rope-layout', 'interleaved');
+    await nextRender(n);
+    got = await canvasPixels('rope-canvas');
+    expect(got.data).toEqual(Array.from(tablePixels(pe.rope(ones(), { shape: [1, 1, 96, 64], layout: 'interleaved' }), 96, 64)));
+    expect(got.data).not.toEqual(Array.from(tablePixels(halves, 96, 64)));
+  });
+
+  it('draws the 2-D grid view (a channel of pe.sincos2d) and follows its controls', async () => {
+    const channelMap = (preset: 'mae' | 'bigvision', side: number, ch: number) => {
+      const t = pe.sincos2d({ preset, dim: 64, height: side, width: side });
+      return Float64Array.from({ length: side * side }, (_, k) => t[k * 64 + ch]);
+    };
+    let got = await canvasPixels('grid-canvas');
+    expect([got.width, got.height]).toEqual([14, 14]);
+    expect(got.data).toEqual(Array.from(tablePixels(channelMap('mae', 14, 1), 14, 14)));
+    let n = await renders();
+    await page.selectOption('#grid-preset', 'bigvision');
+    n = await nextRender(n);
+    await page.fill('#grid-channel', '40'); // a row channel: varies down the grid
+    n = await nextRender(n);
+    await page.fill('#grid-side', '8');
+    n = await nextRender(n);
+    got = await canvasPixels('grid-canvas');
+    expect([got.width, got.height]).toEqual([8, 8]);
+    const want = channelMap('bigvision', 8, 40);
+    expect(got.data).toEqual(Array.from(tablePixels(want, 8, 8)));
+    expect(want[8]).toBeCloseTo(Math.sin(1 * 10000 ** (-8 / 15)), 6); // row 1, column 0: sin(r·ω_8), ω_k = T^(−k/(K−1))
+    expect(await page.textContent('#grid-status')).toMatch(/^bigvision: channel 40 of 64 over a 8 × 8 grid/);
+    await page.fill('#grid-channel', '64');
+    await nextRender(n);
+    expect(await page.textContent('#grid-status')).toMatch(/channel must be an integer in \[0, 63\], got 64/);
+    n = await renders();
+    await page.fill('#grid-channel', '1');
+    await page.fill('#grid-side', '14');
+    await page.selectOption('#grid-preset', 'mae');
+    await nextRender(n);
+    expect((await canvasPixels('grid-canvas')).data).toEqual(Array.from(tablePixels(channelMap('mae', 14, 1), 14, 14)));
+  });
+
+  it('runs the in-page benchmark (tinybench): a bar and a ratio for wasm-simd, wasm and js', async () => {
+    // Back to vaswani 128 × 64 first (the state the screenshot shows).
+    let n = await renders();
+    await page.selectOption('#preset', 'vaswani');
+    n = await nextRender(n);
+    for (const [id, v] of [['length', '128'], ['offset', '0']]) {
+      await page.fill(`#${id}`, v);
+      n = await nextRender(n);
+    }
+    await page.click('#bench-run');
+    await page.waitForFunction(() => document.body.dataset.bench || document.querySelector('#bench-status.error'), null, { timeout: 60_000 });
+    expect(await page.getAttribute('#bench-status', 'class')).not.toContain('error');
+    const results = JSON.parse((await page.evaluate(() => document.body.dataset.bench))!);
+    expect(Object.keys(results).sort()).toEqual(['add', 'sinusoidal']);
+    for (const op of ['sinusoidal', 'add']) {
+      expect(Object.keys(results[op]).sort()).toEqual(['js', 'wasm', 'wasm-simd']);
+      for (const ops of Object.values(results[op]) as number[]) expect(ops).toBeGreaterThan(0);
+      const rows = page.locator(`.op[data-op="${op}"] .bar-row`);
+      expect(await rows.count()).toBe(3);
+      expect(await rows.locator('.ratio').allTextContents()).toEqual([
+        expect.stringMatching(/^×\d+\.\d vs js$/), expect.stringMatching(/^×\d+\.\d vs js$/), 'baseline',
+      ]);
+      const simd = results[op]['wasm-simd'];
+      const js = results[op].js;
+      expect(await rows.first().locator('.ratio').textContent()).toBe(`×${(simd / js).toFixed(1)} vs js`);
+    }
+  });
+
+  it('saves a screenshot of the page', async () => {
+    expect((await canvasPixels('heatmap')).data).toEqual(expected({ preset: 'vaswani', length: 128, dim: 64 }).pixels);
+    await page.hover('#heatmap', { position: { x: 300, y: 120 } }); // a value in the hover line
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.waitForFunction(() => /^PE\[\d+\]\[\d+\] = -?\d\.\d{6}$/.test(document.getElementById('hover')!.textContent ?? ''));
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+    expect(pageErrors).toEqual([]);
+  });
+});
