@@ -4,7 +4,7 @@
 // ways: as is (wasm-simd), where SIMD does not validate (wasm), and where V8 runs without a JIT
 // (--js-flags=--jitless: no WebAssembly at all, as in locked-down browsers; the js backend).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -115,5 +115,35 @@ describe('examples/vite built with `vite build`, opened in Chromium', () => {
     expect(r.backend).toBe('js');
     expect(r.table).toHaveLength(64);
     r.table.forEach((v, i) => expect(Math.abs(v - want[i]), `table[${i}]`).toBeLessThanOrEqual(2 ** -23));
+  });
+});
+
+describe('dist/esm/index.js with no bundler, from a <script type="module"> (the README\'s browser snippet)', () => {
+  it('computes a table in Chromium', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'posenc-plain-'));
+    const plain = await (async () => {
+      mkdirSync(join(dir, 'node_modules/posenc/dist/esm'), { recursive: true });
+      cpSync('dist/esm/index.js', join(dir, 'node_modules/posenc/dist/esm/index.js'));
+      writeFileSync(join(dir, 'index.html'), `<!doctype html><html><body><p id="backend"></p><script type="module">
+  import { init } from './node_modules/posenc/dist/esm/index.js';
+  const pe = await init();
+  document.getElementById('backend').textContent = pe.backend;
+  document.body.dataset.result = JSON.stringify({ backend: pe.backend, table: Array.from(pe.sinusoidal({ length: 8, dim: 8 })) });
+</script></body></html>`);
+      return serveStatic(dir);
+    })();
+    const saved = server;
+    try {
+      server = plain;
+      const r = await open();
+      expect(r.backend).toBe('wasm-simd');
+      const want = (await init({ backend: 'wasm-simd' })).sinusoidal({ length: 8, dim: 8 });
+      expect(r.table).toEqual(Array.from(want));
+      expect(plain.requests.filter((p) => p !== '/favicon.ico').sort()).toEqual(['/', '/node_modules/posenc/dist/esm/index.js']);
+    } finally {
+      server = saved;
+      await plain.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
