@@ -33,55 +33,58 @@ function fillRow(plan: RopePlan, p: number, c: Float64Array, s: Float64Array): v
   }
 }
 
-/** Rotates one row at o (x → out; out may be x), then copies the pass-through features. */
-function rotate(plan: RopePlan, x: FloatArray, out: FloatArray, o: number, c: Float64Array, s: Float64Array): void {
-  const h = plan.freqs.length;
-  if (plan.f64) {
-    if (plan.interleaved) {
-      for (let i = 0, j = o; i < h; i++, j += 2) {
-        const a = x[j], b = x[j + 1], ci = c[i], si = s[i];
-        out[j] = a * ci - b * si;
-        out[j + 1] = b * ci + a * si;
-      }
-    } else {
-      for (let i = 0, j = o; i < h; i++, j++) {
-        const a = x[j], b = x[j + h], ci = c[i], si = s[i];
-        out[j] = a * ci - b * si;
-        out[j + h] = b * ci + a * si;
-      }
-    }
-  } else if (plan.interleaved) {
-    for (let i = 0, j = o; i < h; i++, j += 2) {
-      const a = x[j], b = x[j + 1], ci = c[i], si = s[i];
-      out[j] = fr(a * ci) - fr(b * si);
-      out[j + 1] = fr(b * ci) + fr(a * si);
-    }
-  } else {
-    for (let i = 0, j = o; i < h; i++, j++) {
-      const a = x[j], b = x[j + h], ci = c[i], si = s[i];
-      out[j] = fr(a * ci) - fr(b * si);
-      out[j + h] = fr(b * ci) + fr(a * si);
-    }
+// One row at o (x → out; out may be x). Separate functions per dtype and layout keep every loop
+// monomorphic (one array type, no per-element branch).
+function halves64(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+  for (let i = 0; i < h; i++) {
+    const a = x[o + i], b = x[o + i + h], ci = c[i], si = s[i];
+    out[o + i] = a * ci - b * si;
+    out[o + i + h] = b * ci + a * si;
   }
-  if (out !== x && plan.rotaryDim < plan.headDim) {
-    for (let j = o + plan.rotaryDim; j < o + plan.headDim; j++) out[j] = x[j];
+}
+function interleaved64(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+  for (let i = 0, j = o; i < h; i++, j += 2) {
+    const a = x[j], b = x[j + 1], ci = c[i], si = s[i];
+    out[j] = a * ci - b * si;
+    out[j + 1] = b * ci + a * si;
+  }
+}
+function halves32(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+  for (let i = 0; i < h; i++) {
+    const a = x[o + i], b = x[o + i + h], ci = c[i], si = s[i];
+    out[o + i] = fr(a * ci) - fr(b * si);
+    out[o + i + h] = fr(b * ci) + fr(a * si);
+  }
+}
+function interleaved32(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+  for (let i = 0, j = o; i < h; i++, j += 2) {
+    const a = x[j], b = x[j + 1], ci = c[i], si = s[i];
+    out[j] = fr(a * ci) - fr(b * si);
+    out[j + 1] = fr(b * ci) + fr(a * si);
   }
 }
 
 export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray): void {
-  const { batch, heads, length, headDim, start, positions, perBatch } = plan;
+  const { batch, heads, length, headDim, rotaryDim, start, positions, perBatch } = plan;
   const h = plan.freqs.length;
   const c = new Float64Array(h);
   const s = new Float64Array(h);
+  const rotate = plan.f64 ? (plan.interleaved ? interleaved64 : halves64) : plan.interleaved ? interleaved32 : halves32;
+  const pass = out !== x && rotaryDim < headDim;
   // Element strides of a row (b, head, l).
   const bS = heads * length * headDim;
   const hS = plan.blhd ? headDim : length * headDim;
   const lS = plan.blhd ? heads * headDim : headDim;
-  for (let b0 = 0; b0 < (perBatch ? batch : 1); b0++) {
+  const nb = perBatch ? batch : 1;
+  for (let b0 = 0; b0 < nb; b0++) {
+    const b1 = perBatch ? b0 + 1 : batch;
     for (let l = 0; l < length; l++) {
       fillRow(plan, positions ? positions[(perBatch ? b0 * length : 0) + l] : start + l, c, s);
-      for (let b = perBatch ? b0 : 0; b < (perBatch ? b0 + 1 : batch); b++) {
-        for (let hh = 0; hh < heads; hh++) rotate(plan, x, out, b * bS + hh * hS + l * lS, c, s);
+      for (let b = perBatch ? b0 : 0; b < b1; b++) {
+        for (let hh = 0, o = b * bS + l * lS; hh < heads; hh++, o += hS) {
+          rotate(x, out, o, h, c, s);
+          if (pass) out.set(x.subarray(o + rotaryDim, o + headDim), o + rotaryDim);
+        }
       }
     }
   }
