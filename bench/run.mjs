@@ -57,8 +57,8 @@ function readmeUsage() {
   --quick          fewer shapes and iterations (< 1 minute)
   --only a,b       cases whose group or id contains one of the terms (table, add, concat,
                    overhead, startup, "table 2048x768", ...)
-  --rounds N       interleaved rounds per case (default 3; quick 2)
-  --time MS        tinybench time budget per task and round (default 200; quick 40)
+  --rounds N       interleaved rounds per case (default 5; quick 3)
+  --time MS        tinybench time budget per task and round (default 100; quick 25)
   --no-peers       posenc and references only (no tfjs, onnxruntime-web)
   --no-numpy       skip the numpy child process
   --no-startup     skip init() timing in fresh processes
@@ -71,8 +71,8 @@ const log = (...m) => process.stderr.write(m.join(' ') + '\n');
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const settings = args.quick
-    ? { rounds: 2, time: 40, iterations: 3, warmupTime: 10, warmupIterations: 1, numpyRepeat: 5, numpyMinTime: 0.01, startupRuns: 3 }
-    : { rounds: 3, time: 200, iterations: 5, warmupTime: 50, warmupIterations: 2, numpyRepeat: 11, numpyMinTime: 0.05, startupRuns: 7 };
+    ? { rounds: 3, time: 25, iterations: 2, warmupTime: 10, warmupIterations: 1, numpyRepeat: 5, numpyMinTime: 0.01, startupRuns: 3 }
+    : { rounds: 5, time: 100, iterations: 2, warmupTime: 50, warmupIterations: 1, numpyRepeat: 11, numpyMinTime: 0.05, startupRuns: 7 };
   if (args.rounds) settings.rounds = args.rounds;
   if (args.time) settings.time = args.time;
 

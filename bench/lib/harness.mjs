@@ -30,6 +30,7 @@ function repeated(run, reps, isAsync) {
  */
 export async function runCase(c, ctx, opts) {
   const log = opts.log ?? (() => {});
+  const t0 = performance.now();
   const reps = c.reps ?? 1;
   const { reference, impls, primary = 'posenc-simd-resident', notes = [] } = await c.build(ctx);
   const rows = [];
@@ -92,12 +93,14 @@ export async function runCase(c, ctx, opts) {
   const samples = new Map(live.map((l) => [l.row, []]));
   const perRound = new Map(live.map((l) => [l.row, []]));
   for (let r = 0; r < opts.rounds; r++) {
+    // Warm-up in the first round only: later rounds find every task compiled and warm.
     const bench = new Bench({
       time: opts.time, iterations: opts.iterations,
-      warmupTime: opts.warmupTime, warmupIterations: opts.warmupIterations,
+      warmup: r === 0, warmupTime: opts.warmupTime, warmupIterations: opts.warmupIterations,
       retainSamples: true, throws: false,
     });
-    const order = live.map((_, i) => live[(i + r) % live.length]);
+    const active = live.filter((l) => l.row.status === 'ok');
+    const order = active.map((_, i) => active[(i + r) % active.length]);
     for (const l of order) {
       bench.add(l.row.key, repeated(l.inst.run, reps, l.isAsync), {
         async: l.isAsync,
@@ -113,10 +116,11 @@ export async function runCase(c, ctx, opts) {
         continue;
       }
       const s = Array.from(res.latency.samples, (v) => v / reps);
-      samples.get(l.row).push(...s);
+      const all = samples.get(l.row);
+      for (const v of s) all.push(v);
       perRound.get(l.row).push(median(s));
     }
-    log(`  round ${r + 1}/${opts.rounds} done`);
+    log(`  round ${r + 1}/${opts.rounds} done (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
   for (const l of live) {
     try { await l.inst.dispose?.(); } catch { /* ignore */ }

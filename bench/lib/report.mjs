@@ -63,8 +63,8 @@ const SUMMARY = [
   ['tfjs-wasm', 'tfjs-wasm-resident'],
   ['tfjs-cpu', 'tfjs-cpu-resident'],
   ['onnxruntime-web', ['ort-resident', 'ort-e2e']],
-  ['numpy f32', 'numpy-f32'],
-  ['numpy f64', 'numpy-f64'],
+  ['numpy f32 (out)', 'numpy-f32-out'],
+  ['numpy f64 (out)', 'numpy-f64-out'],
 ];
 
 function find(c, keys) {
@@ -135,7 +135,7 @@ const SERIES = [
   { label: 'tfjs-backend-wasm (resident)', keys: ['tfjs-wasm-resident'], color: '#f0883e' },
   { label: 'tfjs-backend-cpu (resident)', keys: ['tfjs-cpu-resident'], color: '#ffd33d' },
   { label: 'onnxruntime-web', keys: ['ort-resident', 'ort-e2e'], color: '#2ea043' },
-  { label: 'numpy float32', keys: ['numpy-f32'], color: '#db61a2' },
+  { label: 'numpy float32 (into out)', keys: ['numpy-f32-out'], color: '#db61a2' },
   { label: 'copy (Float32Array.set)', keys: ['copy'], color: '#24292f' },
 ];
 

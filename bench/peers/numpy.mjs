@@ -12,7 +12,8 @@ const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'numpy_be
 
 /**
  * Times every [length, dim] once (one child process). Returns
- * { available: true, info, get(length, dim, dtype) → {stats, result()} , cleanup() } or { available: false, reason }.
+ * { available: true, info, get(length, dim, dtype, variant) → { stats, result() }, cleanup() }
+ * or { available: false, reason }.
  */
 export function runNumpy(shapes, { repeat = 7, minTime = 0.02, timeoutMs = 300000 } = {}) {
   const probe = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
@@ -29,12 +30,12 @@ export function runNumpy(shapes, { repeat = 7, minTime = 0.02, timeoutMs = 30000
     return { available: false, reason: `numpy_bench.py failed: ${why}` };
   }
   const out = JSON.parse(r.stdout);
-  const byKey = new Map(out.results.map((x) => [`${x.length}x${x.dim}/${x.dtype}`, x]));
+  const byKey = new Map(out.results.map((x) => [`${x.length}x${x.dim}/${x.dtype}/${x.variant}`, x]));
   return {
     available: true,
     info: { python: out.python, numpy: out.numpy, simd: out.simd },
-    get(length, dim, dtype) {
-      const x = byKey.get(`${length}x${dim}/${dtype}`);
+    get(length, dim, dtype, variant) {
+      const x = byKey.get(`${length}x${dim}/${dtype}/${variant}`);
       if (!x) return null;
       return {
         stats: { median: x.median_ms, p25: x.p25_ms, p75: x.p75_ms, min: x.min_ms, n: x.repeats, number: x.number },
@@ -49,19 +50,30 @@ export function runNumpy(shapes, { repeat = 7, minTime = 0.02, timeoutMs = 30000
   };
 }
 
-/** The two numpy rows of a table case (external: timed in the child, checked here). */
+/**
+ * The numpy rows of a table case (external: timed in the child, checked here): float32 and
+ * float64, each returning a new array ("new", the usual code) and into preallocated arrays ("out").
+ */
 export function numpyTableImpls(np, { length, dim }) {
-  return ['float32', 'float64'].map((dtype) => {
-    const key = `numpy-${dtype === 'float32' ? 'f32' : 'f64'}`;
-    const label = `numpy ${dtype} (child process, new array)`;
-    if (!np?.available) return { key, label, kind: 'external', mode: 'new array', unavailable: np?.reason ?? 'numpy not run' };
-    return {
-      key, label, kind: 'external', mode: 'new array',
-      measure() {
-        const m = np.get(length, dim, dtype);
-        if (!m) throw new Error(`numpy did not time ${length}×${dim}`);
-        return m;
-      },
-    };
-  });
+  const rows = [];
+  for (const dtype of ['float32', 'float64']) {
+    for (const variant of ['new', 'out']) {
+      const key = `numpy-${dtype === 'float32' ? 'f32' : 'f64'}${variant === 'out' ? '-out' : ''}`;
+      const label = `numpy ${dtype} · ${variant === 'out' ? 'into preallocated arrays' : 'new array'}`;
+      const mode = variant === 'out' ? 'into out' : 'new array';
+      if (!np?.available) {
+        rows.push({ key, label, kind: 'external', mode, unavailable: np?.reason ?? 'numpy not run' });
+        continue;
+      }
+      rows.push({
+        key, label, kind: 'external', mode,
+        measure() {
+          const m = np.get(length, dim, dtype, variant);
+          if (!m) throw new Error(`numpy did not time ${length}×${dim}`);
+          return m;
+        },
+      });
+    }
+  }
+  return rows;
 }

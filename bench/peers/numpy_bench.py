@@ -1,10 +1,12 @@
 """numpy reference for posenc's benchmark: times the vaswani table (spec section 1) in float64 and
 float32, written the way numpy code usually builds it (MAE's get_1d_sincos_pos_embed style, with
-numpy's SIMD sin/cos for float32), and dumps each result for posenc's checker.
+numpy's SIMD sin/cos for float32), and dumps each result for posenc's checker. Two variants:
+"new" allocates everything per call (what such code does); "out" writes into a preallocated
+table through a preallocated angle buffer (ufuncs with out=), like posenc's `out` option.
 
 Input (stdin, JSON): {"shapes": [[L, d], ...], "repeat": 7, "min_time": 0.02, "dump_dir": "/tmp/..."}
 Output (stdout, JSON): {"python": ..., "numpy": ..., "simd": ..., "results": [...]}
-Each result: {"length", "dim", "dtype", "median_ms", "p25_ms", "p75_ms", "min_ms", "repeats",
+Each result: {"length", "dim", "dtype", "variant", "median_ms", "p25_ms", "p75_ms", "min_ms", "repeats",
 "number", "file"}; times are per call, each a median over `repeat` timeit repeats of `number` calls.
 """
 import json
@@ -23,6 +25,22 @@ def table(length, dim, dt):
     pe = np.empty((length, dim), dtype=dt)
     pe[:, 0::2] = np.sin(ang)
     pe[:, 1::2] = np.cos(ang)
+    return pe
+
+
+def prepared(length, dim, dt):
+    """Positions, frequencies, angle scratch and table, allocated and touched once."""
+    pos = np.arange(length, dtype=dt)[:, None]
+    freq = (1.0 / np.power(10000.0, np.arange(0, dim, 2, dtype=np.float64) / dim)).astype(dt)
+    ang = np.zeros((length, dim // 2), dtype=dt)
+    pe = np.zeros((length, dim), dtype=dt)
+    return pos, freq, ang, pe
+
+
+def table_into(pos, freq, ang, pe):
+    np.multiply(pos, freq, out=ang)
+    np.sin(ang, out=pe[:, 0::2])
+    np.cos(ang, out=pe[:, 1::2])
     return pe
 
 
@@ -53,23 +71,27 @@ def main():
     results = []
     for length, dim in req["shapes"]:
         for name, dt in (("float32", np.float32), ("float64", np.float64)):
-            pe = table(length, dim, dt)
-            file = None
-            if dump:
-                file = os.path.join(dump, f"numpy_{length}x{dim}_{name}.bin")
-                pe.tofile(file)
-            timer = timeit.Timer(lambda: table(length, dim, dt))
-            t1 = min(timer.repeat(repeat=2, number=1))
-            number = max(1, int(min_time / max(t1, 1e-9)))
-            per_call = sorted(t / number for t in timer.repeat(repeat=repeat, number=number))
-            results.append({
-                "length": length, "dim": dim, "dtype": name,
-                "median_ms": quantile(per_call, 0.5) * 1e3,
-                "p25_ms": quantile(per_call, 0.25) * 1e3,
-                "p75_ms": quantile(per_call, 0.75) * 1e3,
-                "min_ms": per_call[0] * 1e3,
-                "repeats": repeat, "number": number, "file": file,
-            })
+            bufs = prepared(length, dim, dt)
+            variants = (("new", lambda: table(length, dim, dt)), ("out", lambda: table_into(*bufs)))
+            for variant, fn in variants:
+                pe = fn()
+                file = None
+                if dump:
+                    file = os.path.join(dump, f"numpy_{length}x{dim}_{name}_{variant}.bin")
+                    pe.tofile(file)
+                del pe
+                timer = timeit.Timer(fn)
+                t1 = min(timer.repeat(repeat=2, number=1))
+                number = max(1, int(min_time / max(t1, 1e-9)))
+                per_call = sorted(t / number for t in timer.repeat(repeat=repeat, number=number))
+                results.append({
+                    "length": length, "dim": dim, "dtype": name, "variant": variant,
+                    "median_ms": quantile(per_call, 0.5) * 1e3,
+                    "p25_ms": quantile(per_call, 0.25) * 1e3,
+                    "p75_ms": quantile(per_call, 0.75) * 1e3,
+                    "min_ms": per_call[0] * 1e3,
+                    "repeats": repeat, "number": number, "file": file,
+                })
     json.dump({
         "python": platform.python_version(),
         "numpy": np.__version__,
