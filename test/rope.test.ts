@@ -176,6 +176,13 @@ describeBackends('rope', (get, backend) => {
     const two = pe.rope(Float64Array.of(1, 0), { shape: [1, 1, 1, 2], offset: 1 });
     expect(two[0]).toBeCloseTo(Math.cos(1), 15);
     expect(two[1]).toBeCloseTo(Math.sin(1), 15);
+    // An odd headDim is fine when the rotary part is even: the last feature passes through.
+    const odd = Float64Array.from({ length: 2 * 7 }, (_, i) => i + 1);
+    const r = pe.rope(odd, { shape: [1, 1, 2, 7], rotaryDim: 2, positions: [0, 1], layout: 'interleaved' });
+    expect(Array.from(r.subarray(0, 7))).toEqual(Array.from(odd.subarray(0, 7)));
+    expect(r[7]).toBeCloseTo(8 * Math.cos(1) - 9 * Math.sin(1), 14);
+    expect(r[8]).toBeCloseTo(9 * Math.cos(1) + 8 * Math.sin(1), 14);
+    expect(Array.from(r.subarray(9))).toEqual([10, 11, 12, 13, 14]);
   });
 
   it('matches a float64 reference over random shapes, layouts, orders, positions and scalings', () => {
@@ -276,12 +283,12 @@ describeBackends('rope', (get, backend) => {
   it('out: a new array by default, the given out, x itself (in place), module tensors; all the same bits', () => {
     const pe = get();
     const rand = rng(17);
-    for (const f64 of [false, true]) {
+    for (const [f64, order] of [[false, 'bhld'], [true, 'bhld'], [false, 'blhd'], [true, 'blhd']] as const) {
       // Large enough to stream through the scratch window in several chunks.
-      const shape = [2, 5, 300, 40];
+      const shape = order === 'bhld' ? [2, 5, 300, 40] : [2, 300, 5, 40];
       const n = 2 * 5 * 300 * 40;
       const x = randomX(n, f64, rand);
-      const opts = { shape, rotaryDim: 36, positions: Float64Array.from({ length: 600 }, () => rand() * 1e4) };
+      const opts = { shape, order, rotaryDim: 36, positions: Float64Array.from({ length: 600 }, () => rand() * 1e4) };
       const fresh = pe.rope(x, opts);
       expect(fresh).not.toBe(x);
       const out = f64 ? new Float64Array(n) : new Float32Array(n);
