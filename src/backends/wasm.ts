@@ -21,6 +21,25 @@ const WINDOW_BYTES = 256 * 1024;
 const MAX_BLOCK_BYTES = 2 ** 30 - 64;
 /** Compiled frequency contexts kept per instance (least recently used evicted). */
 const MAX_CONTEXTS = 32;
+/**
+ * Bytes of cached contexts kept beyond the KEEP_RECENT most recently used (a context takes
+ * ≈ 552 bytes per frequency: 290 MB at dim 2^20, so a count alone does not bound memory).
+ */
+const MAX_CONTEXT_BYTES = 64 * 2 ** 20;
+/** Contexts never evicted by a new one: a call uses at most two at once (sincos2d: rows, columns). */
+const KEEP_RECENT = 2;
+
+/** Exports that return an address: a usize comes back as a signed i32, negative from 2 GiB on. */
+const ADDRESS_RESULTS = ['alloc', 'ctxNew', 'ctxOmega', 'heapBase', 'a32New', 'a32Freqs'] as const;
+
+function unsignedAddresses(ex: KernelExports): KernelExports {
+  const fixed: Record<string, unknown> = { ...ex };
+  for (const name of ADDRESS_RESULTS) {
+    const f = (ex as unknown as Record<string, unknown>)[name];
+    if (typeof f === 'function') fixed[name] = (...args: number[]) => (f as (...a: number[]) => number)(...args) >>> 0;
+  }
+  return fixed as unknown as KernelExports;
+}
 
 const align16 = (n: number) => (n + 15) & ~15;
 
@@ -34,7 +53,9 @@ class WasmCore implements TensorStorage {
   #windowBytes = 0;
   #pe = 0;
   #peBytes = 0;
-  readonly #contexts = new Map<string, number>();
+  /** enc.key → [context address, bytes], least recently used first. */
+  readonly #contexts = new Map<string, [number, number]>();
+  #contextBytes = 0;
   /** Live tensors: ptr → bytes (to accept views inside them and refuse views into freed memory). */
   readonly live = new Map<number, number>();
 
@@ -117,28 +138,58 @@ class WasmCore implements TensorStorage {
   /** The compiled context of an encoding (frequencies, layout and cached sin/cos tables). */
   context(enc: SinEncoding): number {
     const m = this.#contexts;
-    let ctx = m.get(enc.key);
-    if (ctx !== undefined) {
+    const hit = m.get(enc.key);
+    if (hit !== undefined) {
       m.delete(enc.key);
-      m.set(enc.key, ctx);
-      return ctx;
+      m.set(enc.key, hit);
+      return hit[0];
     }
     const n = enc.freqs.length;
     if (n * 8 * 70 > MAX_BLOCK_BYTES) throw new RangeError(`posenc: dim ${enc.width} is too large for the module's memory`);
+    let ctx: number;
     try {
       ctx = this.ex.ctxNew(n);
     } catch {
-      throw new RangeError(`posenc: the module's memory cannot hold the tables of dim ${enc.width}`);
+      // Memory is full: drop cached contexts (but the most recent, which this call may be using) and retry.
+      this.#evictContexts(1, 0);
+      try {
+        ctx = this.ex.ctxNew(n);
+      } catch {
+        throw new RangeError(`posenc: the module's memory cannot hold the tables of dim ${enc.width}`);
+      }
     }
     this.f64.set(enc.freqs, this.ex.ctxOmega(ctx) / 8);
     this.ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-    m.set(enc.key, ctx);
-    if (m.size > MAX_CONTEXTS) {
-      const [oldKey, oldCtx] = m.entries().next().value as [string, number];
+    const bytes = 96 + ((n + 1) & ~1) * 8 * 69;
+    m.set(enc.key, [ctx, bytes]);
+    this.#contextBytes += bytes;
+    this.#evictContexts(KEEP_RECENT, MAX_CONTEXT_BYTES);
+    return ctx;
+  }
+
+  /**
+   * Frees least recently used contexts while there are more than MAX_CONTEXTS or more than
+   * `maxBytes` of them, always keeping the `keep` most recent.
+   */
+  #evictContexts(keep: number, maxBytes: number): void {
+    const m = this.#contexts;
+    while (m.size > keep && (m.size > MAX_CONTEXTS || this.#contextBytes > maxBytes)) {
+      const [oldKey, [oldCtx, oldBytes]] = m.entries().next().value as [string, [number, number]];
       m.delete(oldKey);
+      this.#contextBytes -= oldBytes;
       this.ex.ctxFree(oldCtx);
     }
-    return ctx;
+  }
+
+  /** Allocates a module tensor's block; when memory is full, cached contexts are freed first (no call is running). */
+  allocTensor(bytes: number): number {
+    try {
+      return this.allocBytes(bytes, 'alloc');
+    } catch (e) {
+      if (this.#contexts.size === 0 || bytes > MAX_BLOCK_BYTES) throw e;
+      this.#evictContexts(0, 0);
+      return this.allocBytes(bytes, 'alloc');
+    }
   }
 
   /**
@@ -175,7 +226,8 @@ function arrayOf(op: Operand): FloatArray {
   return op instanceof Tensor ? op.array : op;
 }
 
-function createWasmBackend(flavor: WasmFlavor, ex: KernelExports): Backend {
+function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backend {
+  const ex = unsignedAddresses(rawExports);
   const core = new WasmCore(ex);
   const math = { pow: ex.mathPow, exp: ex.mathExp, log: ex.mathLog };
 
@@ -363,7 +415,7 @@ function createWasmBackend(flavor: WasmFlavor, ex: KernelExports): Backend {
 
   function alloc(length: number, dtype: Dtype): Tensor {
     const bytes = length * (dtype === 'float64' ? 8 : 4);
-    const ptr = core.allocBytes(bytes, 'alloc');
+    const ptr = core.allocTensor(bytes);
     core.live.set(ptr, bytes);
     const t = new Tensor(core, ptr, length, dtype);
     t.array.fill(0);
