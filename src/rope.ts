@@ -25,7 +25,7 @@ export interface RopePlan {
   readonly blhd: boolean;
   readonly interleaved: boolean;
   readonly f64: boolean;
-  /** ω_i, i < rotaryDim/2 (float32 values with f32Angles). */
+  /** ω_i, i < rotaryDim/2 (float32 values with f32Angles); shared, never to be modified. */
   readonly freqs: Float64Array;
   /** Multiplies cos and sin (a float32 value with f32Angles). */
   readonly attentionFactor: number;
@@ -58,6 +58,45 @@ interface Resolved {
   freqs: Float64Array;
   attentionFactor: number;
   base: number;
+}
+
+/**
+ * Resolved schedules per backend math, keyed by the options that determine them (a valid set of
+ * options only: an entry is stored after validation). Bounded; the oldest entry is evicted.
+ */
+const cache = new WeakMap<MathLib, Map<string, Resolved & { key: string }>>();
+const CACHE_SIZE = 64;
+
+function cacheKey(dim: number, base: number, scalingV: unknown, seqLen: number | undefined, f32: boolean): string | null {
+  let sk = '';
+  if (scalingV !== undefined) {
+    if (typeof scalingV !== 'object' || scalingV === null) return null;
+    const t = (scalingV as { type?: unknown }).type;
+    try {
+      // Own keys too: JSON drops undefined values, which checkKeys still sees.
+      sk = `${Object.keys(scalingV).join(',')}|${JSON.stringify(scalingV)}`;
+    } catch {
+      return null;
+    }
+    // Only these schedules depend on the sequence length.
+    if (t === 'dynamic' || t === 'longrope') sk += `|${seqLen}`;
+  }
+  return `${dim}|${base}|${f32 ? 1 : 0}|${sk}`;
+}
+
+function resolveCached(fn: string, p: string, dim: number, base: number, scalingV: unknown, seqLen: number | undefined, f32: boolean, math: MathLib): Resolved & { key: string } {
+  const k = cacheKey(dim, base, scalingV, seqLen, f32);
+  let m = cache.get(math);
+  if (!m) cache.set(math, (m = new Map()));
+  const hit = k === null ? undefined : m.get(k);
+  if (hit) return hit;
+  const res = resolveFreqs(fn, p, dim, base, scalingV, seqLen, f32, math);
+  const entry = { ...res, key: `rope|${f32 ? 'f32|' : ''}${Array.prototype.join.call(res.freqs, ',')}` };
+  if (k !== null) {
+    if (m.size >= CACHE_SIZE) m.delete(m.keys().next().value as string);
+    m.set(k, entry);
+  }
+  return entry;
 }
 
 /** The scaling options, validated (p: parameter prefix, e.g. 'options.scaling'). */
@@ -227,8 +266,8 @@ export function planRopeFrequencies(options: unknown, math: MathLib): RopeFreque
   const base = checkFinite(fn, 'options.base', o.base === undefined ? 10000 : o.base, 0, true);
   const seqLen = o.seqLen === undefined ? undefined : checkFinite(fn, 'options.seqLen', o.seqLen, 0, true);
   const f32 = o.float32Angles === undefined ? false : checkBool(fn, 'options.float32Angles', o.float32Angles);
-  const res = resolveFreqs(fn, 'options.scaling', dim, base, o.scaling, seqLen, f32, math);
-  return { invFreq: res.freqs, attentionFactor: res.attentionFactor, base: res.base };
+  const res = resolveCached(fn, 'options.scaling', dim, base, o.scaling, seqLen, f32, math);
+  return { invFreq: res.freqs.slice(), attentionFactor: res.attentionFactor, base: res.base };
 }
 
 function checkShape4(fn: string, v: unknown): [number, number, number, number] {
@@ -289,8 +328,8 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
     seqLen = m + 1;
   }
   const res = rotaryDim === 0
-    ? { freqs: new Float64Array(0), attentionFactor: 1, base }
-    : resolveFreqs(fn, 'options.scaling', rotaryDim, base, o.scaling, seqLen, f32, math);
+    ? { freqs: new Float64Array(0), attentionFactor: 1, base, key: 'rope|' }
+    : resolveCached(fn, 'options.scaling', rotaryDim, base, o.scaling, seqLen, f32, math);
   if (rotaryDim === 0 && o.scaling !== undefined) checkScaling(fn, 'options.scaling', o.scaling);
   const af = f32 ? Math.fround(res.attentionFactor) : res.attentionFactor;
   if (o.out !== undefined) {
@@ -302,7 +341,7 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
   const plan: RopePlan = {
     batch, heads, length, headDim, rotaryDim, blhd, interleaved: layout === 'interleaved', f64,
     freqs: res.freqs, attentionFactor: af, f32Angles: f32, start, positions, perBatch,
-    key: `rope|${f32 ? 'f32|' : ''}${Array.prototype.join.call(res.freqs, ',')}`,
+    key: res.key,
   };
   return { plan, x: x as FloatArray | ModuleTensor, out: o.out as FloatArray | ModuleTensor | undefined };
 }

@@ -473,6 +473,17 @@ describeBackends('ropeFrequencies (§7e test values)', (get) => {
     expect(phi3.attentionFactor).toBeCloseTo(1.1902380714, 10);
   });
 
+  it('results are fresh arrays; cached schedules never skip validation', () => {
+    const pe = get();
+    const a = pe.ropeFrequencies({ dim: 8, scaling: { type: 'linear', factor: 2 } });
+    a.invFreq.fill(0);
+    expect(pe.ropeFrequencies({ dim: 8, scaling: { type: 'linear', factor: 2 } }).invFreq[0]).toBe(0.5);
+    expect(() => pe.ropeFrequencies({ dim: 8, scaling: { type: 'linear', factor: 2, typo: undefined } as never })).toThrow(/unknown option options\.scaling\.typo/);
+    const x = new Float32Array(8);
+    pe.rope(x, { shape: [1, 1, 1, 8], scaling: { type: 'linear', factor: 2 } });
+    expect(() => pe.rope(x, { shape: [1, 1, 1, 8], scaling: { type: 'linear', factor: 2, typo: undefined } as never })).toThrow(TypeError);
+  });
+
   it('bad input', () => {
     const pe = get();
     expect(() => pe.ropeFrequencies({ dim: 7 })).toThrow(/options\.dim must be even/);
