@@ -102,7 +102,7 @@ describeBackends('float32Angles', (get) => {
     const pe = get();
     const rand = rng(41);
     for (const preset of ['vaswani', 'marian', 'tensor2tensor', 'fairseq', 'whisper'] as Preset[]) {
-      for (const dim of [8, 10, 64, 512]) {
+      for (const dim of preset === 'whisper' ? [8, 10, 64, 512] : [7, 8, 9, 10, 64, 512]) {
         const positions = Array.from({ length: 40 }, (_, i) => (i < 20 ? i : Math.floor(rand() * 2e5)));
         const got = pe.sinusoidal({ dim, preset, positions, float32Angles: true });
         const want = positions.flatMap((p) => row32(preset, dim, p));
@@ -225,6 +225,16 @@ describeBackends('float32Angles', (get) => {
       }
       expect(expectWithinUlp(got, want, preset)).toBeGreaterThan(0.99);
     }
+  });
+});
+
+describe('float32Angles: bad input', () => {
+  it('is a boolean, on every function that takes it', async () => {
+    const pe = await init({ backend: 'wasm-simd' });
+    expect(() => pe.sinusoidal({ dim: 8, length: 2, float32Angles: 'yes' as never })).toThrow(/posenc\.sinusoidal: options\.float32Angles must be true or false, got "yes"/);
+    expect(() => pe.add(new Float32Array(8), { shape: [1, 8], encoding: { float32Angles: 1 as never } })).toThrow(/posenc\.add: options\.encoding\.float32Angles must be true or false, got 1/);
+    expect(() => pe.sincos2d({ height: 1, width: 1, dim: 8, float32Angles: null as never })).toThrow(TypeError);
+    expect(() => pe.ropeFrequencies({ dim: 8, float32Angles: 0 as never })).toThrow(/options\.float32Angles must be true or false/);
   });
 });
 
