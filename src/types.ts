@@ -54,8 +54,9 @@ export interface EncodingOptions {
   dtype?: Dtype;
   /**
    * Reproduce the reference's float32 computation (PyTorch/TensorFlow): frequencies derived in
-   * float32 by the preset's own formula, angle fl32(fl32(p)·ω32), sin/cos of it rounded to float32.
-   * Default false: angles and sin/cos in float64, rounded once.
+   * float32 by the preset's own formula, angle fl32(fl32(p)·ω32), sin/cos of it rounded to float32
+   * (≤ 1 ulp from torch's float32 libm). Default false: angles and sin/cos in float64, rounded
+   * once. add/concat then compute the rows they need once, into a temporary table.
    */
   float32Angles?: boolean;
 }
