@@ -108,6 +108,8 @@ async function main() {
   const peers = {};
   if (args.peers) {
     ctx.tfjs = await loadTfjs();
+    // The slowest rows (up to a second per call) and in no target: full runs only.
+    if (args.quick && ctx.tfjs.backends.cpu === true) ctx.tfjs.backends.cpu = 'skipped in --quick (slowest rows, in no target)';
     peers.tfjs = { backends: ctx.tfjs.backends, info: ctx.tfjs.info };
     ctx.onnx = await loadOnnx();
     peers.onnx = ctx.onnx.reason ? { reason: ctx.onnx.reason } : { version: ctx.onnx.version, threads: 1 };
@@ -155,7 +157,7 @@ async function main() {
     console.log(s.error ? `  ${s.backend}: ${s.error}` : `  init(${s.backend}) → ${s.resolved}: init + first result ${s.init.median.toFixed(2)} ms (p25–p75 ${s.init.p25.toFixed(2)}–${s.init.p75.toFixed(2)}), import ${s.import.median.toFixed(1)} ms, ${s.runs} processes`);
   }
   for (const s of sizes ?? []) console.log(`  ${s.file}: ${s.bytes ?? 'missing'} bytes`);
-  console.log('\nTargets (issue 3)');
+  console.log('\nTargets (issues 3 and 4)');
   for (const t of targets) {
     console.log(`  ${t.status.padEnd(4)}  ${t.title}`);
     for (const d of t.details) console.log(`        ${d}`);

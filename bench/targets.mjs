@@ -1,5 +1,6 @@
 // The targets of issue 3, checked against one run. Each compares two rows of one case as
 // time(slower) / time(faster) (the median of per-round ratios), or a recorded value to a limit.
+import { ROPE_TARGETS } from './cases-rope.mjs';
 import { speedup } from './lib/harness.mjs';
 
 const TABLES = ['table 2048x768', 'table 8192x1024'];
@@ -21,6 +22,7 @@ export const TARGETS = [
   { title: 'add, module tensors: within 1.5× of the copy', cases: ADDS, row: 'posenc-simd-resident', than: 'copy', max: 1.5 },
   { title: 'add end to end, Float32Arrays: ≥ 2× the js baseline (both into a given out)', cases: ADDS, row: 'posenc-simd-out', than: 'js-out', min: 2 },
   { title: 'add end to end, Float32Arrays: ≥ 5× tfjs-backend-wasm end to end (both return a new array)', cases: ADDS, row: 'posenc-simd-new', than: 'tfjs-wasm-e2e', min: 5, info: [{ row: 'posenc-simd-out', than: 'tfjs-wasm-e2e' }] },
+  ...ROPE_TARGETS,
 ];
 
 function ratioFor(t, c, rowKey, thanKey = t.than) {

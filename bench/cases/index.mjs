@@ -3,10 +3,14 @@
 //     numpyShape?, build(ctx) → { reference (Float64Array), impls, notes, primary? } }
 // and an impl is described in ../lib/impls.mjs. To add a group, write a module that returns cases
 // and list it here.
+import { grid2dCases, ropeCases } from '../cases-rope.mjs';
 import { addCases, concatCases } from './combine.mjs';
 import { overheadCases } from './overhead.mjs';
 import { tableCases } from './table.mjs';
 
 export function allCases(opts) {
-  return [...overheadCases(opts), ...tableCases(opts), ...addCases(opts), ...concatCases(opts)];
+  return [
+    ...overheadCases(opts), ...tableCases(opts), ...addCases(opts), ...concatCases(opts),
+    ...ropeCases(opts), ...grid2dCases(opts), // issue 4, in ../cases-rope.mjs
+  ];
 }

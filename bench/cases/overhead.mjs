@@ -3,7 +3,7 @@ import { addCase } from './combine.mjs';
 import { tableCase } from './table.mjs';
 
 export function overheadCases({ quick }) {
-  const reps = quick ? 50 : 200;
+  const reps = quick ? 20 : 200;
   return [
     tableCase(1, 64, { reps, group: 'overhead', id: 'overhead table 1x64', alloc: false }),
     addCase([1, 16, 64], { reps, group: 'overhead', id: 'overhead add 1x16x64', alloc: false }),
