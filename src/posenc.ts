@@ -138,7 +138,9 @@ export class Posenc {
    * Rounding: c = cos θ·af and s = sin θ·af are computed in float64 and rounded once to x's
    * dtype, then x'_a = fl(fl(x_a·c) − fl(x_b·s)), x'_b = fl(fl(x_b·c) + fl(x_a·s)) in x's dtype:
    * what Hugging Face computes for a float32 model (per element ≤ about 2 ulp of max(|x_a|, |x_b|)
-   * from the exact rotation). float32Angles: ω, θ and cos/sin in float32 as PyTorch does.
+   * from the exact rotation; the 'js' backend rounds float32 results once, from float64
+   * arithmetic, within the same bound). float32Angles: ω, θ and cos/sin in float32 as PyTorch
+   * does, products and sum in float32 on every backend.
    * Allocates the result unless `out` is given (then returns `out`); `out` may be x.
    */
   rope<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: RopeOptions & { out: O }): O;

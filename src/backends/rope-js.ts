@@ -1,6 +1,10 @@
-// js twin of assembly/rope.ts: the same rounding (cos·af and sin·af in float64, rounded once to
-// x's dtype; products and sum in x's dtype, i.e. with Math.fround for float32), with Math.cos and
-// Math.sin. One cos/sin row per position, reused across heads (and the batch when shared).
+// js twin of assembly/rope.ts, with Math.cos and Math.sin. One cos/sin row per position, reused
+// across heads (and the batch when shared).
+// Rounding: float64 x and float32Angles exactly as the wasm kernels (c, s rounded to x's dtype;
+// products and sum in x's dtype, Math.fround for float32: PyTorch's float32 arithmetic). Default
+// float32 x: c, s, the products and the sum in float64, rounded once to float32 on the store, the
+// fastest plain JS; it is within ½ ulp of the float64 rotation, inside the same bound as the wasm
+// kernels' float32 arithmetic (so the backends may differ by an ulp or two there).
 
 import type { RopePlan } from '../rope.js';
 import type { FloatArray } from '../types.js';
@@ -27,8 +31,8 @@ function fillRow(plan: RopePlan, p: number, c: Float64Array, s: Float64Array): v
   } else {
     for (let i = 0; i < h; i++) {
       const a = p * freqs[i];
-      c[i] = fr(Math.cos(a) * af);
-      s[i] = fr(Math.sin(a) * af);
+      c[i] = Math.cos(a) * af;
+      s[i] = Math.sin(a) * af;
     }
   }
 }
@@ -69,7 +73,9 @@ export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray): void {
   const h = plan.freqs.length;
   const c = new Float64Array(h);
   const s = new Float64Array(h);
-  const rotate = plan.f64 ? (plan.interleaved ? interleaved64 : halves64) : plan.interleaved ? interleaved32 : halves32;
+  // float64 arithmetic (rounded once on a float32 store) unless float32Angles asks for float32's.
+  const f32math = !plan.f64 && plan.f32Angles;
+  const rotate = f32math ? (plan.interleaved ? interleaved32 : halves32) : plan.interleaved ? interleaved64 : halves64;
   const pass = out !== x && rotaryDim < headDim;
   // Element strides of a row (b, head, l).
   const bS = heads * length * headDim;
