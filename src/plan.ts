@@ -99,6 +99,30 @@ function optional<T>(v: T | undefined, fallback: T): T {
  * the row has 2 columns). `p` prefixes parameter names in messages ('options' or 'options.encoding').
  */
 export function resolveEncoding(fn: string, p: string, o: Record<string, unknown>, dim: number, math: MathLib): SinEncoding {
+  // Fast path for the common call (a preset and nothing else): no key string to build.
+  const plain = o.base === undefined && o.layout === undefined && o.schedule === undefined && o.odd === undefined &&
+    o.minTimescale === undefined && o.maxTimescale === undefined && o.paddingIdx === undefined &&
+    o.omega === undefined && o.float32Angles === undefined;
+  if (plain) {
+    const hit = plainCache.get(math)?.get(o.preset === undefined ? 'vaswani' : (o.preset as string))?.get(dim);
+    if (hit) return hit;
+  }
+  const enc = resolveEncodingSlow(fn, p, o, dim, math);
+  if (plain) {
+    let byPreset = plainCache.get(math);
+    if (!byPreset) plainCache.set(math, (byPreset = new Map()));
+    let byDim = byPreset.get(o.preset === undefined ? 'vaswani' : (o.preset as string));
+    if (!byDim) byPreset.set(o.preset === undefined ? 'vaswani' : (o.preset as string), (byDim = new Map()));
+    if (byDim.size >= 64) byDim.clear();
+    byDim.set(dim, enc);
+  }
+  return enc;
+}
+
+/** Encodings of plain preset calls: math → preset → dim (validated before they are stored). */
+const plainCache = new WeakMap<MathLib, Map<string, Map<number, SinEncoding>>>();
+
+function resolveEncodingSlow(fn: string, p: string, o: Record<string, unknown>, dim: number, math: MathLib): SinEncoding {
   const preset = checkEnum<Preset>(fn, `${p}.preset`, optional(o.preset, 'vaswani'), PRESET_NAMES);
   const def = PRESETS[preset];
   const f32 = o.float32Angles === undefined ? false : checkBool(fn, `${p}.float32Angles`, o.float32Angles);

@@ -53,6 +53,9 @@ class WasmCore implements TensorStorage {
   #windowBytes = 0;
   #pe = 0;
   #peBytes = 0;
+  /** The context used last (skips the LRU bookkeeping on repeated calls). */
+  #lastKey = '';
+  #lastCtx = 0;
   /** enc.key → [context address, bytes], least recently used first. */
   readonly #contexts = new Map<string, [number, number]>();
   #contextBytes = 0;
@@ -137,11 +140,15 @@ class WasmCore implements TensorStorage {
 
   /** The compiled context of an encoding (frequencies, layout and cached sin/cos tables). */
   context(enc: SinEncoding): number {
+    // Repeated calls with one encoding (the common case) skip the LRU bookkeeping.
+    if (enc.key === this.#lastKey) return this.#lastCtx;
     const m = this.#contexts;
     const hit = m.get(enc.key);
     if (hit !== undefined) {
       m.delete(enc.key);
       m.set(enc.key, hit);
+      this.#lastKey = enc.key;
+      this.#lastCtx = hit[0];
       return hit[0];
     }
     const n = enc.freqs.length;
@@ -164,6 +171,8 @@ class WasmCore implements TensorStorage {
     m.set(enc.key, [ctx, bytes]);
     this.#contextBytes += bytes;
     this.#evictContexts(KEEP_RECENT, MAX_CONTEXT_BYTES);
+    this.#lastKey = enc.key;
+    this.#lastCtx = ctx;
     return ctx;
   }
 
@@ -173,6 +182,7 @@ class WasmCore implements TensorStorage {
    */
   #evictContexts(keep: number, maxBytes: number): void {
     const m = this.#contexts;
+    this.#lastKey = '';
     while (m.size > keep && (m.size > MAX_CONTEXTS || this.#contextBytes > maxBytes)) {
       const [oldKey, [oldCtx, oldBytes]] = m.entries().next().value as [string, [number, number]];
       m.delete(oldKey);
