@@ -142,6 +142,49 @@ function caseFreqs(pe: Posenc, c: Omit<Case, 'freqs' | 'af'>, opts: RopeOptions)
   return { freqs: r.invFreq, af: r.attentionFactor };
 }
 
+/** numpy's legacy np.random.seed(s); np.random.randn(n): MT19937 (init_genrand) + polar Box–Muller. */
+function numpyRandn(seed: number, n: number): number[] {
+  const mt = new Uint32Array(624);
+  mt[0] = seed >>> 0;
+  for (let i = 1; i < 624; i++) mt[i] = (Math.imul(1812433253, mt[i - 1] ^ (mt[i - 1] >>> 30)) + i) >>> 0;
+  let idx = 624;
+  const next = () => {
+    if (idx >= 624) {
+      for (let i = 0; i < 624; i++) {
+        const y = (mt[i] & 0x80000000) | (mt[(i + 1) % 624] & 0x7fffffff);
+        mt[i] = mt[(i + 397) % 624] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      }
+      idx = 0;
+    }
+    let y = mt[idx++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  };
+  const double = () => ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+  const out: number[] = [];
+  let cached: number | null = null;
+  while (out.length < n) {
+    if (cached !== null) {
+      out.push(cached);
+      cached = null;
+      continue;
+    }
+    let x1: number, x2: number, r2: number;
+    do {
+      x1 = 2 * double() - 1;
+      x2 = 2 * double() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    cached = f * x1;
+    out.push(f * x2);
+  }
+  return out;
+}
+
 describeBackends('rope', (get, backend) => {
   it('§7e test values: half-split and interleaved at p = 1, half-split at p = 7 (d = 8, float64)', () => {
     const pe = get();
@@ -200,6 +243,21 @@ describeBackends('rope', (get, backend) => {
       maxRatio = Math.max(maxRatio, w.ratio);
     }
     expect(maxRatio).toBeGreaterThan(0); // the reference is not trivially equal
+  });
+
+  it('§7e relative property value: ⟨R5 q, R3 k⟩ = ⟨R12 q, R10 k⟩ = −2.6807073160 (numpy seeds 0/1, d = 8)', () => {
+    const pe = get();
+    const q = Float64Array.from(numpyRandn(0, 8));
+    const k = Float64Array.from(numpyRandn(1, 8));
+    expect(q[0]).toBeCloseTo(1.76405235, 8); // np.random.seed(0); np.random.randn()
+    expect(k[0]).toBeCloseTo(1.62434536, 8);
+    const dot = (m: number, n: number) => {
+      const a = pe.rope(q, { shape: [1, 1, 1, 8], positions: [m] });
+      const b = pe.rope(k, { shape: [1, 1, 1, 8], positions: [n] });
+      return a.reduce((acc, v, i) => acc + v * b[i], 0);
+    };
+    expect(Math.abs(dot(5, 3) - -2.680707316)).toBeLessThan(5e-11);
+    expect(Math.abs(dot(12, 10) - -2.680707316)).toBeLessThan(5e-11);
   });
 
   it('relative position: ⟨R_m q, R_n k⟩ = ⟨R_{m+t} q, R_{n+t} k⟩ (both layouts, with scaling)', () => {
