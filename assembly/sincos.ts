@@ -1,12 +1,13 @@
 // sin(p·ω_i) and cos(p·ω_i) for a whole row of frequencies, without one sin/cos call per element.
 //
-// A position p = t + f (t = floor p) is split as t = T + 16q + k with T a multiple of 256 and
-// q, k in 0..15. Then, with the angle-addition formulas
+// A position p = t + f (t = floor p) is split as t = T + 256s + 16q + k with T a multiple of 4096
+// and s, q, k in 0..15. Then, with the angle-addition formulas
 //   sin(a + b) = sin a·cos b + cos a·sin b,   cos(a + b) = cos a·cos b − sin a·sin b,
-//   A = S(T + f) ⊕ K2[q]   and   row = A ⊕ K1[k],
-// where S, K2 = sincos(16q·ω), K1 = sincos(k·ω) are exact NativeMath evaluations cached per
-// frequency context. Every element is two angle additions away from exact values, so its error is
-// a few f64 ulps (≈2^-50 absolute), never accumulating with p; and because the split depends only
+//   B = S(T + f) ⊕ K3[s],   A = B ⊕ K2[q]   and   row = A ⊕ K1[k],
+// where S, K3 = sincos(256s·ω), K2 = sincos(16q·ω), K1 = sincos(k·ω) are exact NativeMath
+// evaluations cached per frequency context (exact sin/cos: n per 4096 rows). Every element is
+// three angle additions away from exact values, so its error is a few f64 ulps (≈2^-50
+// absolute), never accumulating with p; and because the split depends only
 // on p, the bits of position p never depend on the table's length, offset, chunking or backend
 // build (the SIMD and scalar paths perform the same f64 operations in the same order, no FMA).
 // see: the angle-addition recurrences of Goertzel / "sincos tables" in FFT twiddle generation.
@@ -20,6 +21,7 @@ const H_K2: usize = 12; // u32 bit q: K2[q] is computed
 const H_SEED_OK: usize = 16; // i32
 const H_A_OK: usize = 20; // i32
 const H_A_Q: usize = 24; // i32
+const H_K3: usize = 28; // u32 bit s: K3[s] is computed
 const H_SEED_T: usize = 32; // f64
 const H_SEED_F: usize = 40; // f64
 // The row layout this context emits (set once by ctxLayout).
@@ -30,13 +32,15 @@ const H_N_COS: usize = 60; // i32 number of cos columns (n or n − 1)
 const H_DIM: usize = 64; // i32 row width
 const H_ZERO_FROM: usize = 68; // i32 columns [zeroFrom, dim) are zero
 const H_PAD_POS: usize = 72; // f64 the position whose whole row is zero (NaN: none)
+const H_B_OK: usize = 80; // i32
+const H_B_S: usize = 84; // i32
 const HEADER: usize = 96;
 
 const TWO52: f64 = 4503599627370496.0;
 
 /** Bytes a context for `n` frequencies needs. */
 function ctxBytes(np: i32): usize {
-  return HEADER + <usize>np * 8 * (1 + 64 + 4);
+  return HEADER + <usize>np * 8 * (1 + 64 + 4 + 34);
 }
 
 @inline function omegaPtr(ctx: usize): usize {
@@ -73,6 +77,19 @@ function ctxBytes(np: i32): usize {
 }
 @inline export function aC(ctx: usize): usize {
   return ctx + HEADER + <usize>np_(ctx) * 8 * 68;
+}
+@inline function k3s(ctx: usize, s: i32): usize {
+  return ctx + HEADER + <usize>np_(ctx) * 8 * (69 + <usize>s);
+}
+@inline function k3c(ctx: usize, s: i32): usize {
+  return ctx + HEADER + <usize>np_(ctx) * 8 * (85 + <usize>s);
+}
+/** B = S ⊕ K3[s]: the angle of the 256-row block. */
+@inline function bS(ctx: usize): usize {
+  return ctx + HEADER + <usize>np_(ctx) * 8 * 101;
+}
+@inline function bC(ctx: usize): usize {
+  return ctx + HEADER + <usize>np_(ctx) * 8 * 102;
 }
 @inline export function k1sPtr(ctx: usize, k: i32): usize {
   return k1s(ctx, k);
@@ -151,19 +168,32 @@ function addAngles(np: i32, xS: usize, xC: usize, yS: usize, yC: usize, aSp: usi
   let T: f64;
   let r: i32;
   if (Math.abs(t) < TWO52) {
-    T = Math.floor(t * (1.0 / 256.0)) * 256.0;
+    T = Math.floor(t * (1.0 / 4096.0)) * 4096.0;
     r = <i32>(t - T);
   } else {
     T = t;
     r = 0;
   }
-  const q = r >> 4;
+  const sb = r >> 8;
+  const q = (r >> 4) & 15;
   const k = r & 15;
   if (!load<i32>(ctx, H_SEED_OK) || load<f64>(ctx, H_SEED_T) != T || load<f64>(ctx, H_SEED_F) != f) {
     fillSinCos(ctx, T + f, seedS(ctx), seedC(ctx));
     store<f64>(ctx, T, H_SEED_T);
     store<f64>(ctx, f, H_SEED_F);
     store<i32>(ctx, 1, H_SEED_OK);
+    store<i32>(ctx, 0, H_B_OK);
+    store<i32>(ctx, 0, H_A_OK);
+  }
+  if (!load<i32>(ctx, H_B_OK) || load<i32>(ctx, H_B_S) != sb) {
+    const k3 = load<u32>(ctx, H_K3);
+    if (!(k3 & (1 << sb))) {
+      fillSinCos(ctx, <f64>(sb << 8), k3s(ctx, sb), k3c(ctx, sb));
+      store<u32>(ctx, k3 | (1 << sb), H_K3);
+    }
+    addAngles(np_(ctx), seedS(ctx), seedC(ctx), k3s(ctx, sb), k3c(ctx, sb), bS(ctx), bC(ctx));
+    store<i32>(ctx, sb, H_B_S);
+    store<i32>(ctx, 1, H_B_OK);
     store<i32>(ctx, 0, H_A_OK);
   }
   const k2 = load<u32>(ctx, H_K2);
@@ -172,7 +202,7 @@ function addAngles(np: i32, xS: usize, xC: usize, yS: usize, yC: usize, aSp: usi
     store<u32>(ctx, k2 | (1 << q), H_K2);
   }
   if (!load<i32>(ctx, H_A_OK) || load<i32>(ctx, H_A_Q) != q) {
-    addAngles(np_(ctx), seedS(ctx), seedC(ctx), k2s(ctx, q), k2c(ctx, q), aS(ctx), aC(ctx));
+    addAngles(np_(ctx), bS(ctx), bC(ctx), k2s(ctx, q), k2c(ctx, q), aS(ctx), aC(ctx));
     store<i32>(ctx, q, H_A_Q);
     store<i32>(ctx, 1, H_A_OK);
   }

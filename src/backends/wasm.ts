@@ -152,7 +152,7 @@ class WasmCore implements TensorStorage {
       return hit[0];
     }
     const n = enc.freqs.length;
-    if (n * 8 * 70 > MAX_BLOCK_BYTES) throw new RangeError(`posenc: dim ${enc.width} is too large for the module's memory`);
+    if (n * 8 * 104 > MAX_BLOCK_BYTES) throw new RangeError(`posenc: dim ${enc.width} is too large for the module's memory`);
     let ctx: number;
     try {
       ctx = this.ex.ctxNew(n);
@@ -167,7 +167,7 @@ class WasmCore implements TensorStorage {
     }
     this.f64.set(enc.freqs, this.ex.ctxOmega(ctx) / 8);
     this.ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-    const bytes = 96 + ((n + 1) & ~1) * 8 * 69;
+    const bytes = 96 + ((n + 1) & ~1) * 8 * 103;
     m.set(enc.key, [ctx, bytes]);
     this.#contextBytes += bytes;
     this.#evictContexts(KEEP_RECENT, MAX_CONTEXT_BYTES);
