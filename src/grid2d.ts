@@ -4,6 +4,8 @@
 //   mocov3     [sin rω | cos rω | sin cω | cos cω]   ω_k = T^(−k/K)            (MoCo v3; timm interleave_sin_cos)
 //   bigvision  [sin cω | cos cω | sin rω | cos rω]   ω_k = T^(−k/(K−1))        (big_vision posemb_sincos_2d)
 //   timm       [sin rω | sin cω | cos rω | cos cω]   ω_k = T^(−k/K)            (timm build_sincos2d_pos_embed)
+//   tensor2tensor [sin rω | cos rω | sin cω | cos cω | 0 …], K = ⌊dim/4⌋, ω_k = e^(−k·ln T/(K−1))
+//              (add_timing_signal_nd with 2 axes: the dim − 4K last channels are zero; §2)
 // Tokens are row-major (n = r·width + c), which is what every reference means for square grids;
 // for non-square grids this is the correct generalisation (MoCo v3's and diffusers' own code
 // mis-order tokens there, see diffusers PR #10877, HF PR #41380).
@@ -29,7 +31,7 @@ export interface Grid2dPlan {
   readonly axisC: SinEncoding;
 }
 
-export const PRESETS_2D: readonly Preset2d[] = ['mae', 'mocov3', 'bigvision', 'timm'];
+export const PRESETS_2D: readonly Preset2d[] = ['mae', 'mocov3', 'bigvision', 'timm', 'tensor2tensor'];
 const KEYS = ['height', 'width', 'dim', 'preset', 'temperature', 'clsToken', 'dtype', 'float32Angles', 'out'] as const;
 
 /** Column offsets (sin, cos) of the row axis and of the column axis, in units of K. */
@@ -38,12 +40,13 @@ const PLACES: Record<Preset2d, { r: [number, number]; c: [number, number] }> = {
   mocov3: { r: [0, 1], c: [2, 3] },
   bigvision: { c: [0, 1], r: [2, 3] },
   timm: { r: [0, 2], c: [1, 3] },
+  tensor2tensor: { r: [0, 1], c: [2, 3] },
 };
 
 const freqCache = new WeakMap<MathLib, Map<string, Float64Array>>();
 
 function frequencies(preset: Preset2d, K: number, T: number, f32: boolean, math: MathLib): Float64Array {
-  const key = `${preset === 'bigvision'}|${K}|${T}|${f32}`;
+  const key = `${preset === 'tensor2tensor' ? 't2t' : preset === 'bigvision'}|${K}|${T}|${f32}`;
   let m = freqCache.get(math);
   if (!m) freqCache.set(math, (m = new Map()));
   const hit = m.get(key);
@@ -51,8 +54,14 @@ function frequencies(preset: Preset2d, K: number, T: number, f32: boolean, math:
   const den = preset === 'bigvision' ? K - 1 : K;
   const w = new Float64Array(K);
   const r = f32 ? Math.fround : (v: number) => v;
-  // float64: numpy's 1/T**(k/den) (MAE); float32: torch/jax 1/(T ** (arange(K, f32)/den)).
-  for (let k = 0; k < K; k++) w[k] = r(1 / r(math.pow(r(T), r(k / den))));
+  if (preset === 'tensor2tensor') {
+    // TensorFlow: exp(range(K) · −(log(max/min) / (K − 1))), min = 1 (float32: tf tensors).
+    const inc = r(r(math.log(T)) / (K - 1));
+    for (let k = 0; k < K; k++) w[k] = r(math.exp(r(k * -inc)));
+  } else {
+    // float64: numpy's 1/T**(k/den) (MAE); float32: torch/jax 1/(T ** (arange(K, f32)/den)).
+    for (let k = 0; k < K; k++) w[k] = r(1 / r(math.pow(r(T), r(k / den))));
+  }
   if (m.size >= 32) m.delete(m.keys().next().value as string);
   m.set(key, w);
   return w;
@@ -72,7 +81,9 @@ export function planSincos2d(options: unknown, math: MathLib): { plan: Grid2dPla
   const width = checkInt(fn, 'options.width', o.width, 0);
   const dim = checkInt(fn, 'options.dim', o.dim, 1);
   const preset = checkEnum(fn, 'options.preset', o.preset === undefined ? 'mae' : o.preset, PRESETS_2D);
-  if (dim % 4) throw rangeError(fn, 'options.dim', `a multiple of 4 (sin and cos of two axes) for preset '${preset}'`, dim);
+  if (preset === 'tensor2tensor') {
+    if (dim < 8) throw rangeError(fn, 'options.dim', "≥ 8 for preset 'tensor2tensor' (its exponent divides by ⌊dim/4⌋ − 1)", dim);
+  } else if (dim % 4) throw rangeError(fn, 'options.dim', `a multiple of 4 (sin and cos of two axes) for preset '${preset}'`, dim);
   if (preset === 'bigvision' && dim < 8) throw rangeError(fn, 'options.dim', "≥ 8 for preset 'bigvision' (its exponent divides by dim/4 − 1)", dim);
   const T = checkFinite(fn, 'options.temperature', o.temperature === undefined ? 10000 : o.temperature, 0, true);
   const cls = o.clsToken === undefined ? preset === 'mocov3' : checkBool(fn, 'options.clsToken', o.clsToken);
@@ -85,13 +96,14 @@ export function planSincos2d(options: unknown, math: MathLib): { plan: Grid2dPla
     if ((a instanceof Float64Array) !== f64) throw typeError(fn, 'options.out', `a ${f64 ? 'Float64Array' : 'Float32Array'} (the result's dtype)`, o.out);
     if (a.length !== rows * dim) throw rangeError(fn, 'options.out.length', `${rows * dim}`, a.length);
   }
-  const K = dim / 4;
+  const K = Math.floor(dim / 4);
   const freqs = frequencies(preset, K, T, f32, math);
   const place = PLACES[preset];
+  // The column axis is written first: it also zeroes the channels past 4K (tensor2tensor).
   const axis = (name: string, [s, c]: [number, number]): SinEncoding => ({
     kind: 'sinusoidal', width: dim, freqs, nCos: K, layout: LAYOUT_HALVES, sinBase: s * K, cosBase: c * K,
-    zeroFrom: dim, start: 0, padPos: NaN, f32Angles: f32,
-    key: `2d|${preset === 'bigvision'}|${T}|${dim}|${name}|${s}|${c}${f32 ? '|f32' : ''}`,
+    zeroFrom: name === 'c' ? 4 * K : dim, start: 0, padPos: NaN, f32Angles: f32,
+    key: `2d|${preset === 'tensor2tensor' ? 't2t' : preset === 'bigvision'}|${T}|${dim}|${name}|${s}|${c}${f32 ? '|f32' : ''}`,
   });
   const plan: Grid2dPlan = {
     height, width, dim, cls, rows, f64, f32Angles: f32, axisR: axis('r', place.r), axisC: axis('c', place.c),

@@ -118,20 +118,21 @@ export interface ConcatOptions {
  * 'mae' [sin cω, cos cω, sin rω, cos rω], ω_k = T^(−k/K) (MAE get_2d_sincos_pos_embed: its first
  * half encodes the column); 'mocov3' [sin rω, cos rω, sin cω, cos cω] (MoCo v3, timm with
  * interleave_sin_cos); 'bigvision' as 'mae' with ω_k = T^(−k/(K−1)) (big_vision posemb_sincos_2d);
- * 'timm' [sin rω, sin cω, cos rω, cos cω] (timm build_sincos2d_pos_embed).
+ * 'timm' [sin rω, sin cω, cos rω, cos cω] (timm build_sincos2d_pos_embed); 'tensor2tensor'
+ * [sin rω, cos rω, sin cω, cos cω, 0…], K = ⌊dim/4⌋, ω_k = e^(−k·ln(T)/(K−1)) (add_timing_signal_nd).
  */
-export type Preset2d = 'mae' | 'mocov3' | 'bigvision' | 'timm';
+export type Preset2d = 'mae' | 'mocov3' | 'bigvision' | 'timm' | 'tensor2tensor';
 
 export interface Sincos2dOptions {
   /** Grid rows (patches along the image height). */
   height: number;
   /** Grid columns (patches along the image width). */
   width: number;
-  /** Channels; a multiple of 4 (big_vision: ≥ 8). */
+  /** Channels; a multiple of 4 (big_vision: ≥ 8; tensor2tensor: any ≥ 8, the last dim mod 4 zero). */
   dim: number;
   /** Default 'mae'. */
   preset?: Preset2d;
-  /** Default 10000. */
+  /** Default 10000 (tensor2tensor: max_timescale). */
   temperature?: number;
   /** Prepend a zero row for the cls token (default: true for 'mocov3', which always has one; else false). */
   clsToken?: boolean;

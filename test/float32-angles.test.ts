@@ -211,16 +211,18 @@ describeBackends('float32Angles', (get) => {
     const pe = get();
     const [H, W, D] = [6, 9, 32];
     const K = D / 4;
-    for (const preset of ['mocov3', 'timm', 'bigvision', 'mae'] as Preset2d[]) {
+    for (const preset of ['mocov3', 'timm', 'bigvision', 'mae', 'tensor2tensor'] as Preset2d[]) {
       const den = preset === 'bigvision' ? K - 1 : K;
-      // torch: 1. / (temperature ** (torch.arange(K, dtype=torch.float32) / K)); jax alike.
-      const w = Array.from({ length: K }, (_, k) => fr(1 / fr(Math.pow(10000, fr(k / den)))));
+      // torch: 1. / (temperature ** (torch.arange(K, dtype=torch.float32) / K)); jax alike;
+      // TensorFlow (tensor2tensor): exp(to_float(range(K)) · −(log(max) / (to_float(K) − 1))).
+      const inc = fr(fr(Math.log(10000)) / (K - 1));
+      const w = Array.from({ length: K }, (_, k) => (preset === 'tensor2tensor' ? fr(Math.exp(fr(k * -inc))) : fr(1 / fr(Math.pow(10000, fr(k / den))))));
       const got = pe.sincos2d({ height: H, width: W, dim: D, preset, float32Angles: true, clsToken: false });
       const want: number[] = [];
       for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) {
         const f = (p: number, fn: (a: number) => number) => w.map((wk) => fr(fn(fr(p * wk))));
         const [sr, cr, sc, cc] = [f(r, Math.sin), f(r, Math.cos), f(c, Math.sin), f(c, Math.cos)];
-        const blocks = { mae: [sc, cc, sr, cr], bigvision: [sc, cc, sr, cr], mocov3: [sr, cr, sc, cc], timm: [sr, sc, cr, cc] }[preset];
+        const blocks = { mae: [sc, cc, sr, cr], bigvision: [sc, cc, sr, cr], mocov3: [sr, cr, sc, cc], timm: [sr, sc, cr, cc], tensor2tensor: [sr, cr, sc, cc] }[preset];
         want.push(...blocks.flat());
       }
       expect(expectWithinUlp(got, want, preset)).toBeGreaterThan(0.99);

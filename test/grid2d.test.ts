@@ -6,16 +6,17 @@ import { init } from '../src/index.js';
 import type { Preset2d, Sincos2dOptions } from '../src/types.js';
 import { describeBackends, firstByteDiff, rng, ulp32 } from './backends.js';
 
-const PRESETS: Preset2d[] = ['mae', 'mocov3', 'bigvision', 'timm'];
+const PRESETS: Preset2d[] = ['mae', 'mocov3', 'bigvision', 'timm', 'tensor2tensor'];
 
 /**
  * Float64 reference straight from each source's formula (§6, Appendix A), row-major tokens
  * n = r·W + c, with the |angle| of each column for the accuracy bound.
  */
 function reference(preset: Preset2d, H: number, W: number, D: number, T = 10000, cls = false): { v: Float64Array; angle: Float64Array } {
-  const K = D / 4;
+  const K = Math.floor(D / 4);
   const den = preset === 'bigvision' ? K - 1 : K;
-  const w = Array.from({ length: K }, (_, k) => 1 / Math.pow(T, k / den));
+  // tensor2tensor add_timing_signal_nd: min_timescale · exp(−k · ln(max/min) / (K − 1)), min = 1.
+  const w = Array.from({ length: K }, (_, k) => (preset === 'tensor2tensor' ? Math.exp(-k * (Math.log(T) / (K - 1))) : 1 / Math.pow(T, k / den)));
   const rows = (cls ? 1 : 0) + H * W;
   const v = new Float64Array(rows * D);
   const angle = new Float64Array(rows * D);
@@ -27,6 +28,7 @@ function reference(preset: Preset2d, H: number, W: number, D: number, T = 10000,
         bigvision: [[c, Math.sin], [c, Math.cos], [r, Math.sin], [r, Math.cos]].map(([p, f]) => [p as number, f as (k: number) => number]),
         mocov3: [[r, Math.sin], [r, Math.cos], [c, Math.sin], [c, Math.cos]].map(([p, f]) => [p as number, f as (k: number) => number]),
         timm: [[r, Math.sin], [c, Math.sin], [r, Math.cos], [c, Math.cos]].map(([p, f]) => [p as number, f as (k: number) => number]),
+        tensor2tensor: [[r, Math.sin], [r, Math.cos], [c, Math.sin], [c, Math.cos]].map(([p, f]) => [p as number, f as (k: number) => number]),
       };
       blocks[preset].forEach(([p, f], blk) => {
         for (let k = 0; k < K; k++) {
@@ -60,6 +62,18 @@ describeBackends('sincos2d', (get, backend) => {
     [1, 0.1, 0.01, 0.001].forEach((w, k) => expect(Math.abs(mae[16 + k] - Math.sin(w))).toBeLessThan(5e-11));
   });
 
+  it('§2 tensor2tensor add_timing_signal_nd: 3×4 grid, 8 channels, position (1, 2); zero channels past 4⌊dim/4⌋', () => {
+    const pe = get();
+    const t = pe.sincos2d({ height: 3, width: 4, dim: 8, preset: 'tensor2tensor', dtype: 'float64' });
+    const want = [0.8414709848, 0.0001, 0.5403023059, 0.999999995, 0.9092974268, 0.0002, -0.4161468365, 0.99999998];
+    for (let j = 0; j < 8; j++) expect(Math.abs(t[(1 * 4 + 2) * 8 + j] - want[j])).toBeLessThan(5e-11);
+    for (const float32Angles of [false, true]) {
+      const odd = pe.sincos2d({ height: 3, width: 4, dim: 11, preset: 'tensor2tensor', float32Angles });
+      for (let n = 0; n < 12; n++) expect(Array.from(odd.subarray(n * 11 + 8, n * 11 + 11))).toEqual([0, 0, 0]);
+      expect(firstByteDiff(odd.subarray(6 * 11, 6 * 11 + 8), pe.sincos2d({ height: 3, width: 4, dim: 8, preset: 'tensor2tensor', float32Angles }).subarray(6 * 8, 7 * 8))).toBe(-1);
+    }
+  });
+
   it('MoCo v3 = MAE with its halves swapped; timm = a column permutation of MoCo v3 (bit for bit)', () => {
     const pe = get();
     for (const dtype of ['float32', 'float64'] as const) {
@@ -86,10 +100,11 @@ describeBackends('sincos2d', (get, backend) => {
   it('non-square grids, every preset, odd and tiny grids: a float64 reference within the core bound', () => {
     const pe = get();
     const rand = rng(backend === 'js' ? 31 : 37);
-    const grids: [number, number, number][] = [[1, 1, 4], [1, 7, 8], [7, 1, 8], [3, 5, 12], [14, 9, 64], [2, 40, 20], [5, 3, 768]];
+    const grids: [number, number, number][] = [[1, 1, 4], [1, 7, 8], [7, 1, 8], [3, 5, 12], [14, 9, 64], [2, 40, 20], [5, 3, 768], [4, 6, 13]];
     for (const [H, W, D] of grids) {
       for (const preset of PRESETS) {
-        if (preset === 'bigvision' && D < 8) continue;
+        if ((preset === 'bigvision' || preset === 'tensor2tensor') && D < 8) continue;
+        if (preset !== 'tensor2tensor' && D % 4) continue;
         for (const dtype of ['float32', 'float64'] as const) {
           const T = rand() < 0.3 ? 100 : 10000;
           const got = pe.sincos2d({ height: H, width: W, dim: D, preset, temperature: T, dtype, clsToken: false });
@@ -141,9 +156,10 @@ describeBackends('sincos2d', (get, backend) => {
       [{ height: 2, width: 2 }, /options\.dim is required/, TypeError],
       [{ height: 2, width: 2, dim: 6 }, /options\.dim must be a multiple of 4/, RangeError],
       [{ height: 2, width: 2, dim: 4, preset: 'bigvision' }, /options\.dim must be ≥ 8 for preset 'bigvision'/, RangeError],
+      [{ height: 2, width: 2, dim: 7, preset: 'tensor2tensor' }, /options\.dim must be ≥ 8 for preset 'tensor2tensor'/, RangeError],
       [{ height: -1, width: 2, dim: 8 }, /options\.height must be an integer ≥ 0, got -1/, RangeError],
       [{ height: 2, width: 2.5, dim: 8 }, /options\.width must be an integer ≥ 0, got 2\.5/, RangeError],
-      [{ height: 2, width: 2, dim: 8, preset: 'vit' }, /options\.preset must be one of 'mae', 'mocov3', 'bigvision', 'timm', got "vit"/, RangeError],
+      [{ height: 2, width: 2, dim: 8, preset: 'vit' }, /options\.preset must be one of 'mae', 'mocov3', 'bigvision', 'timm', 'tensor2tensor', got "vit"/, RangeError],
       [{ height: 2, width: 2, dim: 8, temperature: 0 }, /options\.temperature must be a finite number > 0/, RangeError],
       [{ height: 2, width: 2, dim: 8, clsToken: 1 }, /options\.clsToken must be true or false/, TypeError],
       [{ height: 2, width: 2, dim: 8, grid: 2 }, /unknown option options\.grid/, TypeError],

@@ -34,7 +34,7 @@ export function sincos2dJs(plan: Grid2dPlan, out: FloatArray): void {
     }
     return;
   }
-  const K = dim / 4;
+  const K = axisR.freqs.length;
   const vr = axisValues(axisR, H);
   const vc = axisValues(axisC, W);
   for (let r = 0, o = first; r < H; r++) {
@@ -45,6 +45,7 @@ export function sincos2dJs(plan: Grid2dPlan, out: FloatArray): void {
         out[o + axisR.sinBase + k] = vr.s[r * K + k];
         out[o + axisR.cosBase + k] = vr.c[r * K + k];
       }
+      if (4 * K < dim) out.fill(0, o + 4 * K, o + dim);
     }
   }
 }
