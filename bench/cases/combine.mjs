@@ -36,11 +36,29 @@ export function addCase([b, l, d], { reps = 1, group = 'add', id = `add ${b}x${l
           };
         },
       };
+      // The usual call in a model: x = scale·x + PE in place, in module memory (no second tensor to
+      // stream through the cache). The check recomputes from the original x.
+      const inPlace = {
+        mode: 'inplace',
+        make(pe) {
+          const xt = pe.alloc(n);
+          xt.array.set(x);
+          return {
+            run: () => pe.add(xt, { shape, scale, out: xt }),
+            result: () => {
+              xt.array.set(x);
+              pe.add(xt, { shape, scale, out: xt });
+              return xt.array;
+            },
+            dispose: () => xt.free(),
+          };
+        },
+      };
       const spec = { shape, scale, x, table32 };
       return {
         reference: addReference64(x, shape, scale, table64),
         impls: [
-          ...posencImpls(ctx, { x, outLength: n, call, extra: [tableMode] }),
+          ...posencImpls(ctx, { x, outLength: n, call, extra: [inPlace, tableMode] }),
           ...tfjsAddImpls(ctx.tfjs, spec),
           ...onnxAddImpls(ctx.onnx, spec),
           copyImpl(n),

@@ -10,6 +10,7 @@ export const MODE_LABEL = {
   out: 'Float32Array → given out',
   new: 'Float32Array → new array',
   table: 'module tensors, precomputed table',
+  inplace: 'module tensor, in place (out = x)',
 };
 
 function posencImpl(ctx, backend, short, label, mode, kind, make) {
