@@ -7,6 +7,7 @@
 // differ from it by 1 ulp). The product of two float32 values is exact in f64, so rounding it to
 // float32 is exactly a float32 multiplication. No angle-addition tables: the angle itself carries
 // the float32 error that users want to reproduce.
+import { sincos, sincosSin, sincosCos } from './math';
 
 // Header of an f32-angle context (byte offsets); the frequencies (f64 holding float32 values) follow.
 const A_N: usize = 0; // i32 n
@@ -80,9 +81,9 @@ export function a32Row(ctx: usize, p: f64, dst: usize, f64out: bool): void {
   const om = ctx + A_HEADER;
   const p32 = <f64><f32>p;
   for (let i = 0; i < n; i++) {
-    NativeMath.sincos(angle32(p32, load<f64>(om + (<usize>i << 3))));
-    const s = <f32>NativeMath.sincos_sin;
-    const c = <f32>NativeMath.sincos_cos;
+    sincos(angle32(p32, load<f64>(om + (<usize>i << 3))));
+    const s = <f32>sincosSin;
+    const c = <f32>sincosCos;
     if (halves) {
       put(dst, sinBase + i, s, f64out);
       if (i < nCos) put(dst, cosBase + i, c, f64out);

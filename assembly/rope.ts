@@ -10,6 +10,7 @@
 // The work is split in two kernels so that a cos/sin row is computed once per position and
 // reused across every head (and every batch element when positions are shared):
 //   ropeTable: the rows of a block of positions;   ropeApply: rotates [batch, heads, rows] rows.
+import { sincos, sincosSin, sincosCos } from './math';
 import { genRow } from './sincos';
 import { a32Freqs, angle32 } from './angles32';
 
@@ -31,10 +32,10 @@ export function ropeTable(ctx: usize, a32: usize, h: i32, tab: usize, count: i32
     if (a32) {
       const p32 = <f64><f32>p;
       for (let i = 0; i < h; i++) {
-        NativeMath.sincos(angle32(p32, load<f64>(om + (<usize>i << 3))));
+        sincos(angle32(p32, load<f64>(om + (<usize>i << 3))));
         // fl32(fl32(cos θ32)·af32): the product of two float32 values, rounded once to float32.
-        store<f64>(scratch + (<usize>i << 3), <f64><f32>(<f64><f32>NativeMath.sincos_sin * af));
-        store<f64>(scratch + (<usize>(h + i) << 3), <f64><f32>(<f64><f32>NativeMath.sincos_cos * af));
+        store<f64>(scratch + (<usize>i << 3), <f64><f32>(<f64><f32>sincosSin * af));
+        store<f64>(scratch + (<usize>(h + i) << 3), <f64><f32>(<f64><f32>sincosCos * af));
       }
     } else {
       genRow(ctx, p, scratch, true);

@@ -11,6 +11,7 @@
 // on p, the bits of position p never depend on the table's length, offset, chunking or backend
 // build (the SIMD and scalar paths perform the same f64 operations in the same order, no FMA).
 // see: the angle-addition recurrences of Goertzel / "sincos tables" in FFT twiddle generation.
+import { sincos, sincosSin, sincosCos } from './math';
 
 // The layout of a context in module memory (byte offsets). np = n rounded up to even, so the SIMD
 // loops can read frequency pairs; the padding frequency is 0 and its values are never emitted.
@@ -126,9 +127,9 @@ function fillSinCos(ctx: usize, scaleOfOmega: f64, dstS: usize, dstC: usize): vo
   const om = omegaPtr(ctx);
   for (let i = 0; i < np; i++) {
     const off = <usize>i << 3;
-    NativeMath.sincos(scaleOfOmega * load<f64>(om + off));
-    store<f64>(dstS + off, NativeMath.sincos_sin);
-    store<f64>(dstC + off, NativeMath.sincos_cos);
+    sincos(scaleOfOmega * load<f64>(om + off));
+    store<f64>(dstS + off, sincosSin);
+    store<f64>(dstC + off, sincosCos);
   }
 }
 
@@ -351,6 +352,17 @@ export function rowDim(ctx: usize): i32 {
   return load<i32>(ctx, H_DIM);
 }
 
+/** Flips the sign of the n sin columns of a row (exact). */
+function negateSines(ctx: usize, dst: usize, f64out: bool, layout: i32, sinBase: i32): void {
+  const n = load<i32>(ctx, H_N);
+  const step: usize = layout == LAYOUT_HALVES ? 1 : 2;
+  for (let i = 0; i < n; i++) {
+    const j = <usize>sinBase + <usize>i * step;
+    if (f64out) store<f64>(dst + (j << 3), -load<f64>(dst + (j << 3)));
+    else store<f32>(dst + (j << 2), -load<f32>(dst + (j << 2)));
+  }
+}
+
 /** Writes the encoding of position `p` as one row of the context's layout at `dst`. */
 export function genRow(ctx: usize, p: f64, dst: usize, f64out: bool): void {
   const dim = load<i32>(ctx, H_DIM);
@@ -359,8 +371,14 @@ export function genRow(ctx: usize, p: f64, dst: usize, f64out: bool): void {
     memory.fill(dst, 0, <usize>dim << shift);
     return;
   }
-  const k = prepare(ctx, p);
-  emit(ctx, k, dst, f64out, load<i32>(ctx, H_LAYOUT), load<i32>(ctx, H_SIN_BASE), load<i32>(ctx, H_COS_BASE), load<i32>(ctx, H_N_COS));
+  // Negative positions are mirrored: sin(−x) = −sin x, cos(−x) = cos x. Splitting p < 0 directly
+  // would round p − floor(p) (−1e-20 → 1) and T + f, losing the bound near zero.
+  const neg = p < 0;
+  const layout = load<i32>(ctx, H_LAYOUT);
+  const sinBase = load<i32>(ctx, H_SIN_BASE);
+  const k = prepare(ctx, neg ? -p : p);
+  emit(ctx, k, dst, f64out, layout, sinBase, load<i32>(ctx, H_COS_BASE), load<i32>(ctx, H_N_COS));
+  if (neg) negateSines(ctx, dst, f64out, layout, sinBase);
   const z = load<i32>(ctx, H_ZERO_FROM);
   if (z < dim) memory.fill(dst + (<usize>z << shift), 0, <usize>(dim - z) << shift);
 }
