@@ -17,13 +17,27 @@ import { ropeWasm } from './rope-wasm.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
 const WINDOW_BYTES = 256 * 1024;
-/** The runtime's allocator serves blocks below 1 GiB. */
-const MAX_BLOCK_BYTES = 2 ** 30 - 64;
+/**
+ * AssemblyScript's TLSF allocator does not round requests of 2^29 bytes or more up to its size
+ * classes (2^25 bytes wide there), so it may take a free block up to 32 MiB too small from the
+ * request's class, trap while splitting it and lose that block (rt/tlsf.ts searchBlock/roundSize:
+ * "don't round last fl"). Such requests are rounded up here to the next class, whose blocks are
+ * all large enough; blocks stop at 31·2^25 bytes so that the rounded request stays below the
+ * allocator's 1 GiB maximum.
+ */
+const UNROUNDED_BYTES = 2 ** 29 - 64;
+const SIZE_CLASS_BYTES = 2 ** 25;
+const MAX_BLOCK_BYTES = 31 * SIZE_CLASS_BYTES - 64;
+function requestBytes(bytes: number): number {
+  return bytes < UNROUNDED_BYTES ? Math.max(bytes, 16) : (Math.floor(bytes / SIZE_CLASS_BYTES) + 1) * SIZE_CLASS_BYTES;
+}
+/** Bytes of the frequency context of n frequencies (assembly/sincos.ts ctxBytes). */
+const contextBytes = (n: number) => 96 + ((n + 1) & ~1) * 8 * 103;
 /** Compiled frequency contexts kept per instance (least recently used evicted). */
 const MAX_CONTEXTS = 32;
 /**
  * Bytes of cached contexts kept beyond the KEEP_RECENT most recently used (a context takes
- * ≈ 552 bytes per frequency: 290 MB at dim 2^20, so a count alone does not bound memory).
+ * ≈ 824 bytes per frequency: 432 MB at dim 2^20, so a count alone does not bound memory).
  */
 const MAX_CONTEXT_BYTES = 64 * 2 ** 20;
 /** Contexts never evicted by a new one: a call uses at most two at once (sincos2d: rows, columns). */
@@ -97,7 +111,7 @@ class WasmCore implements TensorStorage {
       throw new RangeError(`posenc.${what}: ${bytes} bytes is more than one block of module memory can hold (${MAX_BLOCK_BYTES} bytes)`);
     }
     try {
-      return this.ex.alloc(Math.max(bytes, 16));
+      return this.ex.alloc(requestBytes(bytes));
     } catch {
       throw new RangeError(`posenc.${what}: the module's memory cannot grow by ${bytes} bytes (WebAssembly limit or out of memory)`);
     }
@@ -152,7 +166,10 @@ class WasmCore implements TensorStorage {
       return hit[0];
     }
     const n = enc.freqs.length;
-    if (n * 8 * 104 > MAX_BLOCK_BYTES) throw new RangeError(`posenc: dim ${enc.width} is too large for the module's memory`);
+    // Contexts are allocated inside the module, unrounded: they stay below the allocator's unrounded sizes.
+    if (contextBytes(n) >= UNROUNDED_BYTES) {
+      throw new RangeError(`posenc: dim ${enc.width} is too large for the module's memory (its frequency tables would take ${contextBytes(n)} bytes; dim ≤ 1303084 fits)`);
+    }
     let ctx: number;
     try {
       ctx = this.ex.ctxNew(n);
@@ -167,7 +184,7 @@ class WasmCore implements TensorStorage {
     }
     this.f64.set(enc.freqs, this.ex.ctxOmega(ctx) / 8);
     this.ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-    const bytes = 96 + ((n + 1) & ~1) * 8 * 103;
+    const bytes = contextBytes(n);
     m.set(enc.key, [ctx, bytes]);
     this.#contextBytes += bytes;
     this.#evictContexts(KEEP_RECENT, MAX_CONTEXT_BYTES);
