@@ -351,6 +351,10 @@ export function planCombine(
     if (op === 'add' ? partiallyOverlaps(oa, xa) : overlaps(oa, xa)) {
       throw new RangeError(`posenc.${fn}: options.out overlaps x${op === 'add' ? ' partially (it may be x itself, or separate)' : ' (concat cannot work in place)'}`);
     }
+    // A table is read row by row while out is written: rows already overwritten would be read.
+    if (src.kind === 'table' && overlaps(oa, floatArray(fn, 'options.encoding', src.table))) {
+      throw new RangeError(`posenc.${fn}: options.out overlaps the encoding table (it would overwrite rows it still has to read)`);
+    }
   }
   return {
     plan: { op, batch, length, dimIn, width, f64, scale, src },
