@@ -101,6 +101,12 @@ export function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
+/** The entries of a shape given as an array or a typed array (a detached one is a TypeError). */
+export function shapeValues(fn: string, param: string, v: unknown): number[] {
+  if (ArrayBuffer.isView(v) && isDetached(v.buffer)) throw new TypeError(`posenc.${fn}: ${param} is a ${v.constructor.name} whose buffer is detached`);
+  return Array.from(v as ArrayLike<number>);
+}
+
 /** The typed-array view of a tensor argument (a Float32Array/Float64Array or a module tensor). */
 export function floatArray(fn: string, param: string, v: unknown): FloatArray {
   if (isModuleTensor(v)) {

@@ -3,7 +3,7 @@
 
 import {
   checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct,
-  floatArray, partiallyOverlaps, overlaps, rangeError, typeError,
+  floatArray, partiallyOverlaps, overlaps, rangeError, typeError, shapeValues,
 } from './options.js';
 import { PRESETS, PRESET_NAMES } from './presets.js';
 import { checkBool, float32Freqs } from './angles32.js';
@@ -236,7 +236,7 @@ function checkShape(fn: string, v: unknown): [number, number, number] {
   if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
     throw typeError(fn, 'options.shape', 'an array [batch, length, dim]', v);
   }
-  const s = Array.from(v as ArrayLike<number>);
+  const s = shapeValues(fn, 'options.shape', v);
   if (s.length !== 3 && s.length !== 2) throw rangeError(fn, 'options.shape', 'of rank 3 [batch, length, dim] (or 2: [length, dim])', v);
   s.forEach((d, i) => checkInt(fn, `options.shape[${i}]`, d, 0));
   return s.length === 3 ? [s[0], s[1], s[2]] : [1, s[0], s[1]];

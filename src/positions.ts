@@ -3,7 +3,7 @@
 // so it runs here rather than in a kernel. The results are Int32Array rows to pass as
 // `positions` to add/concat (table rows) or rope.
 
-import { checkInt, checkKeys, checkObject, isDetached, rangeError, typeError } from './options.js';
+import { checkInt, checkKeys, checkObject, isDetached, rangeError, shapeValues, typeError } from './options.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -26,7 +26,7 @@ function checkShape2(fn: string, v: unknown, length: number, param: string): [nu
   if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
     throw typeError(fn, 'options.shape', 'an array [batch, length]', v);
   }
-  const s = Array.from(v as ArrayLike<number>);
+  const s = shapeValues(fn, 'options.shape', v);
   if (s.length !== 2) throw rangeError(fn, 'options.shape', 'of rank 2 [batch, length]', v);
   s.forEach((d, i) => checkInt(fn, `options.shape[${i}]`, d, 0));
   if (s[0] * s[1] !== length) throw rangeError(fn, 'options.shape', `consistent with ${param}.length = ${length}`, v);

@@ -9,7 +9,7 @@
 import { checkBool } from './angles32.js';
 import {
   checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct, floatArray,
-  partiallyOverlaps, rangeError, typeError,
+  partiallyOverlaps, rangeError, typeError, shapeValues,
 } from './options.js';
 import type { MathLib } from './plan.js';
 import type { FloatArray, ModuleTensor, RopeFrequencies } from './types.js';
@@ -274,7 +274,7 @@ function checkShape4(fn: string, v: unknown): [number, number, number, number] {
   if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
     throw typeError(fn, 'options.shape', 'an array [batch, heads, length, headDim]', v);
   }
-  const s = Array.from(v as ArrayLike<number>);
+  const s = shapeValues(fn, 'options.shape', v);
   if (s.length !== 4) throw rangeError(fn, 'options.shape', 'of rank 4 [batch, heads, length, headDim]', v);
   s.forEach((d, i) => checkInt(fn, `options.shape[${i}]`, d, 0));
   return [s[0], s[1], s[2], s[3]];

@@ -140,6 +140,8 @@ const cases: Case[] = [
   { name: 'add: shape with a fraction', type: RangeError, param: 'options.shape[2]', call: (pe, a) => pe.add(a.x, { shape: [2, 3, 4.5] }) },
   { name: 'add: shape with Infinity', type: RangeError, param: 'options.shape[0]', call: (pe, a) => pe.add(a.x, { shape: [Infinity, 3, 4] }) },
   { name: 'add: shape typed, with NaN', type: RangeError, param: 'options.shape[1]', call: (pe, a) => pe.add(a.x, { shape: Float64Array.of(2, NaN, 4) as never }) },
+  { name: 'add: shape a detached typed array', type: TypeError, param: 'options.shape', call: (pe, a) => pe.add(a.x, { shape: detach(Int32Array.of(2, 3, 4)) as never }) },
+  { name: 'add: shape a BigInt64Array', type: TypeError, param: 'options.shape[0]', call: (pe, a) => pe.add(a.x, { shape: BigInt64Array.of(2n, 3n, 4n) as never }) },
   { name: 'add: shape of rank 0', type: RangeError, param: 'options.shape', call: (pe, a) => pe.add(a.x, { shape: [] }) },
   { name: 'add: float64 shape of 2^32 bytes', type: RangeError, param: '2^32', call: (pe, a) => pe.add(a.x64, { shape: [2 ** 15, 2 ** 14, 1] }) },
   { name: 'add: scale -Infinity', type: RangeError, param: 'options.scale', call: (pe, a) => pe.add(a.x, { shape: S, scale: -Infinity }) },
@@ -202,6 +204,7 @@ const cases: Case[] = [
   { name: 'rope: shape of rank 3', type: RangeError, param: 'options.shape', call: (pe, a) => pe.rope(a.q, { shape: [2, 3, 4] }) },
   { name: 'rope: shape disagreeing with x', type: RangeError, param: 'options.shape', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 8] }) },
   { name: 'rope: shape missing', type: TypeError, param: 'options.shape', call: (pe, a) => pe.rope(a.q, {} as never) },
+  { name: 'rope: shape a detached typed array', type: TypeError, param: 'options.shape', call: (pe, a) => pe.rope(a.q, { shape: detach(Int32Array.of(1, 2, 3, 4)) as never }) },
   { name: 'rope: odd headDim', type: RangeError, param: 'headDim', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 4, 3] }) },
   { name: 'rope: odd rotaryDim', type: RangeError, param: 'options.rotaryDim', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], rotaryDim: 3 }) },
   { name: 'rope: rotaryDim > headDim', type: RangeError, param: 'options.rotaryDim', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], rotaryDim: 6 }) },
@@ -252,6 +255,7 @@ const cases: Case[] = [
   { name: 'positionsFromTokens: pastLength negative', type: RangeError, param: 'options.pastLength', call: (pe, a) => pe.positionsFromTokens(a.tokens, { ...SEQ, paddingIdx: 1, pastLength: -1 }) },
   { name: 'positionsFromTokens: tokens detached', type: TypeError, param: 'tokens', call: (pe) => pe.positionsFromTokens(detach(new Int32Array(6)), { ...SEQ, paddingIdx: 1 }) },
   { name: 'positionsFromTokens: positions beyond int32', type: RangeError, param: 'tokens[0]', call: (pe, a) => pe.positionsFromTokens(a.tokens, { ...SEQ, paddingIdx: 1, pastLength: 2 ** 31 - 2 }) },
+  { name: 'positionsFromTokens: shape a detached typed array', type: TypeError, param: 'options.shape', call: (pe, a) => pe.positionsFromTokens(a.tokens, { shape: detach(Int32Array.of(2, 3)) as never, paddingIdx: 1 }) },
   { name: 'positionsFromMask: a mask value of 2', type: RangeError, param: 'mask[0]', call: (pe) => pe.positionsFromMask([2, 1, 1, 1, 1, 1], SEQ) },
   { name: 'positionsFromMask: pastLength > length', type: RangeError, param: 'options.pastLength', call: (pe) => pe.positionsFromMask([1, 1, 1, 1, 1, 1], { ...SEQ, pastLength: 4 }) },
   { name: 'positionsFromMask: shape of rank 3', type: RangeError, param: 'options.shape', call: (pe) => pe.positionsFromMask([1, 1, 1, 1, 1, 1], { shape: [1, 2, 3] }) },
@@ -368,10 +372,12 @@ describe('fuzz: random malformed calls', () => {
         let options: unknown = spec.base();
         let arg0: unknown = spec.arg0?.();
         if (ArrayBuffer.isView(arg0)) arrays.push(arg0);
+        // (mutations of keys apply while options is still a plain object)
+        const plain = (o: unknown): o is Record<string, unknown> => typeof o === 'object' && o !== null && Object.getPrototypeOf(o) === Object.prototype;
         for (const m of muts) {
-          if (m.kind === 'set' && options && typeof options === 'object') (options as Record<string, unknown>)[spec.keys[m.key % spec.keys.length]] = materialize(m.value, arrays);
-          else if (m.kind === 'typo' && options && typeof options === 'object') (options as Record<string, unknown>).lenght = materialize(m.value, arrays);
-          else if (m.kind === 'delete' && options && typeof options === 'object') delete (options as Record<string, unknown>)[spec.keys[m.key % spec.keys.length]];
+          if (m.kind === 'set' && plain(options)) options[spec.keys[m.key % spec.keys.length]] = materialize(m.value, arrays);
+          else if (m.kind === 'typo' && plain(options)) options.lenght = materialize(m.value, arrays);
+          else if (m.kind === 'delete' && plain(options)) delete options[spec.keys[m.key % spec.keys.length]];
           else if (m.kind === 'arg0' && spec.arg0) arg0 = materialize(m.value, arrays);
           else if (m.kind === 'options') options = materialize(m.value, arrays);
         }
