@@ -11,7 +11,7 @@
 // mis-order tokens there, see diffusers PR #10877, HF PR #41380).
 
 import { checkBool } from './angles32.js';
-import { checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, rangeError, typeError } from './options.js';
+import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, rangeError, typeError } from './options.js';
 import { LAYOUT_HALVES, type MathLib, type SinEncoding } from './plan.js';
 import type { FloatArray, ModuleTensor, Preset2d } from './types.js';
 
@@ -79,7 +79,7 @@ export function planSincos2d(options: unknown, math: MathLib): { plan: Grid2dPla
   }
   const height = checkInt(fn, 'options.height', o.height, 0);
   const width = checkInt(fn, 'options.width', o.width, 0);
-  const dim = checkInt(fn, 'options.dim', o.dim, 1);
+  const dim = checkInt(fn, 'options.dim', o.dim, 1, MAX_DIM);
   const preset = checkEnum(fn, 'options.preset', o.preset === undefined ? 'mae' : o.preset, PRESETS_2D);
   if (preset === 'tensor2tensor') {
     if (dim < 8) throw rangeError(fn, 'options.dim', "≥ 8 for preset 'tensor2tensor' (its exponent divides by ⌊dim/4⌋ − 1)", dim);

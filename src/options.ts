@@ -9,6 +9,12 @@ import { isModuleTensor } from './tensor.js';
 /** Tensors must stay below 2^32 bytes (WebAssembly's address space): any call that would accept or produce a larger one is a RangeError. */
 export const MAX_BYTES = 2 ** 32;
 
+/**
+ * The widest encoding (dim, headDim, rotary dim) any function derives frequencies for: 2^20 columns,
+ * far above any model's width, and checked before any work so an absurd dim fails at once.
+ */
+export const MAX_DIM = 2 ** 20;
+
 /** Formats a value for an error message: short, unambiguous, never throwing. */
 export function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);

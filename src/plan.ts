@@ -2,7 +2,7 @@
 // backends never see user options, so presets, defaults and error messages live in one place.
 
 import {
-  checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct,
+  MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct,
   floatArray, partiallyOverlaps, overlaps, rangeError, typeError, shapeValues,
 } from './options.js';
 import { PRESETS, PRESET_NAMES } from './presets.js';
@@ -123,6 +123,7 @@ export function resolveEncoding(fn: string, p: string, o: Record<string, unknown
 const plainCache = new WeakMap<MathLib, Map<string, Map<number, SinEncoding>>>();
 
 function resolveEncodingSlow(fn: string, p: string, o: Record<string, unknown>, dim: number, math: MathLib): SinEncoding {
+  if (dim > MAX_DIM) throw rangeError(fn, o.dim === undefined ? 'dim' : `${p}.dim`, `at most ${MAX_DIM} for a sinusoidal encoding`, dim);
   const preset = checkEnum<Preset>(fn, `${p}.preset`, optional(o.preset, 'vaswani'), PRESET_NAMES);
   const def = PRESETS[preset];
   const f32 = o.float32Angles === undefined ? false : checkBool(fn, `${p}.float32Angles`, o.float32Angles);
@@ -199,7 +200,7 @@ export function planSinusoidal(options: unknown, math: MathLib): { plan: TablePl
   if (o.out !== undefined) floatArray(fn, 'options.out', o.out); // detached/freed first
   checkKeys(fn, 'options', o, SINUSOIDAL_KEYS);
   if (o.dim === undefined) throw new TypeError(`posenc.${fn}: options.dim is required (the model width)`);
-  const dim = checkInt(fn, 'options.dim', o.dim, 1);
+  const dim = checkInt(fn, 'options.dim', o.dim, 1, MAX_DIM);
   const f64 = checkDtype(fn, 'options.dtype', optional(o.dtype, 'float32')) === 'float64';
   let positions: Float64Array | null = null;
   if (o.positions !== undefined) {

@@ -8,7 +8,7 @@
 
 import { checkBool } from './angles32.js';
 import {
-  checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct, floatArray,
+  MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct, floatArray,
   partiallyOverlaps, rangeError, typeError, shapeValues,
 } from './options.js';
 import type { MathLib } from './plan.js';
@@ -261,7 +261,7 @@ export function planRopeFrequencies(options: unknown, math: MathLib): RopeFreque
   checkKeys(fn, 'options', options, FREQ_KEYS);
   const o = options;
   if (o.dim === undefined) throw new TypeError(`posenc.${fn}: options.dim is required (the rotary dim)`);
-  const dim = checkInt(fn, 'options.dim', o.dim, 2);
+  const dim = checkInt(fn, 'options.dim', o.dim, 2, MAX_DIM);
   if (dim % 2) throw rangeError(fn, 'options.dim', 'even (features rotate in pairs)', dim);
   const base = checkFinite(fn, 'options.base', o.base === undefined ? 10000 : o.base, 0, true);
   const seqLen = o.seqLen === undefined ? undefined : checkFinite(fn, 'options.seqLen', o.seqLen, 0, true);
@@ -305,6 +305,7 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
     rotaryDim = checkInt(fn, 'options.rotaryDim', o.rotaryDim, 0, headDim);
     if (rotaryDim % 2) throw rangeError(fn, 'options.rotaryDim', `even and ≤ headDim = ${headDim}`, rotaryDim);
   }
+  if (rotaryDim > MAX_DIM) throw rangeError(fn, o.rotaryDim === undefined ? 'headDim (options.shape[3])' : 'options.rotaryDim', `at most ${MAX_DIM} (the widest rotary dim)`, rotaryDim);
   const f32 = o.float32Angles === undefined ? false : checkBool(fn, 'options.float32Angles', o.float32Angles);
 
   let positions: Float64Array | null = null;

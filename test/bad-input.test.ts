@@ -425,12 +425,11 @@ describe('sizes no backend can compute are refused at once (child process: they 
   });
   afterAll(() => bundle?.dispose());
 
-  // KNOWN BUG: the encoding's frequencies (dim/2 of them) are derived before any size check, and
-  // with an empty tensor no check ever looks at dim: `sinusoidal({ length: 0, dim: 2 ** 31 })`
-  // computes 2^30 frequencies (≈ 60 s, 8 GiB) and returns an empty array; 2^32 gets the process
-  // killed for memory. `sinusoidal({ length: 1, dim: 2 ** 31 })` gets its RangeError only after
-  // the same minute. The same holds for add/concat with an empty batch, rope, ropeFrequencies and
-  // sincos2d. Each call below must throw a RangeError naming the dim within a second or two.
+  // Every dim is bounded (MAX_DIM = 2^20) before any frequency is derived. Without that bound,
+  // `sinusoidal({ length: 0, dim: 2 ** 31 })` computed 2^30 frequencies (≈ 60 s, 8 GiB) for an
+  // empty result, and 2^32 got the process killed for memory; the same held for add/concat with an
+  // empty batch, rope, ropeFrequencies and sincos2d. Each call below must throw a RangeError naming
+  // the dim within a second or two.
   const CALLS: [string, string][] = [
     ['sinusoidal, empty', 'pe.sinusoidal({ length: 0, dim: 2 ** 31 })'],
     ['sinusoidal, one row', 'pe.sinusoidal({ length: 1, dim: 2 ** 31 })'],
@@ -441,7 +440,7 @@ describe('sizes no backend can compute are refused at once (child process: they 
     ['sincos2d, empty grid', 'pe.sincos2d({ height: 0, width: 0, dim: 2 ** 31 })'],
   ];
   for (const backend of ['wasm-simd', 'js'] as const) {
-    it(`${backend} (KNOWN BUG: not refused)`, () => {
+    it(`${backend}`, () => {
       const script = `
         const m = await import(${JSON.stringify(bundle.url)});
         const pe = m.initSync({ backend: '${backend}' });
