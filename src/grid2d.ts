@@ -11,7 +11,7 @@
 // mis-order tokens there, see diffusers PR #10877, HF PR #41380).
 
 import { checkBool } from './angles32.js';
-import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, rangeError, typeError } from './options.js';
+import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, isFloat64Array, rangeError, typeError } from './options.js';
 import { LAYOUT_HALVES, type MathLib, type SinEncoding } from './plan.js';
 import type { FloatArray, ModuleTensor, Preset2d } from './types.js';
 
@@ -93,7 +93,7 @@ export function planSincos2d(options: unknown, math: MathLib): { plan: Grid2dPla
   checkProduct(fn, 'a table of shape', [rows, dim], f64 ? 8 : 4);
   if (o.out !== undefined) {
     const a = floatArray(fn, 'options.out', o.out);
-    if ((a instanceof Float64Array) !== f64) throw typeError(fn, 'options.out', `a ${f64 ? 'Float64Array' : 'Float32Array'} (the result's dtype)`, o.out);
+    if (isFloat64Array(a) !== f64) throw typeError(fn, 'options.out', `a ${f64 ? 'Float64Array' : 'Float32Array'} (the result's dtype)`, o.out);
     if (a.length !== rows * dim) throw rangeError(fn, 'options.out.length', `${rows * dim}`, a.length);
   }
   const K = Math.floor(dim / 4);

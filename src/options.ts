@@ -15,6 +15,25 @@ export const MAX_BYTES = 2 ** 32;
  */
 export const MAX_DIM = 2 ** 20;
 
+// The %TypedArray%.prototype[Symbol.toStringTag] getter reads the array's internal type name: it
+// recognises typed arrays of every realm (iframes, workers' transfers, Node's vm), where
+// `instanceof Float32Array` is false for an array made by another realm's constructor.
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!
+  .get as (this: unknown) => string | undefined;
+
+/** The type name of a typed array of any realm ('Float32Array', …), or undefined. */
+export function typedArrayName(v: unknown): string | undefined {
+  return ArrayBuffer.isView(v) ? typedArrayTag.call(v) : undefined;
+}
+
+export function isFloat32Array(v: unknown): v is Float32Array {
+  return typedArrayName(v) === 'Float32Array';
+}
+
+export function isFloat64Array(v: unknown): v is Float64Array {
+  return typedArrayName(v) === 'Float64Array';
+}
+
 /** Formats a value for an error message: short, unambiguous, never throwing. */
 export function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
@@ -119,7 +138,7 @@ export function floatArray(fn: string, param: string, v: unknown): FloatArray {
     if (v.freed) throw new TypeError(`posenc.${fn}: ${param} is a module tensor that was already freed`);
     return v.array;
   }
-  if (v instanceof Float32Array || v instanceof Float64Array) {
+  if (isFloat32Array(v) || isFloat64Array(v)) {
     if (isDetached(v.buffer)) throw new TypeError(`posenc.${fn}: ${param} is a ${v.constructor.name} whose buffer is detached`);
     return v;
   }
@@ -156,7 +175,7 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
 export function checkPositions(fn: string, param: string, v: unknown, integer: boolean): Float64Array {
   let src: ArrayLike<number>;
   if (Array.isArray(v)) src = v;
-  else if (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array)) {
+  else if (ArrayBuffer.isView(v) && typedArrayName(v) !== undefined && !/^Big/.test(typedArrayName(v)!)) {
     if (isDetached(v.buffer)) throw new TypeError(`posenc.${fn}: ${param} is a ${v.constructor.name} whose buffer is detached`);
     src = v as unknown as ArrayLike<number>;
   } else if (isModuleTensor(v)) {

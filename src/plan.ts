@@ -3,7 +3,7 @@
 
 import {
   MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct,
-  floatArray, partiallyOverlaps, overlaps, rangeError, typeError, shapeValues,
+  floatArray, isFloat32Array, isFloat64Array, partiallyOverlaps, overlaps, rangeError, typedArrayName, typeError, shapeValues,
 } from './options.js';
 import { PRESETS, PRESET_NAMES } from './presets.js';
 import { checkBool, float32Freqs } from './angles32.js';
@@ -226,7 +226,7 @@ export function planSinusoidal(options: unknown, math: MathLib): { plan: TablePl
 
 function checkOut(fn: string, param: string, out: unknown, f64: boolean, length: number): FloatArray {
   const a = floatArray(fn, param, out);
-  if ((a instanceof Float64Array) !== f64) {
+  if (isFloat64Array(a) !== f64) {
     throw typeError(fn, param, `a ${f64 ? 'Float64Array' : 'Float32Array'} (the result's dtype)`, out);
   }
   if (a.length !== length) throw rangeError(fn, `${param}.length`, `${length}`, a.length);
@@ -234,7 +234,7 @@ function checkOut(fn: string, param: string, out: unknown, f64: boolean, length:
 }
 
 function checkShape(fn: string, v: unknown): [number, number, number] {
-  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+  if (!Array.isArray(v) && typedArrayName(v) === undefined) {
     throw typeError(fn, 'options.shape', 'an array [batch, length, dim]', v);
   }
   const s = shapeValues(fn, 'options.shape', v);
@@ -255,11 +255,11 @@ export function planCombine(
   const enc = o.encoding;
   const encTable = enc !== undefined && typeof enc === 'object' && enc !== null && 'table' in enc ? (enc as { table: unknown }).table : undefined;
   if (encTable !== undefined) floatArray(fn, 'options.encoding.table', encTable);
-  else if (enc instanceof Float32Array || enc instanceof Float64Array || isModuleTensor(enc)) floatArray(fn, 'options.encoding', enc);
+  else if (isFloat32Array(enc) || isFloat64Array(enc) || isModuleTensor(enc)) floatArray(fn, 'options.encoding', enc);
   checkKeys(fn, 'options', o, op === 'add' ? ADD_KEYS : CONCAT_KEYS);
   if (o.shape === undefined) throw new TypeError(`posenc.${fn}: options.shape is required ([batch, length, dim])`);
   const [batch, length, dimIn] = checkShape(fn, o.shape);
-  const f64 = xa instanceof Float64Array;
+  const f64 = isFloat64Array(xa);
   const bytes = f64 ? 8 : 4;
   const count = checkProduct(fn, 'a tensor of shape', [batch, length, dimIn], bytes);
   if (xa.length !== count) {
@@ -272,14 +272,14 @@ export function planCombine(
   let width: number;
   let offsetV = o.offset;
   let positionsV = o.positions;
-  if (encTable !== undefined || enc instanceof Float32Array || enc instanceof Float64Array || isModuleTensor(enc)) {
+  if (encTable !== undefined || isFloat32Array(enc) || isFloat64Array(enc) || isModuleTensor(enc)) {
     const tableArg = (encTable ?? enc) as FloatArray | ModuleTensor;
     const tableParam = encTable !== undefined ? 'options.encoding.table' : 'options.encoding';
     const ta = floatArray(fn, tableParam, tableArg);
     if (encTable !== undefined) checkKeys(fn, 'options.encoding', enc as object, ['table', 'dim', 'outOfRange']);
     const oorV = encTable !== undefined ? (enc as { outOfRange?: unknown }).outOfRange : undefined;
     const zeroOutside = oorV !== undefined && checkEnum(fn, 'options.encoding.outOfRange', oorV, ['error', 'zero']) === 'zero';
-    if ((ta instanceof Float64Array) !== f64) {
+    if (isFloat64Array(ta) !== f64) {
       throw typeError(fn, tableParam, `a ${f64 ? 'Float64Array' : 'Float32Array'} (x's dtype)`, tableArg);
     }
     const dimV = encTable !== undefined ? (enc as { dim?: unknown }).dim : undefined;

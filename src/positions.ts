@@ -3,7 +3,7 @@
 // so it runs here rather than in a kernel. The results are Int32Array rows to pass as
 // `positions` to add/concat (table rows) or rope.
 
-import { checkInt, checkKeys, checkObject, isDetached, rangeError, shapeValues, typeError } from './options.js';
+import { checkInt, checkKeys, checkObject, isDetached, rangeError, shapeValues, typedArrayName, typeError } from './options.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -13,7 +13,7 @@ type Reader = (i: number) => unknown;
 /** A readable integer sequence: an array, or a typed array (BigInt arrays included). */
 function sequence(fn: string, param: string, v: unknown): { length: number; at: Reader } {
   if (Array.isArray(v)) return { length: v.length, at: (i) => v[i] };
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+  if (ArrayBuffer.isView(v) && typedArrayName(v) !== undefined) {
     if (isDetached(v.buffer)) throw new TypeError(`posenc.${fn}: ${param} is a ${v.constructor.name} whose buffer is detached`);
     const a = v as unknown as ArrayLike<number | bigint>;
     return { length: a.length, at: (i) => a[i] };
@@ -23,7 +23,7 @@ function sequence(fn: string, param: string, v: unknown): { length: number; at: 
 
 function checkShape2(fn: string, v: unknown, length: number, param: string): [number, number] {
   if (v === undefined) throw new TypeError(`posenc.${fn}: options.shape is required ([batch, length])`);
-  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+  if (!Array.isArray(v) && typedArrayName(v) === undefined) {
     throw typeError(fn, 'options.shape', 'an array [batch, length]', v);
   }
   const s = shapeValues(fn, 'options.shape', v);

@@ -9,7 +9,7 @@
 import { checkBool } from './angles32.js';
 import {
   MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct, floatArray,
-  partiallyOverlaps, rangeError, typeError, shapeValues,
+  isFloat64Array, partiallyOverlaps, rangeError, typedArrayName, typeError, shapeValues,
 } from './options.js';
 import type { MathLib } from './plan.js';
 import type { FloatArray, ModuleTensor, RopeFrequencies } from './types.js';
@@ -271,7 +271,7 @@ export function planRopeFrequencies(options: unknown, math: MathLib): RopeFreque
 }
 
 function checkShape4(fn: string, v: unknown): [number, number, number, number] {
-  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+  if (!Array.isArray(v) && typedArrayName(v) === undefined) {
     throw typeError(fn, 'options.shape', 'an array [batch, heads, length, headDim]', v);
   }
   const s = shapeValues(fn, 'options.shape', v);
@@ -292,7 +292,7 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
   const blhd = checkEnum(fn, 'options.order', o.order === undefined ? 'bhld' : o.order, ['bhld', 'blhd']) === 'blhd';
   const shape = checkShape4(fn, o.shape);
   const [batch, heads, length, headDim] = blhd ? [shape[0], shape[2], shape[1], shape[3]] : shape;
-  const f64 = xa instanceof Float64Array;
+  const f64 = isFloat64Array(xa);
   const count = checkProduct(fn, 'a tensor of shape', shape, f64 ? 8 : 4);
   if (xa.length !== count) throw rangeError(fn, 'options.shape', `consistent with x.length = ${xa.length}`, o.shape);
   const layout = checkEnum(fn, 'options.layout', o.layout === undefined ? 'halves' : o.layout, ['halves', 'interleaved']);
@@ -335,7 +335,7 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
   const af = f32 ? Math.fround(res.attentionFactor) : res.attentionFactor;
   if (o.out !== undefined) {
     const oa = floatArray(fn, 'options.out', o.out);
-    if ((oa instanceof Float64Array) !== f64) throw typeError(fn, 'options.out', `a ${f64 ? 'Float64Array' : 'Float32Array'} (x's dtype)`, o.out);
+    if (isFloat64Array(oa) !== f64) throw typeError(fn, 'options.out', `a ${f64 ? 'Float64Array' : 'Float32Array'} (x's dtype)`, o.out);
     if (oa.length !== count) throw rangeError(fn, 'options.out.length', `${count}`, oa.length);
     if (partiallyOverlaps(oa, xa)) throw new RangeError(`posenc.${fn}: options.out overlaps x partially (it may be x itself, or separate)`);
   }

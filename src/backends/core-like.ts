@@ -4,6 +4,7 @@
 import type { KernelExports } from '../loader.js';
 import type { SinEncoding } from '../plan.js';
 import type { FloatArray } from '../types.js';
+import { Tensor } from '../tensor.js';
 import type { Operand } from './types.js';
 
 export interface WasmCoreLike {
@@ -40,5 +41,5 @@ export class Areas {
 export const SLACK_PER_AREA = 16;
 
 export function arrayOf(op: Operand): FloatArray {
-  return op instanceof Float32Array || op instanceof Float64Array ? op : op.array;
+  return op instanceof Tensor ? op.array : op;
 }
