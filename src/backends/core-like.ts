@@ -2,7 +2,7 @@
 // (src/backends/wasm.ts WasmCore), as a structural type: the core is passed in, never imported.
 
 import type { KernelExports } from '../loader.js';
-import type { SinEncoding } from '../plan.js';
+import type { SinEncoding, TablePlan } from '../plan.js';
 import type { FloatArray } from '../types.js';
 import { Tensor } from '../tensor.js';
 import type { Operand } from './types.js';
@@ -42,4 +42,39 @@ export const SLACK_PER_AREA = 16;
 
 export function arrayOf(op: Operand): FloatArray {
   return op instanceof Tensor ? op.array : op;
+}
+
+/**
+ * Drives a table kernel over `plan.rows` rows: one call straight into a resident `out` (outPtr ≥ 0,
+ * taken by the caller before any allocation could move memory), else chunks through the scratch
+ * window (positions copied in, rows copied out). The kernel gets (destination address, rows,
+ * absolute first row, positions address or 0).
+ */
+export function streamTableRows(
+  core: WasmCoreLike, plan: TablePlan, outOp: Operand, outPtr: number,
+  kernel: (dst: number, rows: number, rowBase: number, positions: number) => void,
+): void {
+  const { enc, rows, positions, f64 } = plan;
+  if (rows === 0) return;
+  const bytes = f64 ? 8 : 4;
+  const rowBytes = enc.width * bytes;
+  if (outPtr >= 0 && !positions) {
+    kernel(outPtr, rows, 0, 0);
+    return;
+  }
+  const perRow = (outPtr >= 0 ? 0 : rowBytes) + (positions ? 8 : 0);
+  const n = Math.max(1, Math.min(rows, Math.floor((core.windowBytes - 32) / perRow)));
+  const areas = new Areas(core.window(n * perRow + 32));
+  const data = outPtr >= 0 ? 0 : areas.take(n * rowBytes);
+  const pos = positions ? areas.take(n * 8) : 0;
+  for (let r0 = 0; r0 < rows; r0 += n) {
+    const m = Math.min(n, rows - r0);
+    if (positions) core.f64.set(positions.subarray(r0, r0 + m), pos / 8);
+    if (outPtr >= 0) {
+      kernel(outPtr + r0 * rowBytes, m, r0, pos);
+    } else {
+      kernel(data, m, r0, pos);
+      arrayOf(outOp).set(core.heap(f64).subarray(data / bytes, data / bytes + m * enc.width), r0 * enc.width);
+    }
+  }
 }

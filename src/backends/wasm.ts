@@ -12,6 +12,7 @@ import { Tensor, type TensorStorage } from '../tensor.js';
 import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
 import { tableF32AnglesWasm } from './angles32-wasm.js';
+import { Areas, arrayOf, streamTableRows } from './core-like.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
 import { ropeWasm } from './rope-wasm.js';
 
@@ -236,22 +237,6 @@ class WasmCore implements TensorStorage {
   }
 }
 
-/** Splits `total` elements of scratch into areas at 16-byte boundaries. */
-class Areas {
-  #at: number;
-  constructor(base: number) {
-    this.#at = base;
-  }
-  take(bytes: number): number {
-    const p = this.#at;
-    this.#at += align16(bytes);
-    return p;
-  }
-}
-
-function arrayOf(op: Operand): FloatArray {
-  return op instanceof Tensor ? op.array : op;
-}
 
 function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backend {
   const ex = unsignedAddresses(rawExports);
@@ -260,35 +245,13 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
 
   function table(plan: TablePlan, outOp: Operand): void {
     if (plan.enc.f32Angles) return tableF32AnglesWasm(core, plan, outOp);
-    const { enc, rows, start, positions, f64 } = plan;
-    if (rows === 0) return;
-    const bytes = f64 ? 8 : 4;
-    const rowBytes = enc.width * bytes;
+    if (plan.rows === 0) return;
     const outPtr = core.resident(outOp, 'options.out', 'sinusoidal');
-    const ctx = core.context(enc);
-    const f = f64 ? 1 : 0;
-    if (outPtr >= 0 && !positions) {
-      ex.sinusoidalTable(ctx, outPtr, rows, start, 0, 0, f);
-      return;
-    }
-    const perRow = (outPtr >= 0 ? 0 : rowBytes) + (positions ? 8 : 0);
-    const n = Math.max(1, Math.min(rows, Math.floor((core.windowBytes - 32) / perRow)));
-    const win = core.window(n * perRow + 32);
-    const areas = new Areas(win);
-    const data = outPtr >= 0 ? 0 : areas.take(n * rowBytes);
-    const pos = positions ? areas.take(n * 8) : 0;
-    for (let r0 = 0; r0 < rows; r0 += n) {
-      const m = Math.min(n, rows - r0);
-      if (positions) core.f64.set(positions.subarray(r0, r0 + m), pos / 8);
-      if (outPtr >= 0) {
-        ex.sinusoidalTable(ctx, outPtr + r0 * rowBytes, m, start, r0, pos, f);
-      } else {
-        ex.sinusoidalTable(ctx, data, m, start, r0, pos, f);
-        const h = core.heap(f64);
-        arrayOf(outOp).set(h.subarray(data / bytes, data / bytes + m * enc.width), r0 * enc.width);
-      }
-    }
+    const ctx = core.context(plan.enc);
+    const f = plan.f64 ? 1 : 0;
+    streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => ex.sinusoidalTable(ctx, dst, m, plan.start, r0, pos, f));
   }
+
 
   function combine(plan: CombinePlan, xOp: Operand, outOp: Operand): void {
     const { op, batch, length, dimIn, width, f64, scale, src } = plan;
