@@ -26,17 +26,7 @@ export function ulp32(x: number): number {
   return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './support/rng.js';
 
 /** Index of the first differing byte of two views (−1 when identical, −2 when lengths differ). */
 export function firstByteDiff(a: ArrayBufferView, b: ArrayBufferView): number {

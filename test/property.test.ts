@@ -17,6 +17,7 @@ import { initSync, type FloatArray, type ModuleTensor, type Posenc } from '../sr
 import type { BackendName } from '../src/types.js';
 import { bound, ulp32 } from './reference.js';
 import { issue4 } from './support/determinism.js';
+import { rng } from './support/rng.js';
 
 const RUNS = Number(process.env.POSENC_FC_RUNS ?? 0);
 const SEED = process.env.POSENC_FC_SEED === undefined ? undefined : Number(process.env.POSENC_FC_SEED);
@@ -404,7 +405,7 @@ const combineArb: fc.Arbitrary<CombineCase> = fc
     const width = r.op === 'add' ? d : enc.kind === 'sin' ? (enc.knobs.preset === 'seed' ? 2 : validDim(enc.knobs, r.width)) : r.width;
     const tableRows = l + r.offsetInt + (enc.kind === 'table' ? enc.extraRows : 0);
     let rows: CombineCase['rows'];
-    const rnd = mulberry(r.posSeed);
+    const rnd = rng(r.posSeed);
     if (r.rowsKind === 'offset') rows = { kind: 'offset', offset: enc.kind === 'table' ? r.offsetInt : r.offsetReal };
     else {
       const count = r.rowsKind === 'perBatch' ? b * l : l;
@@ -417,16 +418,6 @@ const combineArb: fc.Arbitrary<CombineCase> = fc
     return { op: r.op, f64: r.f64, shape: [b, l, d], rank2, width, enc, rows, scale: r.scale, tableRows: Math.max(tableRows, 1), xKind: r.xKind, outKind, tableKind: r.tableKind, lead: r.lead, seed: r.seed };
   });
 
-function mulberry(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs one case on one backend and compares it with the model; throws on any difference. */
 function runCombine(pe: Posenc, c: CombineCase): void {
@@ -614,7 +605,7 @@ describe.skipIf(typeof i4.positionsFromTokens !== 'function')('positionsFromToke
   it('fairseq make_positions: paddingIdx + pastLength + running count of real tokens; pads keep paddingIdx', () => {
     fc.assert(
       fc.property(ids, fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 1000 }), fc.constantFrom('array', 'int32', 'bigint'), (s, pad, past, kind) => {
-        const rnd = mulberry(s.seed);
+        const rnd = rng(s.seed);
         const tokens = Array.from({ length: s.b * s.l }, () => (rnd() < 0.3 ? pad : Math.floor(rnd() * 50)));
         const arg = kind === 'array' ? tokens : kind === 'int32' ? Int32Array.from(tokens) : BigInt64Array.from(tokens.map(BigInt));
         const got = issue4(PE.js).positionsFromTokens!(arg as never, { shape: [s.b, s.l], paddingIdx: pad, ...(past ? { pastLength: past } : {}) });
@@ -636,7 +627,7 @@ describe.skipIf(typeof i4.positionsFromTokens !== 'function')('positionsFromToke
   it('GPT-2/OPT: cumsum(mask) − 1 for tokens, padPosition for padding, plus offset, first pastLength columns dropped', () => {
     fc.assert(
       fc.property(ids, fc.integer({ min: 0, max: 30 }), fc.integer({ min: -3, max: 3 }), fc.integer({ min: -2, max: 4 }), fc.boolean(), (s, past0, padPosition, offset, bools) => {
-        const rnd = mulberry(s.seed);
+        const rnd = rng(s.seed);
         const mask = Array.from({ length: s.b * s.l }, () => (rnd() < 0.7 ? 1 : 0));
         const past = Math.min(past0, s.l);
         const arg = bools ? mask.map((m) => m === 1) : Uint8Array.from(mask);

@@ -4,18 +4,9 @@
 // Every preset, both dtypes, odd dims, real and large positions, long tables (chunked through
 // the scratch window), add / concat with sinusoidal and table encodings, module tensors in place.
 import type { FloatArray, Posenc } from '../../src/index.js';
+import { rng } from '../support/rng.js';
 
-/** Deterministic pseudo-random numbers (mulberry32), the same in every engine. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** n values in [-2, 2), float32 or float64. */
 export function randomArray(n: number, f64: boolean, seed: number): FloatArray {

@@ -6,18 +6,9 @@
 // test/support/bundle.ts for worker_threads and child processes, so it must not import vitest.
 import { createHash } from 'node:crypto';
 import type { FloatArray, ModuleTensor, Posenc } from '../../src/index.js';
+import { rng } from './rng.js';
 
-/** Deterministic pseudo-random numbers (mulberry32), as test/backends.ts. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** Fills `a` with values in [-2, 2) from `seed`; returns it. */
 export function fillRandom<A extends FloatArray>(a: A, seed: number): A {

@@ -1,0 +1,13 @@
+// Deterministic pseudo-random numbers (mulberry32): the same sequence in every engine, imported by
+// Node tests, browser tests and the bundles run in workers (so it imports nothing).
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
