@@ -15,6 +15,13 @@ export const MAX_BYTES = 2 ** 32;
  */
 export const MAX_DIM = 2 ** 20;
 
+/**
+ * The largest module tensor, on every backend: one block of the WebAssembly allocator (whose
+ * size classes stop at 31·2^25 bytes below its 1 GiB maximum). The js backend keeps the same
+ * limit so that code which works there works on WebAssembly too.
+ */
+export const MAX_TENSOR_BYTES = 31 * 2 ** 25 - 64;
+
 // The %TypedArray%.prototype[Symbol.toStringTag] getter reads the array's internal type name: it
 // recognises typed arrays of every realm (iframes, workers' transfers, Node's vm), where
 // `instanceof Float32Array` is false for an array made by another realm's constructor.

@@ -294,10 +294,11 @@ export function planCombine(
       }
       width = checkInt(fn, 'options.encoding.dim', dimV, 1);
     }
-    if (ta.length % width !== 0) {
-      throw rangeError(fn, `${tableParam}.length`, `a multiple of the table width ${width}`, ta.length);
+    if (width === 0 ? ta.length !== 0 : ta.length % width !== 0) {
+      throw rangeError(fn, `${tableParam}.length`, width === 0 ? '0 (x has dim 0)' : `a multiple of the table width ${width}`, ta.length);
     }
-    const rows = ta.length / width;
+    // dim 0: every row is empty, so every position has one.
+    const rows = width === 0 ? Number.MAX_SAFE_INTEGER : ta.length / width;
     const { rowStart, rowIdx, perBatch } = tableRows(fn, offsetV, positionsV, batch, length, rows, zeroOutside);
     src = { kind: 'table', table: tableArg as FloatArray | Tensor, rows, rowStart, rowIdx, perBatch };
   } else {
@@ -387,10 +388,11 @@ function tableRows(fn: string, offsetV: unknown, positionsV: unknown, batch: num
     }
     return { rowStart: 0, rowIdx, perBatch };
   }
-  const offset = checkInt(fn, 'options.offset', optional(offsetV, 0), 0);
-  if (zeroOutside && length > 0 && offset + length > rows) {
+  // With outOfRange 'zero', rows before the table (a negative offset) are zero too.
+  const offset = checkInt(fn, 'options.offset', optional(offsetV, 0), zeroOutside ? -Number.MAX_SAFE_INTEGER : 0);
+  if (zeroOutside && length > 0 && (offset < 0 || offset + length > rows)) {
     const rowIdx = new Int32Array(length);
-    for (let r = 0; r < length; r++) rowIdx[r] = offset + r < rows ? offset + r : -1;
+    for (let r = 0; r < length; r++) rowIdx[r] = offset + r >= 0 && offset + r < rows ? offset + r : -1;
     return { rowStart: 0, rowIdx, perBatch: false };
   }
   if (length > 0 && offset + length > rows) {

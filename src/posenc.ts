@@ -1,7 +1,7 @@
 // The public instance: validation and planning (plan.ts), then one backend call.
 
 import type { Backend } from './backends/types.js';
-import { checkEnum, checkInt, checkProduct } from './options.js';
+import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from './options.js';
 import { planCombine, planSinusoidal } from './plan.js';
 import { materializeF32Angles } from './angles32.js';
 import { planSincos2d } from './grid2d.js';
@@ -173,6 +173,10 @@ export class Posenc {
     checkInt('alloc', 'length', length, 0);
     const d = checkEnum<Dtype>('alloc', 'dtype', dtype, ['float32', 'float64']);
     checkProduct('alloc', 'a tensor of length', [length], d === 'float64' ? 8 : 4);
+    const bytes = length * (d === 'float64' ? 8 : 4);
+    if (bytes > MAX_TENSOR_BYTES) {
+      throw new RangeError(`posenc.alloc: length ${length} (${d}) needs ${bytes} bytes, more than a module tensor can hold (${MAX_TENSOR_BYTES} bytes)`);
+    }
     return this.#b.alloc(length, d);
   }
 }

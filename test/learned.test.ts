@@ -145,3 +145,27 @@ describe('learned tables across backends', () => {
     expect(firstByteDiff(a, c)).toBe(-1);
   });
 });
+
+describeBackends('learned tables: edges found in review', (pe) => {
+  it("outOfRange 'zero' also zeroes rows before the table (negative offset)", () => {
+    const table = Float32Array.from({ length: 5 * 8 }, (_, i) => i + 1);
+    const x = new Float32Array(3 * 8).fill(0.5);
+    const got = pe().add(x, { shape: [1, 3, 8], encoding: { table, outOfRange: 'zero' }, offset: -2 });
+    const want = new Float32Array(24).fill(0.5);
+    for (let j = 0; j < 8; j++) want[16 + j] = 0.5 + table[j];
+    expect(Array.from(got)).toEqual(Array.from(want));
+    const viaPositions = pe().add(x, { shape: [1, 3, 8], encoding: { table, outOfRange: 'zero' }, positions: [-2, -1, 0] });
+    expect(Array.from(viaPositions)).toEqual(Array.from(want));
+    // without the policy a negative offset is still a RangeError naming it
+    expect(() => pe().add(x, { shape: [1, 3, 8], encoding: table, offset: -2 })).toThrow(/options\.offset/);
+  });
+
+  it('dim 0 with a table is a legal empty call', () => {
+    expect(pe().add(new Float32Array(0), { shape: [2, 3, 0], encoding: new Float32Array(0) }).length).toBe(0);
+    expect(() => pe().add(new Float32Array(0), { shape: [2, 3, 0], encoding: new Float32Array(4) })).toThrow(RangeError);
+  });
+
+  it('module tensors have one size limit on every backend', () => {
+    expect(() => pe().alloc(2 ** 28)).toThrow(/more than a module tensor can hold/);
+  });
+});

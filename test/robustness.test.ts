@@ -431,3 +431,16 @@ describe('at the limits of WebAssembly memory (private scalar instances, release
     expect(pe.sinusoidal({ dim: 8, length: 2 })[8]).toBe(Math.fround(Math.sin(1)));
   });
 });
+
+describe('float32-angle contexts are bounded like the exact ones', () => {
+  it('120 encodings of dim ≈ 2^20: module memory reaches a steady size and stays there', () => {
+    const pe = new PosencClass(loadWasmBackendSync('simd')) as Posenc; // private: its memory starts small
+    for (let i = 0; i < 40; i++) pe.sinusoidal({ length: 1, dim: 2 ** 20 - 2 * i, float32Angles: true });
+    const steady = pe.memoryBytes;
+    for (let i = 40; i < 120; i++) pe.sinusoidal({ length: 1, dim: 2 ** 20 - 2 * i, float32Angles: true });
+    expect(pe.memoryBytes).toBe(steady);
+    // Contexts of 4 MiB: at most 64 MiB of them beyond the two newest (the allocator grows memory
+    // by doubling, so the memory itself ends at 142 MiB).
+    expect(steady).toBeLessThan(150 * 2 ** 20);
+  });
+});

@@ -6,35 +6,59 @@ import { streamTableRows, type WasmCoreLike } from './core-like.js';
 import type { Operand } from './types.js';
 
 const MAX_CONTEXTS = 32;
-const caches = new WeakMap<object, Map<string, number>>();
+/** Bytes of cached contexts kept beyond the two most recent (as the exact contexts' cache). */
+const MAX_CONTEXT_BYTES = 64 * 2 ** 20;
+const KEEP_RECENT = 2;
+
+interface Cache {
+  /** enc.key → [context address, bytes], least recently used first. */
+  readonly m: Map<string, [number, number]>;
+  bytes: number;
+}
+const caches = new WeakMap<object, Cache>();
 
 /** The fields of an encoding that a float32-angle context holds. */
 export type A32Layout = Pick<SinEncoding, 'key' | 'freqs' | 'layout' | 'sinBase' | 'cosBase' | 'nCos' | 'width' | 'zeroFrom' | 'padPos'>;
 
+/** Frees least recently used contexts beyond `keep` while over the count or byte limit. */
+function evict(core: WasmCoreLike, c: Cache, keep: number, maxBytes: number): void {
+  while (c.m.size > keep && (c.m.size > MAX_CONTEXTS || c.bytes > maxBytes)) {
+    const [oldKey, [oldCtx, oldBytes]] = c.m.entries().next().value as [string, [number, number]];
+    c.m.delete(oldKey);
+    c.bytes -= oldBytes;
+    core.ex.a32Free(oldCtx);
+  }
+}
+
 /** The compiled float32-angle context of an encoding (least recently used evicted). */
 export function a32Context(core: WasmCoreLike, enc: A32Layout): number {
-  let m = caches.get(core);
-  if (!m) caches.set(core, (m = new Map()));
-  let ctx = m.get(enc.key);
-  if (ctx !== undefined) {
-    m.delete(enc.key);
-    m.set(enc.key, ctx);
-    return ctx;
+  let c = caches.get(core);
+  if (!c) caches.set(core, (c = { m: new Map(), bytes: 0 }));
+  const hit = c.m.get(enc.key);
+  if (hit !== undefined) {
+    c.m.delete(enc.key);
+    c.m.set(enc.key, hit);
+    return hit[0];
   }
   const ex = core.ex;
+  let ctx: number;
   try {
     ctx = ex.a32New(enc.freqs.length);
   } catch {
-    throw new RangeError(`posenc: the module's memory cannot hold the frequencies of dim ${enc.width}`);
+    // Memory is full: drop the cached contexts and retry once.
+    evict(core, c, 0, 0);
+    try {
+      ctx = ex.a32New(enc.freqs.length);
+    } catch {
+      throw new RangeError(`posenc: the module's memory cannot hold the frequencies of dim ${enc.width}`);
+    }
   }
   core.f64.set(enc.freqs, ex.a32Freqs(ctx) / 8);
   ex.a32Layout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-  m.set(enc.key, ctx);
-  if (m.size > MAX_CONTEXTS) {
-    const [oldKey, oldCtx] = m.entries().next().value as [string, number];
-    m.delete(oldKey);
-    ex.a32Free(oldCtx);
-  }
+  const bytes = 48 + Math.max(enc.freqs.length, 1) * 8;
+  c.m.set(enc.key, [ctx, bytes]);
+  c.bytes += bytes;
+  evict(core, c, KEEP_RECENT, MAX_CONTEXT_BYTES);
   return ctx;
 }
 

@@ -13,6 +13,7 @@ import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
 import { tableF32AnglesWasm } from './angles32-wasm.js';
 import { Areas, arrayOf, streamTableRows } from './core-like.js';
+import { MAX_TENSOR_BYTES } from '../options.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
 import { ropeWasm } from './rope-wasm.js';
 
@@ -28,7 +29,7 @@ const WINDOW_BYTES = 256 * 1024;
  */
 const UNROUNDED_BYTES = 2 ** 29 - 64;
 const SIZE_CLASS_BYTES = 2 ** 25;
-const MAX_BLOCK_BYTES = 31 * SIZE_CLASS_BYTES - 64;
+const MAX_BLOCK_BYTES = MAX_TENSOR_BYTES;
 function requestBytes(bytes: number): number {
   return bytes < UNROUNDED_BYTES ? Math.max(bytes, 16) : (Math.floor(bytes / SIZE_CLASS_BYTES) + 1) * SIZE_CLASS_BYTES;
 }
