@@ -8,56 +8,29 @@
 // float32 is exactly a float32 multiplication. No angle-addition tables: the angle itself carries
 // the float32 error that users want to reproduce.
 import { sincos, sincosSin, sincosCos } from './math';
+import {
+  HEADER, H_COS_BASE, H_DIM, H_LAYOUT, H_N, H_N_COS, H_PAD_POS, H_SIN_BASE, H_ZERO_FROM, LAYOUT_HALVES,
+} from './sincos';
 
-// Header of an f32-angle context (byte offsets); the frequencies (f64 holding float32 values) follow.
-const A_N: usize = 0; // i32 n
-const A_NCOS: usize = 4; // i32 cos columns (n or n − 1)
-const A_LAYOUT: usize = 8; // i32 LAYOUT_* of sincos.ts (0 halves, 1 interleaved)
-const A_SIN: usize = 12; // i32 column of sin_0
-const A_COS: usize = 16; // i32 column of cos_0 (halves)
-const A_DIM: usize = 20; // i32 row width
-const A_ZERO: usize = 24; // i32 columns [zeroFrom, dim) are zero
-const A_PAD: usize = 32; // f64 the position whose row is all zero (NaN: none)
-const A_HEADER: usize = 48;
-
+// An f32-angle context is the header of a sincos.ts context (set by ctxLayout; its frequencies,
+// f64 holding float32 values, at ctxOmega) without the angle-addition tables.
 /** The float32 angle fl32(p32·ω32) as f64 (p32 and w32 hold float32 values). */
 @inline export function angle32(p32: f64, w32: f64): f64 {
   return <f64><f32>(p32 * w32);
 }
 
-/** A context for `n` float32 frequencies (written by the caller at `a32Freqs`). */
+/** A context for `n` float32 frequencies (written by the caller at `ctxOmega`; freed by ctxFree). */
 export function a32New(n: i32): usize {
-  const ctx = heap.alloc(A_HEADER + <usize>max(n, 1) * 8);
-  memory.fill(ctx, 0, A_HEADER + <usize>max(n, 1) * 8);
-  store<i32>(ctx, n, A_N);
-  store<i32>(ctx, n, A_NCOS);
-  store<i32>(ctx, n, A_DIM);
-  store<f64>(ctx, NaN, A_PAD);
+  const bytes = HEADER + <usize>max(n, 1) * 8;
+  const ctx = heap.alloc(bytes);
+  memory.fill(ctx, 0, bytes);
+  store<i32>(ctx, n, H_N);
   return ctx;
 }
 
-/** Where the frequencies of an f32-angle context are stored (n f64 values, each a float32). */
-export function a32Freqs(ctx: usize): usize {
-  return ctx + A_HEADER;
-}
-
-export function a32N(ctx: usize): i32 {
-  return load<i32>(ctx, A_N);
-}
-
-/** Same meaning as sincos.ts ctxLayout. */
-export function a32Layout(ctx: usize, layout: i32, sinBase: i32, cosBase: i32, nCos: i32, dim: i32, zeroFrom: i32, padPos: f64): void {
-  store<i32>(ctx, layout, A_LAYOUT);
-  store<i32>(ctx, sinBase, A_SIN);
-  store<i32>(ctx, cosBase, A_COS);
-  store<i32>(ctx, nCos, A_NCOS);
-  store<i32>(ctx, dim, A_DIM);
-  store<i32>(ctx, zeroFrom, A_ZERO);
-  store<f64>(ctx, padPos, A_PAD);
-}
-
-export function a32Free(ctx: usize): void {
-  heap.free(ctx);
+/** Where an f32-angle context keeps its frequencies (as ctxOmega). */
+@inline export function a32Freqs(ctx: usize): usize {
+  return ctx + HEADER;
 }
 
 @inline function put(dst: usize, col: i32, v: f32, f64out: bool): void {
@@ -67,18 +40,18 @@ export function a32Free(ctx: usize): void {
 
 /** Writes the row of position p in the context's layout (only its own columns, plus the zero ones). */
 export function a32Row(ctx: usize, p: f64, dst: usize, f64out: bool): void {
-  const dim = load<i32>(ctx, A_DIM);
+  const dim = load<i32>(ctx, H_DIM);
   const shift: usize = f64out ? 3 : 2;
-  if (p == load<f64>(ctx, A_PAD)) {
+  if (p == load<f64>(ctx, H_PAD_POS)) {
     memory.fill(dst, 0, <usize>dim << shift);
     return;
   }
-  const n = load<i32>(ctx, A_N);
-  const nCos = load<i32>(ctx, A_NCOS);
-  const sinBase = load<i32>(ctx, A_SIN);
-  const cosBase = load<i32>(ctx, A_COS);
-  const halves = load<i32>(ctx, A_LAYOUT) == 0;
-  const om = ctx + A_HEADER;
+  const n = load<i32>(ctx, H_N);
+  const nCos = load<i32>(ctx, H_N_COS);
+  const sinBase = load<i32>(ctx, H_SIN_BASE);
+  const cosBase = load<i32>(ctx, H_COS_BASE);
+  const halves = load<i32>(ctx, H_LAYOUT) == LAYOUT_HALVES;
+  const om = a32Freqs(ctx);
   const p32 = <f64><f32>p;
   for (let i = 0; i < n; i++) {
     sincos(angle32(p32, load<f64>(om + (<usize>i << 3))));
@@ -92,13 +65,13 @@ export function a32Row(ctx: usize, p: f64, dst: usize, f64out: bool): void {
       if (i < nCos) put(dst, sinBase + 2 * i + 1, c, f64out);
     }
   }
-  const z = load<i32>(ctx, A_ZERO);
+  const z = load<i32>(ctx, H_ZERO_FROM);
   if (z < dim) memory.fill(dst + (<usize>z << shift), 0, <usize>(dim - z) << shift);
 }
 
 /** `rows` rows at `out`: positions[r] when non-zero, else start + (rowBase + r) (as sinusoidalTable). */
 export function a32Table(ctx: usize, out: usize, rows: i32, start: f64, rowBase: i32, positions: usize, f64out: bool): void {
-  const rowBytes = <usize>load<i32>(ctx, A_DIM) << (f64out ? 3 : 2);
+  const rowBytes = <usize>load<i32>(ctx, H_DIM) << (f64out ? 3 : 2);
   for (let r = 0; r < rows; r++) {
     const p = positions ? load<f64>(positions + (<usize>r << 3)) : start + <f64>(rowBase + r);
     a32Row(ctx, p, out + <usize>r * rowBytes, f64out);

@@ -4,6 +4,6 @@ export { mathPow, mathExp, mathLog, mathSin, mathCos } from './math';
 export { ctxNew, ctxOmega, ctxLayout, ctxFree } from './sincos';
 export { sinusoidalTable } from './sinusoidal';
 export { addSinusoidal, concatSinusoidal, addTable, concatTable } from './combine';
-export { a32New, a32Freqs, a32Layout, a32Free, a32Table } from './angles32';
+export { a32New, a32Table } from './angles32';
 export { ropeTable, ropeApply } from './rope';
 export { grid2dTable } from './grid2d';

@@ -13,9 +13,10 @@
 // see: the angle-addition recurrences of Goertzel / "sincos tables" in FFT twiddle generation.
 import { sincos, sincosSin, sincosCos } from './math';
 
-// The layout of a context in module memory (byte offsets). np = n rounded up to even, so the SIMD
+// The layout of a context in module memory (byte offsets). The header is shared with the
+// float32-angle contexts of angles32.ts, so ctxLayout, ctxOmega and ctxFree serve both. np = n rounded up to even, so the SIMD
 // loops can read frequency pairs; the padding frequency is 0 and its values are never emitted.
-const H_N: usize = 0; // i32 n
+export const H_N: usize = 0; // i32 n
 const H_NP: usize = 4; // i32 np
 const H_K1: usize = 8; // u32 bit k: K1[k] is computed
 const H_K2: usize = 12; // u32 bit q: K2[q] is computed
@@ -26,16 +27,16 @@ const H_K3: usize = 28; // u32 bit s: K3[s] is computed
 const H_SEED_T: usize = 32; // f64
 const H_SEED_F: usize = 40; // f64
 // The row layout this context emits (set once by ctxLayout).
-const H_LAYOUT: usize = 48; // i32 LAYOUT_*
-const H_SIN_BASE: usize = 52; // i32 column of sin_0
-const H_COS_BASE: usize = 56; // i32 column of cos_0 (halves)
-const H_N_COS: usize = 60; // i32 number of cos columns (n or n − 1)
-const H_DIM: usize = 64; // i32 row width
-const H_ZERO_FROM: usize = 68; // i32 columns [zeroFrom, dim) are zero
-const H_PAD_POS: usize = 72; // f64 the position whose whole row is zero (NaN: none)
+export const H_LAYOUT: usize = 48; // i32 LAYOUT_*
+export const H_SIN_BASE: usize = 52; // i32 column of sin_0
+export const H_COS_BASE: usize = 56; // i32 column of cos_0 (halves)
+export const H_N_COS: usize = 60; // i32 number of cos columns (n or n − 1)
+export const H_DIM: usize = 64; // i32 row width
+export const H_ZERO_FROM: usize = 68; // i32 columns [zeroFrom, dim) are zero
+export const H_PAD_POS: usize = 72; // f64 the position whose whole row is zero (NaN: none)
 const H_B_OK: usize = 80; // i32
 const H_B_S: usize = 84; // i32
-const HEADER: usize = 96;
+export const HEADER: usize = 96;
 
 const TWO52: f64 = 4503599627370496.0;
 

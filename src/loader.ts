@@ -25,10 +25,8 @@ export interface KernelExports {
   concatSinusoidal(ctx: number, x: number, out: number, batch: number, rows: number, dimIn: number, xBS: number, oBS: number, start: number, rowBase: number, positions: number, posBS: number, f64: number): void;
   addTable(table: number, tableBS: number, x: number, out: number, batch: number, rows: number, dim: number, xBS: number, oBS: number, rowStart: number, rowIdx: number, idxBS: number, scale: number, f64: number): void;
   concatTable(table: number, tableBS: number, width: number, x: number, out: number, batch: number, rows: number, dimIn: number, xBS: number, oBS: number, rowStart: number, rowIdx: number, idxBS: number, f64: number): void;
+  /** A float32-angle context (laid out by ctxLayout, frequencies at ctxOmega, freed by ctxFree). */
   a32New(n: number): number;
-  a32Freqs(ctx: number): number;
-  a32Layout(ctx: number, layout: number, sinBase: number, cosBase: number, nCos: number, dim: number, zeroFrom: number, padPos: number): void;
-  a32Free(ctx: number): void;
   a32Table(ctx: number, out: number, rows: number, start: number, rowBase: number, positions: number, f64: number): void;
   ropeTable(ctx: number, a32: number, h: number, tab: number, count: number, start: number, rowBase: number, positions: number, af: number, interleaved: number, f64: number, scratch: number): void;
   ropeApply(tab: number, tBS: number, x: number, out: number, batch: number, heads: number, rows: number, xBS: number, xHS: number, xLS: number, oBS: number, oHS: number, oLS: number, headDim: number, rd: number, interleaved: number, f64: number): void;

@@ -26,7 +26,7 @@ function evict(core: WasmCoreLike, c: Cache, keep: number, maxBytes: number): vo
     const [oldKey, [oldCtx, oldBytes]] = c.m.entries().next().value as [string, [number, number]];
     c.m.delete(oldKey);
     c.bytes -= oldBytes;
-    core.ex.a32Free(oldCtx);
+    core.ex.ctxFree(oldCtx);
   }
 }
 
@@ -53,9 +53,9 @@ export function a32Context(core: WasmCoreLike, enc: A32Layout): number {
       throw new RangeError(`posenc: the module's memory cannot hold the frequencies of dim ${enc.width}`);
     }
   }
-  core.f64.set(enc.freqs, ex.a32Freqs(ctx) / 8);
-  ex.a32Layout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-  const bytes = 48 + Math.max(enc.freqs.length, 1) * 8;
+  core.f64.set(enc.freqs, ex.ctxOmega(ctx) / 8);
+  ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
+  const bytes = 96 + Math.max(enc.freqs.length, 1) * 8;
   c.m.set(enc.key, [ctx, bytes]);
   c.bytes += bytes;
   evict(core, c, KEEP_RECENT, MAX_CONTEXT_BYTES);

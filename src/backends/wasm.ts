@@ -46,7 +46,7 @@ const MAX_CONTEXT_BYTES = 64 * 2 ** 20;
 const KEEP_RECENT = 2;
 
 /** Exports that return an address: a usize comes back as a signed i32, negative from 2 GiB on. */
-const ADDRESS_RESULTS = ['alloc', 'ctxNew', 'ctxOmega', 'heapBase', 'a32New', 'a32Freqs'] as const;
+const ADDRESS_RESULTS = ['alloc', 'ctxNew', 'ctxOmega', 'heapBase', 'a32New'] as const;
 
 function unsignedAddresses(ex: KernelExports): KernelExports {
   const fixed: Record<string, unknown> = { ...ex };
