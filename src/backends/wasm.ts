@@ -12,7 +12,7 @@ import { Tensor, type TensorStorage } from '../tensor.js';
 import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
 import { tableF32AnglesWasm } from './angles32-wasm.js';
-import { Areas, arrayOf, streamTableRows } from './core-like.js';
+import { Areas, arrayOf, ContextCache, streamTableRows } from './core-like.js';
 import { MAX_TENSOR_BYTES } from '../options.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
 import { ropeWasm } from './rope-wasm.js';
@@ -35,16 +35,6 @@ function requestBytes(bytes: number): number {
 }
 /** Bytes of the frequency context of n frequencies (assembly/sincos.ts ctxBytes). */
 const contextBytes = (n: number) => 96 + ((n + 1) & ~1) * 8 * 103;
-/** Compiled frequency contexts kept per instance (least recently used evicted). */
-const MAX_CONTEXTS = 32;
-/**
- * Bytes of cached contexts kept beyond the KEEP_RECENT most recently used (a context takes
- * ≈ 824 bytes per frequency: 432 MB at dim 2^20, so a count alone does not bound memory).
- */
-const MAX_CONTEXT_BYTES = 64 * 2 ** 20;
-/** Contexts never evicted by a new one: a call uses at most two at once (sincos2d: rows, columns). */
-const KEEP_RECENT = 2;
-
 /** Exports that return an address: a usize comes back as a signed i32, negative from 2 GiB on. */
 const ADDRESS_RESULTS = ['alloc', 'ctxNew', 'ctxOmega', 'heapBase', 'a32New'] as const;
 
@@ -72,14 +62,13 @@ class WasmCore implements TensorStorage {
   /** The context used last (skips the LRU bookkeeping on repeated calls). */
   #lastKey = '';
   #lastCtx = 0;
-  /** enc.key → [context address, bytes], least recently used first. */
-  readonly #contexts = new Map<string, [number, number]>();
-  #contextBytes = 0;
+  readonly #contexts: ContextCache;
   /** Live tensors: ptr → bytes (to accept views inside them and refuse views into freed memory). */
   readonly live = new Map<number, number>();
 
   constructor(ex: KernelExports) {
     this.ex = ex;
+    this.#contexts = new ContextCache((ctx) => ex.ctxFree(ctx));
   }
 
   #refresh(): void {
@@ -158,14 +147,11 @@ class WasmCore implements TensorStorage {
   context(enc: SinEncoding): number {
     // Repeated calls with one encoding (the common case) skip the LRU bookkeeping.
     if (enc.key === this.#lastKey) return this.#lastCtx;
-    const m = this.#contexts;
-    const hit = m.get(enc.key);
+    const hit = this.#contexts.get(enc.key);
     if (hit !== undefined) {
-      m.delete(enc.key);
-      m.set(enc.key, hit);
       this.#lastKey = enc.key;
-      this.#lastCtx = hit[0];
-      return hit[0];
+      this.#lastCtx = hit;
+      return hit;
     }
     const n = enc.freqs.length;
     // Contexts are allocated inside the module, unrounded: they stay below the allocator's unrounded sizes.
@@ -177,7 +163,7 @@ class WasmCore implements TensorStorage {
       ctx = this.ex.ctxNew(n);
     } catch {
       // Memory is full: drop cached contexts (but the most recent, which this call may be using) and retry.
-      this.#evictContexts(1, 0);
+      this.#evict(1, 0);
       try {
         ctx = this.ex.ctxNew(n);
       } catch {
@@ -186,28 +172,16 @@ class WasmCore implements TensorStorage {
     }
     this.f64.set(enc.freqs, this.ex.ctxOmega(ctx) / 8);
     this.ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-    const bytes = contextBytes(n);
-    m.set(enc.key, [ctx, bytes]);
-    this.#contextBytes += bytes;
-    this.#evictContexts(KEEP_RECENT, MAX_CONTEXT_BYTES);
+    this.#contexts.add(enc.key, ctx, contextBytes(n)); // evicts only older ones than the last used
     this.#lastKey = enc.key;
     this.#lastCtx = ctx;
     return ctx;
   }
 
-  /**
-   * Frees least recently used contexts while there are more than MAX_CONTEXTS or more than
-   * `maxBytes` of them, always keeping the `keep` most recent.
-   */
-  #evictContexts(keep: number, maxBytes: number): void {
-    const m = this.#contexts;
+  /** Frees cached contexts (see ContextCache.evict); the last-used shortcut is dropped. */
+  #evict(keep: number, maxBytes: number): void {
     this.#lastKey = '';
-    while (m.size > keep && (m.size > MAX_CONTEXTS || this.#contextBytes > maxBytes)) {
-      const [oldKey, [oldCtx, oldBytes]] = m.entries().next().value as [string, [number, number]];
-      m.delete(oldKey);
-      this.#contextBytes -= oldBytes;
-      this.ex.ctxFree(oldCtx);
-    }
+    this.#contexts.evict(keep, maxBytes);
   }
 
   /** Allocates a module tensor's block; when memory is full, cached contexts are freed first (no call is running). */
@@ -216,7 +190,7 @@ class WasmCore implements TensorStorage {
       return this.allocBytes(bytes, 'alloc');
     } catch (e) {
       if (this.#contexts.size === 0 || bytes > MAX_BLOCK_BYTES) throw e;
-      this.#evictContexts(0, 0);
+      this.#evict(0, 0);
       return this.allocBytes(bytes, 'alloc');
     }
   }
