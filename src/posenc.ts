@@ -92,7 +92,7 @@ export class Posenc {
    * row-major, token n = r·width + c (row-major patches), the cls row (if any) all zero. Angles
    * in radians (position × frequency); float32 unless dtype 'float64'; float64 angles and sin/cos
    * rounded once unless float32Angles. Presets: 'mae' (default; its first half encodes the
-   * column), 'mocov3', 'bigvision', 'timm', 'tensor2tensor' (see docs/presets.md). Allocates the result unless
+   * column), 'mocov3', 'bigvision', 'timm', 'tensor2tensor' (see the README's preset tables). Allocates the result unless
    * `out` is given (then returns `out`).
    */
   sincos2d<O extends FloatArray | ModuleTensor>(options: Sincos2dOptions & { out: O }): O;

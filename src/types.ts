@@ -111,7 +111,7 @@ export interface ConcatOptions {
   out?: FloatArray | ModuleTensor;
 }
 
-// ---- 2-D tables, positions, rotary (see docs/presets.md) ---------------------------------------
+// ---- 2-D tables, positions, rotary (see the README's preset tables) ---------------------------------------
 
 /**
  * 2-D sin-cos conventions (row r, column c of a row-major grid, K = dim/4, T = temperature):
