@@ -103,16 +103,17 @@ export function resolveEncoding(fn: string, p: string, o: Record<string, unknown
   const plain = o.base === undefined && o.layout === undefined && o.schedule === undefined && o.odd === undefined &&
     o.minTimescale === undefined && o.maxTimescale === undefined && o.paddingIdx === undefined &&
     o.omega === undefined && o.float32Angles === undefined;
+  const preset = o.preset === undefined ? 'vaswani' : (o.preset as string);
   if (plain) {
-    const hit = plainCache.get(math)?.get(o.preset === undefined ? 'vaswani' : (o.preset as string))?.get(dim);
+    const hit = plainCache.get(math)?.get(preset)?.get(dim);
     if (hit) return hit;
   }
   const enc = resolveEncodingSlow(fn, p, o, dim, math);
   if (plain) {
     let byPreset = plainCache.get(math);
     if (!byPreset) plainCache.set(math, (byPreset = new Map()));
-    let byDim = byPreset.get(o.preset === undefined ? 'vaswani' : (o.preset as string));
-    if (!byDim) byPreset.set(o.preset === undefined ? 'vaswani' : (o.preset as string), (byDim = new Map()));
+    let byDim = byPreset.get(preset);
+    if (!byDim) byPreset.set(preset, (byDim = new Map()));
     if (byDim.size >= 64) byDim.clear();
     byDim.set(dim, enc);
   }
