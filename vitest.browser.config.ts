@@ -1,4 +1,5 @@
-// Browser tests (npm run test:browser), all in Debian's headless chromium (/usr/bin/chromium):
+// Browser tests (npm run test:browser), all in one headless Chromium: the one
+// scripts/ensure-chromium.sh finds or installs (CHROMIUM=/path, else Debian's chromium on PATH):
 //  - project 'chromium': vitest browser mode; test/browser/**/*.browser.test.ts run inside the page
 //    (every preset, add, concat, module tensors, bad input, backend choice, and the Node-vs-Chromium
 //    hash comparison of cases.ts, whose Node side node-hashes.ts computes as a globalSetup).

@@ -1,8 +1,25 @@
-// The one browser every browser test launches: Debian's chromium (scripts/ensure-chromium.sh
-// installs it on a fresh machine). Nothing here downloads a browser.
-import { existsSync } from 'node:fs';
+// The one browser every browser test launches: the one scripts/ensure-chromium.sh reports (npm runs
+// it before the tests and installs Debian's chromium where none is found), asked here with
+// `--path` so that both always agree: CHROMIUM=/path when set, else chromium, chromium-browser or
+// google-chrome on PATH. Nothing here downloads a browser.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SCRIPT = fileURLToPath(new URL('../../scripts/ensure-chromium.sh', import.meta.url));
+
+let found: string | undefined;
+
+/** Path of the browser to launch; throws the script's one-line explanation when there is none. */
+export function chromiumPath(): string {
+  if (found === undefined) {
+    const r = spawnSync('sh', [SCRIPT, '--path'], { encoding: 'utf8', env: process.env });
+    if (r.status !== 0) {
+      throw new Error(r.stderr.trim() || `sh ${SCRIPT} --path failed (${r.error?.message ?? `exit ${r.status}`})`);
+    }
+    found = r.stdout.trim();
+  }
+  return found;
+}
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -15,8 +32,5 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function chromiumLaunchOptions(extraArgs: string[] = []) {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (Debian's chromium package)`);
-  }
-  return { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] };
+  return { executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] };
 }
