@@ -74,11 +74,11 @@ try {
   report.files = packed.files.map((f) => f.path).sort();
   const tarball = join(tmp, packed.filename);
   check(`npm pack made ${packed.filename} (${packed.size} bytes, ${packed.files.length} files)`, existsSync(tarball));
-  for (const f of ['package.json', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/cjs/package.json']) {
+  for (const f of ['package.json', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', 'docs/conventions.md']) {
     check(`tarball contains ${f}`, report.files.includes(f));
   }
-  const stray = report.files.filter((f) => /^(src|test|assembly|scripts|bench|demo|examples|node_modules)\//.test(f));
-  check('tarball holds no sources, tests or scripts', stray.length === 0, stray.join(', '));
+  const stray = report.files.filter((f) => /^(src|test|assembly|scripts|bench|demo|examples|node_modules)\//.test(f) || (f.startsWith('docs/') && f !== 'docs/conventions.md'));
+  check('tarball holds no sources, tests, scripts or other docs (only docs/conventions.md)', stray.length === 0, stray.join(', '));
 
   const app = join(tmp, 'app');
   mkdirSync(app);

@@ -2,8 +2,8 @@
 //
 // PyTorch, TensorFlow and JAX compute these tables in float32: every tensor op rounds its result
 // to float32, and a Python scalar meeting a float32 tensor is itself rounded to float32 first. The
-// chains below apply Math.fround after each primitive in the reference's own order (§9b of the
-// conventions file), with exp/pow/log from the backend's math (WebAssembly's NativeMath for the
+// chains below apply Math.fround after each primitive in the reference's own order
+// (docs/conventions.md §9b), with exp/pow/log from the backend's math (WebAssembly's NativeMath for the
 // wasm backends, so the bits do not depend on the engine). The kernels then form the float32 angle
 // fl32(fl32(p)·ω32) and round sin/cos of it to float32. A float32 libm may differ from the
 // correctly rounded value by 1 ulp, so a table can differ from torch's by ≤ 1 ulp of sin/cos (and

@@ -44,6 +44,7 @@ export class Posenc {
    * A sinusoidal positional-encoding table: row r encodes position offset + r (or positions[r]).
    * Shape [length, dim] row-major ([length, 2] for preset 'seed'); float32 unless dtype
    * 'float64'. Allocates the result unless `out` is given (then returns `out`).
+   * Presets and knobs: docs/conventions.md §0–§4, §11.
    */
   sinusoidal<O extends FloatArray | ModuleTensor>(options: SinusoidalOptions & { out: O }): O;
   sinusoidal(options: SinusoidalOptions & { dtype: 'float64' }): Float64Array;
@@ -92,8 +93,8 @@ export class Posenc {
    * row-major, token n = r·width + c (row-major patches), the cls row (if any) all zero. Angles
    * in radians (position × frequency); float32 unless dtype 'float64'; float64 angles and sin/cos
    * rounded once unless float32Angles. Presets: 'mae' (default; its first half encodes the
-   * column), 'mocov3', 'bigvision', 'timm', 'tensor2tensor' (see the README's preset tables). Allocates the result unless
-   * `out` is given (then returns `out`).
+   * column), 'mocov3', 'bigvision', 'timm', 'tensor2tensor' (docs/conventions.md §6). Allocates
+   * the result unless `out` is given (then returns `out`).
    */
   sincos2d<O extends FloatArray | ModuleTensor>(options: Sincos2dOptions & { out: O }): O;
   sincos2d(options: Sincos2dOptions & { dtype: 'float64' }): Float64Array;
@@ -142,6 +143,7 @@ export class Posenc {
    * arithmetic, within the same bound). float32Angles: ω, θ and cos/sin in float32 as PyTorch
    * does, products and sum in float32 on every backend.
    * Allocates the result unless `out` is given (then returns `out`); `out` may be x.
+   * Layouts and scalings: docs/conventions.md §7.
    */
   rope<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: RopeOptions & { out: O }): O;
   rope(x: Float64Array, options: RopeOptions): Float64Array;
@@ -159,6 +161,7 @@ export class Posenc {
    * rope_scaling types, the attention factor that multiplies cos and sin, and the base used
    * ('dynamic': the NTK-scaled base for seqLen). Derived with the backend's math (WebAssembly's
    * pow/exp/log: the same bits in every engine). Allocates a new Float64Array.
+   * Formulas and test values of each scaling: docs/conventions.md §7e.
    */
   ropeFrequencies(options: RopeFrequenciesOptions): RopeFrequencies {
     return planRopeFrequencies(options, this.#b.math);

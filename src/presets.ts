@@ -1,5 +1,5 @@
 // The conventions as data: one entry per preset, pointing at its section of
-// ../shared/spec/conventions.md. A preset only chooses the four knobs (schedule, layout, odd dim,
+// docs/conventions.md. A preset only chooses the four knobs (schedule, layout, odd dim,
 // position mapping); explicit options override each of them.
 
 import type { Layout, OddPolicy, Preset, Schedule } from './types.js';
@@ -22,7 +22,7 @@ export interface PresetDef {
   readonly seed: boolean;
   /** Models and references this preset reproduces. */
   readonly matches: string;
-  /** Section of the conventions file. */
+  /** Sections of docs/conventions.md. */
   readonly spec: string;
 }
 

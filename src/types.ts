@@ -5,7 +5,7 @@ export type FloatArray = Float32Array | Float64Array;
 export type BackendName = 'wasm-simd' | 'wasm' | 'js';
 export type BackendChoice = 'auto' | BackendName;
 
-/** The named conventions of `../shared/spec/conventions.md` (see README's preset table). */
+/** The named 1-D conventions, described in docs/conventions.md (§0 lists them; README has the short table). */
 export type Preset = 'vaswani' | 'marian' | 'tensor2tensor' | 'whisper' | 'fairseq' | 'seed';
 /** 'interleaved': [sin ω0, cos ω0, sin ω1, …]; 'halves': [sin ω0 … sin ωn-1 | cos ω0 … cos ωn-1]. */
 export type Layout = 'interleaved' | 'halves';

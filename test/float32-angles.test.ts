@@ -40,7 +40,7 @@ function omega32(preset: Preset, dim: number): number[] {
   }
 }
 
-/** One float32-emulated row of a 1-D preset (layouts of Appendix A). */
+/** One float32-emulated row of a 1-D preset (layouts of docs/conventions.md §0). */
 function row32(preset: Preset, dim: number, p: number): number[] {
   const w = omega32(preset, dim);
   const out = new Array<number>(dim).fill(0);
@@ -91,8 +91,9 @@ describeBackends('float32Angles', (get) => {
       let m = 0;
       for (let j = 0; j < 8; j++) m = Math.max(m, Math.abs(f32[r * 8 + j] - f64[r * 8 + j]));
       // At p = 1 the angle is exact and the difference is the rounding of sin/cos alone: ours is
-      // the correctly rounded float32 (≤ ½ ulp = 2.98e-8 at cos 1), the spec's torch/numpy float32
-      // libm is 1 ulp off there (3.2e-8). From p = 1000 the angle's float32 error dominates.
+      // the correctly rounded float32 (≤ ½ ulp = 2.98e-8 at cos 1), the torch/numpy float32 libm
+      // behind the table's 3.2e-8 is 1 ulp off there. From p = 1000 the angle's float32 error
+      // dominates.
       if (r === 0) expect(m).toBeLessThanOrEqual(want[0]);
       else expect(Number(m.toPrecision(2))).toBe(want[r]);
     });

@@ -9,7 +9,7 @@ import { describeBackends, firstByteDiff, rng, ulp32 } from './backends.js';
 const PRESETS: Preset2d[] = ['mae', 'mocov3', 'bigvision', 'timm', 'tensor2tensor'];
 
 /**
- * Float64 reference straight from each source's formula (§6, Appendix A), row-major tokens
+ * Float64 reference straight from each source's formula (docs/conventions.md §6), row-major tokens
  * n = r·W + c, with the |angle| of each column for the accuracy bound.
  */
 function reference(preset: Preset2d, H: number, W: number, D: number, T = 10000, cls = false): { v: Float64Array; angle: Float64Array } {

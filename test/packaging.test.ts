@@ -32,9 +32,10 @@ describe('the npm tarball in a fresh project', () => {
     expect(report.ok).toBe(true);
   }, 180_000);
 
-  it('ships only dist/ and package metadata', () => {
+  it('ships only dist/, the conventions document and package metadata', () => {
     expect(report.files.length).toBeGreaterThan(10);
-    expect(report.files.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual([]);
+    expect(report.files).toContain('docs/conventions.md');
+    expect(report.files.filter((f) => !/^(dist\/|docs\/conventions\.md$|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual([]);
   });
 
   it('works with import (ESM) in Node: auto backend, real values', () => {

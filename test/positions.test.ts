@@ -1,5 +1,5 @@
 // Position ids from tokens (fairseq make_positions, RoBERTa) and from attention masks (GPT-2, OPT):
-// conventions §3 and §4d, with the examples of the spec and of Hugging Face's code.
+// conventions §3 and §4d, with the examples of docs/conventions.md and of Hugging Face's code.
 import { expect, it } from 'vitest';
 import type { IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions } from '../src/types.js';
 import { describeBackends } from './backends.js';

@@ -1,5 +1,5 @@
-// Float64 references written straight from the formulas of ../shared/spec/conventions.md
-// (Appendix A), independent of the library's plans and kernels.
+// Float64 references written straight from the formulas of docs/conventions.md (§0–§4, §11),
+// independent of the library's plans and kernels.
 
 export interface RefOptions {
   preset?: 'vaswani' | 'marian' | 'tensor2tensor' | 'whisper' | 'fairseq' | 'seed';

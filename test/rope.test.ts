@@ -39,7 +39,7 @@ interface Case {
 }
 
 /**
- * Float64 reference of §7a/§7b (Appendix B rope_halves / rope_interleaved), with the pass-through
+ * Float64 reference of §7a/§7b (the formulas of docs/conventions.md), with the pass-through
  * features, and per element the bound of the documented rounding:
  *   float64 x: (|x_a| + |x_b|)·af·(2^-48 + |θ|·2^-49)  (c, s within a few f64 ulps of cos/sin·af
  *              plus the angle's own rounding, two products and a sum rounded in f64);

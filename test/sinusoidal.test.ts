@@ -5,7 +5,7 @@ import { worstRatio, type RefOptions } from './reference.js';
 
 const range = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + i);
 
-// Test values of ../shared/spec/conventions.md (printed to 10 decimals): [row, col, value].
+// Test values of docs/conventions.md (float64, printed to 10 decimals): [row, col, value].
 const SPEC: { name: string; opts: Record<string, unknown>; dim: number; rows: number; values: [number, number, number][] }[] = [
   { name: '§1 vaswani d=8', opts: {}, dim: 8, rows: 8, values: [[1, 0, 0.8414709848], [1, 1, 0.5403023059], [1, 2, 0.0998334166], [1, 3, 0.9950041653], [7, 6, 0.0069999428], [7, 7, 0.9999755001]] },
   { name: '§1/§4a vaswani d=7 (odd: extra sin column)', opts: {}, dim: 7, rows: 8, values: [[1, 6, 0.0003727594], [7, 5, 0.9993428115]] },

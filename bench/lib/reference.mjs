@@ -14,7 +14,7 @@ export function randomF32(n, seed = 1) {
   return out;
 }
 
-/** ω_i = 10000^(−2i/d) in float64 (spec §1), i < ⌈d/2⌉. */
+/** ω_i = 10000^(−2i/d) in float64 (docs/conventions.md §1), i < ⌈d/2⌉. */
 export function vaswaniFreqs(dim, base = 10000) {
   const n = Math.ceil(dim / 2);
   const f = new Float64Array(n);

@@ -1,6 +1,6 @@
 // Runs inside headless Chromium (vitest browser mode, vitest.browser.config.ts): the library as a
 // browser loads it (ES modules, async compilation on the main thread), on every backend.
-// Values come from ../shared/spec/conventions.md (float64 numpy); whole results are compared with
+// Values come from docs/conventions.md (float64 numpy); whole results are compared with
 // Node's by SHA-256 (cases.ts, hashed in Node by node-hashes.ts).
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { init, initSync, Posenc } from '../../src/index.js';
