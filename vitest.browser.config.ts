@@ -4,7 +4,8 @@
 //    (every preset, add, concat, module tensors, bad input, backend choice, and the Node-vs-Chromium
 //    hash comparison of cases.ts, whose Node side node-hashes.ts computes as a globalSetup).
 //  - project 'e2e': Node tests that drive chromium with playwright-core (the Vite example built with
-//    `vite build`, the demo page, WebAssembly switched off in the browser).
+//    `vite build`, the demo page, WebAssembly switched off in the browser, the CSP and initSync
+//    cases of the README's Troubleshooting).
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumLaunchOptions } from './test/browser/chromium.js';
