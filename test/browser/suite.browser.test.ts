@@ -15,7 +15,7 @@ const HAS_2D = typeof Posenc.prototype.sincos2d === 'function';
 /** Row r, column j of a row-major table of `width` columns. */
 const at = (t: ArrayLike<number>, width: number, r: number, j: number) => t[r * width + j];
 
-/** Expects spec values: to 1e-9 (their printed precision) in float64, to float32 rounding otherwise. */
+/** Expects the values of docs/conventions.md: to 1e-9 (their printed precision) in float64, to float32 rounding otherwise. */
 function expectValues(t: FloatArray, width: number, entries: [number, number, number][]) {
   const digits = t instanceof Float64Array ? 9 : 6;
   for (const [r, j, v] of entries) {
