@@ -10,3 +10,4 @@ export type {
   RopeFrequenciesOptions, RopeLayout, RopeOptions, RopeScaling, Sincos2dOptions,
 } from './types.js';
 export type { MropeModel, MropePositions, MropePositionsOptions, MropeSegment, VisionPositionsOptions } from './types.js';
+export type { Preset3d, Sincos3dOptions } from './types.js';

@@ -5,6 +5,7 @@ import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from './options.j
 import { planCombine, planSinusoidal } from './plan.js';
 import { materializeF32Angles } from './angles32.js';
 import { planSincos2d } from './grid2d.js';
+import { planSincos3d } from './grid3d.js';
 import { positionsFromMask, positionsFromTokens } from './positions.js';
 import { planRope, planRopeFrequencies } from './rope.js';
 import { mropePositions, visionPositions } from './vl-positions.js';
@@ -14,7 +15,7 @@ import type {
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
   RopeOptions, Sincos2dOptions,
 } from './types.js';
-import type { MropePositions, MropePositionsOptions, VisionPositionsOptions } from './types.js';
+import type { MropePositions, MropePositionsOptions, Sincos3dOptions, VisionPositionsOptions } from './types.js';
 
 function newArray(f64: boolean, length: number): FloatArray {
   return f64 ? new Float64Array(length) : new Float32Array(length);
@@ -105,6 +106,27 @@ export class Posenc {
     const { plan, out } = planSincos2d(options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.rows * plan.dim);
     this.#b.sincos2d(plan, target as FloatArray | Tensor);
+    return target;
+  }
+
+  /**
+   * A 3-D sin-cos table for a video's patch grid (diffusers get_3d_sincos_pos_embed, CogVideoX):
+   * shape [frames·height·width, dim] row-major, tokens frame by frame and row-major inside a frame
+   * (n = (f·height + r)·width + c); row n = [sin tω | cos tω] (dim/4 columns, ω_k = 10000^(−k/(dim/8)))
+   * then [sin cω | cos cω | sin rω | cos rω] (3·dim/4 columns, ω_k = 10000^(−k/(3·dim/16)); the first
+   * spatial half is the column). Positions t = f/temporalInterpolationScale and c, r divided by
+   * spatialInterpolationScale are rounded to float32 as torch computes them; angles (radians) and
+   * sin/cos in float64, rounded once to the dtype (float32 unless dtype 'float64'). dim: a multiple
+   * of 16. Allocates the result unless `out` is given (then returns `out`).
+   */
+  sincos3d<O extends FloatArray | ModuleTensor>(options: Sincos3dOptions & { out: O }): O;
+  sincos3d(options: Sincos3dOptions & { dtype: 'float64' }): Float64Array;
+  sincos3d(options: Sincos3dOptions & { dtype?: 'float32' }): Float32Array;
+  sincos3d(options: Sincos3dOptions): FloatArray;
+  sincos3d(options: Sincos3dOptions): FloatArray | ModuleTensor {
+    const { plan, out } = planSincos3d(options, this.#b.math);
+    const target = out ?? newArray(plan.f64, plan.rows * plan.dim);
+    this.#b.sincos3d(plan, target as FloatArray | Tensor);
     return target;
   }
 

@@ -289,3 +289,27 @@ export interface VisionPositionsOptions {
   /** Default 2; 1 = plain row-major patches. */
   spatialMergeSize?: number;
 }
+
+/** 3-D sin-cos conventions: 'cogvideox' = diffusers get_3d_sincos_pos_embed (CogVideoX). */
+export type Preset3d = 'cogvideox';
+
+export interface Sincos3dOptions {
+  /** Grid frames (latent frames after temporal compression, CogVideoX: (frames − 1)/4 + 1). */
+  frames: number;
+  /** Grid rows (patches along the height). */
+  height: number;
+  /** Grid columns (patches along the width). */
+  width: number;
+  /** Channels, a multiple of 16: dim/4 encode the frame, 3·dim/4 the column and the row. */
+  dim: number;
+  /** Default 'cogvideox'. */
+  preset?: Preset3d;
+  /** Frame positions are f / temporalInterpolationScale (default 1), rounded to float32 as torch divides. */
+  temporalInterpolationScale?: number;
+  /** Row and column positions are r / spatialInterpolationScale (default 1; CogVideoX: 1.875), rounded to float32. */
+  spatialInterpolationScale?: number;
+  /** 'float32' (default) or 'float64'. */
+  dtype?: Dtype;
+  /** Where to write (exact size, matching dtype); returned instead of a new array. */
+  out?: FloatArray | ModuleTensor;
+}

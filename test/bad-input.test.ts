@@ -262,6 +262,20 @@ const cases: Case[] = [
   { name: 'positionsFromMask: padPosition fractional', type: RangeError, param: 'options.padPosition', call: (pe) => pe.positionsFromMask([1, 1, 1, 1, 1, 1], { ...SEQ, padPosition: 0.5 }) },
   { name: 'positionsFromMask: offset beyond int32', type: RangeError, param: 'options.offset', call: (pe) => pe.positionsFromMask([1, 1, 1, 1, 1, 1], { ...SEQ, offset: 2 ** 31 }) },
   { name: 'positionsFromMask: unknown option', type: TypeError, param: 'options.paddingIdx', call: (pe) => pe.positionsFromMask([1, 1, 1, 1, 1, 1], { ...SEQ, paddingIdx: 1 } as never) },
+  // ---- sincos3d
+  { name: 'sincos3d: dim not a multiple of 16', type: RangeError, param: 'options.dim', call: (pe) => pe.sincos3d({ frames: 2, height: 2, width: 2, dim: 24 }) },
+  { name: 'sincos3d: frames missing', type: TypeError, param: 'options.frames', call: (pe) => pe.sincos3d({ height: 2, width: 2, dim: 16 } as never) },
+  { name: 'sincos3d: height fractional', type: RangeError, param: 'options.height', call: (pe) => pe.sincos3d({ frames: 2, height: 2.5, width: 2, dim: 16 }) },
+  { name: 'sincos3d: spatialInterpolationScale 0', type: RangeError, param: 'options.spatialInterpolationScale', call: (pe) => pe.sincos3d({ frames: 2, height: 2, width: 2, dim: 16, spatialInterpolationScale: 0 }) },
+  { name: 'sincos3d: temporalInterpolationScale NaN', type: RangeError, param: 'options.temporalInterpolationScale', call: (pe) => pe.sincos3d({ frames: 2, height: 2, width: 2, dim: 16, temporalInterpolationScale: NaN }) },
+  { name: 'sincos3d: a scale that is 0 in float32', type: RangeError, param: 'options.temporalInterpolationScale', call: (pe) => pe.sincos3d({ frames: 2, height: 2, width: 2, dim: 16, temporalInterpolationScale: 1e-50 }) },
+  { name: 'sincos3d: scale a string', type: TypeError, param: 'options.spatialInterpolationScale', call: (pe) => pe.sincos3d({ frames: 2, height: 2, width: 2, dim: 16, spatialInterpolationScale: '1.875' as never }) },
+  { name: 'sincos3d: unknown preset', type: RangeError, param: 'options.preset', call: (pe) => pe.sincos3d({ frames: 2, height: 2, width: 2, dim: 16, preset: 'mae' as never }) },
+  { name: 'sincos3d: unknown option', type: TypeError, param: 'options.interpolationScale', call: (pe) => pe.sincos3d({ frames: 2, height: 2, width: 2, dim: 16, interpolationScale: 2 } as never) },
+  { name: 'sincos3d: out of the wrong size', type: RangeError, param: 'options.out', call: (pe, a) => pe.sincos3d({ frames: 1, height: 1, width: 1, dim: 16, out: a.out }) },
+  { name: 'sincos3d: out of the wrong dtype', type: TypeError, param: 'options.out', call: (pe, a) => pe.sincos3d({ frames: 1, height: 2, width: 3, dim: 16, dtype: 'float64', out: a.x }) },
+  { name: 'sincos3d: out a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.sincos3d({ frames: 1, height: 1, width: 1, dim: 16, out: a.freed }) },
+  { name: 'sincos3d: a grid of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.sincos3d({ frames: 2 ** 8, height: 2 ** 8, width: 2 ** 8, dim: 64 }) },
   // ---- mropePositions, visionPositions
   { name: 'mropePositions: segments missing', type: TypeError, param: 'options.segments', call: (pe) => pe.mropePositions({} as never) },
   { name: 'mropePositions: segments not an array', type: TypeError, param: 'options.segments', call: (pe) => pe.mropePositions({ segments: { text: 3 } as never }) },
@@ -301,7 +315,7 @@ describeBackends('bad input across every public function', (pe, backend) => {
 
   it('covers every public function with at least 40 cases beyond test/errors.test.ts', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions'];
+    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d'];
     for (const f of fns) expect(cases.filter((c) => c.name.startsWith(`${f}:`) || (f === 'sinusoidal' && !c.name.includes(':'))).length, f).toBeGreaterThanOrEqual(4);
   });
 
@@ -375,6 +389,7 @@ const FUNCS: Record<string, { keys: string[]; base: () => Record<string, unknown
   positionsFromMask: { keys: ['shape', 'pastLength', 'padPosition', 'offset'], base: () => ({ shape: [2, 3] }), arg0: () => [1, 1, 0, 0, 1, 1] },
   mropePositions: { keys: ['segments', 'model', 'spatialMergeSize', 'tokensPerSecond'], base: () => ({ segments: [{ text: 2 }, { image: [1, 4, 2] }, { video: [2, 2, 2], secondsPerGrid: 0.5 }, { text: 1 }], model: 'qwen2.5-vl' }) },
   visionPositions: { keys: ['height', 'width', 'spatialMergeSize'], base: () => ({ height: 4, width: 6 }) },
+  sincos3d: { keys: ['frames', 'height', 'width', 'dim', 'preset', 'temporalInterpolationScale', 'spatialInterpolationScale', 'dtype', 'out'], base: () => ({ frames: 2, height: 2, width: 3, dim: 16, spatialInterpolationScale: 1.875 }) },
 };
 
 describe('fuzz: random malformed calls', () => {
@@ -463,6 +478,7 @@ describe('sizes no backend can compute are refused at once (child process: they 
     ['rope, empty batch', 'pe.rope(new Float32Array(0), { shape: [0, 1, 1, 2 ** 31] })'],
     ['ropeFrequencies', 'pe.ropeFrequencies({ dim: 2 ** 31 })'],
     ['sincos2d, empty grid', 'pe.sincos2d({ height: 0, width: 0, dim: 2 ** 31 })'],
+    ['sincos3d, empty grid', 'pe.sincos3d({ frames: 0, height: 0, width: 0, dim: 2 ** 31 })'],
   ];
   for (const backend of ['wasm-simd', 'js'] as const) {
     it(`${backend}`, () => {
