@@ -37,6 +37,9 @@ const HF: [string, MropePositionsOptions, number[], number][] = [
     [0,1,1,1,1,3,0,1,1,1,1,3,0,1,2,1,2,3], -2],
   ["video default spg (qwen2.5-vl)", { segments: [{text: 2}, {video: [3, 2, 2]}, {text: 2}], model: 'qwen2.5-vl', spatialMergeSize: 2, tokensPerSecond: 2 },
     [0,1,2,4,6,7,8,0,1,2,2,2,7,8,0,1,2,2,2,7,8], 2],
+  // Qwen3-VL (get_rope_index splits video_grid_thw into frames of t = 1, timestamp tokens between them):
+  ["Qwen3-VL: a 2-frame video split per frame, timestamps as text", { segments: [{text: 5}, {video: [1, 4, 6]}, {text: 4}, {video: [1, 4, 6]}, {text: 3}], model: 'qwen2-vl', spatialMergeSize: 2 },
+    [0,1,2,3,4,5,5,5,5,5,5,8,9,10,11,12,12,12,12,12,12,15,16,17,0,1,2,3,4,5,5,5,6,6,6,8,9,10,11,12,12,12,13,13,13,15,16,17,0,1,2,3,4,5,6,7,5,6,7,8,9,10,11,12,13,14,12,13,14,15,16,17], -6],
   ["ends with a video", { segments: [{text: 3}, {video: [2, 4, 2], secondsPerGrid: 1.5}], model: 'qwen2.5-vl', spatialMergeSize: 2, tokensPerSecond: 2 },
     [0,1,2,3,3,6,6,0,1,2,3,4,3,4,0,1,2,3,3,3,3], 0],
 ];
