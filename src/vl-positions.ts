@@ -81,8 +81,8 @@ export function mropePositions(options: unknown): MropePositions {
     blocks.push({ text: 0, t, h: h / merge, w: w / merge, spg });
     total += t * (h / merge) * (w / merge);
   });
-  if (3 * total * 4 >= 2 ** 32 || total > INT32_MAX) {
-    throw rangeError(fn, 'options.segments', `a sequence of fewer than 2^28 tokens (3 int32 rows below 2^32 bytes)`, `${total} tokens`);
+  if (3 * total * 4 >= 2 ** 32) {
+    throw new RangeError(`posenc.${fn}: options.segments must add up to fewer than 2^28 tokens (3 int32 rows below the 2^32-byte limit), got ${total} tokens`);
   }
   const L = total;
   const out = new Int32Array(3 * L);
@@ -91,7 +91,7 @@ export function mropePositions(options: unknown): MropePositions {
   let max = -1;
   const put = (a: number, b: number, c: number, what: string) => {
     const m = Math.max(a, b, c);
-    if (m > INT32_MAX) throw rangeError(fn, 'options.segments', `positions ≤ ${INT32_MAX} (int32)`, `${what} reaching ${m}`);
+    if (m > INT32_MAX) throw new RangeError(`posenc.${fn}: ${what} reaches position ${m}, beyond int32 (≤ ${INT32_MAX}): secondsPerGrid·tokensPerSecond is too large`);
     out[at] = a;
     out[L + at] = b;
     out[2 * L + at] = c;
@@ -131,7 +131,7 @@ export function visionPositions(options: unknown): Int32Array {
     if (d % merge) throw rangeError(fn, `options.${k}`, `a multiple of spatialMergeSize = ${merge}`, d);
   }
   const N = H * W;
-  if (2 * N * 4 >= 2 ** 32) throw rangeError(fn, 'options.height·width', 'below 2^29 patches (2 int32 rows below 2^32 bytes)', N);
+  if (2 * N * 4 >= 2 ** 32) throw new RangeError(`posenc.${fn}: options.height·width must be below 2^29 patches (2 int32 rows below the 2^32-byte limit), got ${H}·${W} = ${N}`);
   const out = new Int32Array(2 * N);
   let n = 0;
   for (let br = 0; br < H; br += merge) {
