@@ -45,7 +45,8 @@ const PLACES: Record<Preset2d, { r: [number, number]; c: [number, number] }> = {
 
 const freqCache = new WeakMap<MathLib, Map<string, Float64Array>>();
 
-function frequencies(preset: Preset2d, K: number, T: number, f32: boolean, math: MathLib): Float64Array {
+/** ω_k = 1/T^(k/den) (den = K, or K − 1 for bigvision; tensor2tensor: e^(−k·ln T/(K−1))), float64 unless f32; cached per math. */
+export function frequencies(preset: Preset2d, K: number, T: number, f32: boolean, math: MathLib): Float64Array {
   const key = `${preset === 'tensor2tensor' ? 't2t' : preset === 'bigvision'}|${K}|${T}|${f32}`;
   let m = freqCache.get(math);
   if (!m) freqCache.set(math, (m = new Map()));

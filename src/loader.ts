@@ -31,6 +31,7 @@ export interface KernelExports {
   ropeTable(ctx: number, a32: number, h: number, tab: number, count: number, start: number, rowBase: number, positions: number, af: number, interleaved: number, f64: number, scratch: number): void;
   ropeApply(tab: number, tBS: number, x: number, out: number, batch: number, heads: number, rows: number, xBS: number, xHS: number, xLS: number, oBS: number, oHS: number, oLS: number, headDim: number, rd: number, interleaved: number, f64: number): void;
   grid2dTable(ctxR: number, ctxC: number, f32Angles: number, out: number, n0: number, count: number, gridW: number, dim: number, f64: number): void;
+  grid3dTable(tabT: number, tabC: number, tabR: number, out: number, n0: number, count: number, gridH: number, gridW: number, wT: number, wS: number, f64: number): void;
 }
 
 export type WasmFlavor = 'simd' | 'scalar';

@@ -5,14 +5,17 @@ import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from './options.j
 import { planCombine, planSinusoidal } from './plan.js';
 import { materializeF32Angles } from './angles32.js';
 import { planSincos2d } from './grid2d.js';
+import { planSincos3d } from './grid3d.js';
 import { positionsFromMask, positionsFromTokens } from './positions.js';
 import { planRope, planRopeFrequencies } from './rope.js';
+import { mropePositions, visionPositions } from './vl-positions.js';
 import type { Tensor } from './tensor.js';
 import type {
   AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, ModuleTensor, SinusoidalOptions,
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
   RopeOptions, Sincos2dOptions,
 } from './types.js';
+import type { MropePositions, MropePositionsOptions, Sincos3dOptions, VisionPositionsOptions } from './types.js';
 
 function newArray(f64: boolean, length: number): FloatArray {
   return f64 ? new Float64Array(length) : new Float32Array(length);
@@ -108,6 +111,27 @@ export class Posenc {
   }
 
   /**
+   * A 3-D sin-cos table for a video's patch grid (diffusers get_3d_sincos_pos_embed, CogVideoX):
+   * shape [frames·height·width, dim] row-major, tokens frame by frame and row-major inside a frame
+   * (n = (f·height + r)·width + c); row n = [sin tω | cos tω] (dim/4 columns, ω_k = 10000^(−k/(dim/8)))
+   * then [sin cω | cos cω | sin rω | cos rω] (3·dim/4 columns, ω_k = 10000^(−k/(3·dim/16)); the first
+   * spatial half is the column). Positions t = f/temporalInterpolationScale and c, r divided by
+   * spatialInterpolationScale are rounded to float32 as torch computes them; angles (radians) and
+   * sin/cos in float64, rounded once to the dtype (float32 unless dtype 'float64'). dim: a multiple
+   * of 16. Allocates the result unless `out` is given (then returns `out`).
+   */
+  sincos3d<O extends FloatArray | ModuleTensor>(options: Sincos3dOptions & { out: O }): O;
+  sincos3d(options: Sincos3dOptions & { dtype: 'float64' }): Float64Array;
+  sincos3d(options: Sincos3dOptions & { dtype?: 'float32' }): Float32Array;
+  sincos3d(options: Sincos3dOptions): FloatArray;
+  sincos3d(options: Sincos3dOptions): FloatArray | ModuleTensor {
+    const { plan, out } = planSincos3d(options, this.#b.math);
+    const target = out ?? newArray(plan.f64, plan.rows * plan.dim);
+    this.#b.sincos3d(plan, target as FloatArray | Tensor);
+    return target;
+  }
+
+  /**
    * fairseq / RoBERTa table rows from token ids (make_positions, HF
    * create_position_ids_from_input_ids): a real token gets paddingIdx + pastLength + (number of
    * non-pad tokens up to and including it), a pad token gets paddingIdx. tokens: [batch, length]
@@ -126,6 +150,30 @@ export class Posenc {
    */
   positionsFromMask(mask: IntLike, options: PositionsFromMaskOptions): Int32Array {
     return positionsFromMask(mask, options);
+  }
+
+  /**
+   * Multimodal rotary positions of one unpadded Qwen2-VL / Qwen2.5-VL sequence (Hugging Face
+   * get_rope_index): `segments` lists text ({ text: n }, marker tokens included), images
+   * ({ image: [t, h, w] }) and videos ({ video: [t, h, w], secondsPerGrid }) with [t, h, w] the
+   * processor's grid_thw in patches (h, w multiples of spatialMergeSize, default 2). Returns a new
+   * Int32Array positions, axis-major [3, L] (temporal, height, width rows of L tokens; pass it as
+   * a multi-axis rope's positions), and delta = max position + 1 − L (HF rope_deltas: generated
+   * token k sits at L + k + delta). 'qwen2.5-vl' places video frame i at
+   * ⌊i·secondsPerGrid·tokensPerSecond⌋ (tokensPerSecond default 2) and image frames at 0.
+   */
+  mropePositions(options: MropePositionsOptions): MropePositions {
+    return mropePositions(options);
+  }
+
+  /**
+   * (row, column) of every patch of one frame of height × width patches, in the order of Qwen2-VL's
+   * vision tower (rot_pos_emb): spatialMergeSize × spatialMergeSize blocks row-major, row-major
+   * inside each block (spatialMergeSize 1: plain row-major). Returns a new Int32Array [2, N],
+   * axis-major (N rows, then N columns), N = height·width.
+   */
+  visionPositions(options: VisionPositionsOptions): Int32Array {
+    return visionPositions(options);
   }
 
   /**

@@ -4,6 +4,7 @@
 // and an impl is described in ../lib/impls.mjs. To add a group, write a module that returns cases
 // and list it here.
 import { grid2dCases, ropeCases } from '../cases-rope.mjs';
+import { grid3dCases } from '../cases-grid3d.mjs';
 import { addCases, concatCases } from './combine.mjs';
 import { overheadCases } from './overhead.mjs';
 import { tableCases } from './table.mjs';
@@ -12,5 +13,6 @@ export function allCases(opts) {
   return [
     ...overheadCases(opts), ...tableCases(opts), ...addCases(opts), ...concatCases(opts),
     ...ropeCases(opts), ...grid2dCases(opts), // issue 4, in ../cases-rope.mjs
+    ...grid3dCases(opts), // issue 11, in ../cases-grid3d.mjs
   ];
 }

@@ -18,6 +18,8 @@ export interface WasmCoreLike {
   readonly windowBytes: number;
   /** The compiled sincos context of an encoding (cached by enc.key). */
   context(enc: SinEncoding): number;
+  /** A block of module memory (16-byte aligned; a RangeError naming `what` when memory cannot grow); free it with ex.free. */
+  allocBytes(bytes: number, what: string): number;
   /** Byte address of an operand living in module memory, or −1. */
   resident(op: Operand, param: string, fn: string): number;
 }

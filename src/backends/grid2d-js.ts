@@ -6,16 +6,17 @@ import type { SinEncoding } from '../plan.js';
 import type { FloatArray } from '../types.js';
 import { encodeRowF32Angles } from './angles32-js.js';
 
-/** sin/cos of p·ω for p < count: [p][k] in two arrays. */
-function axisValues(enc: SinEncoding, count: number): { s: Float64Array; c: Float64Array } {
+/** sin/cos of p·ω for the positions p = positions[i] (default i), i < count: [i][k] in two arrays. */
+export function axisValues(enc: SinEncoding, count: number, positions?: Float64Array): { s: Float64Array; c: Float64Array } {
   const K = enc.freqs.length;
   const s = new Float64Array(count * K);
   const c = new Float64Array(count * K);
-  for (let p = 0; p < count; p++) {
+  for (let i = 0; i < count; i++) {
+    const p = positions ? positions[i] : i;
     for (let k = 0; k < K; k++) {
       const a = p * enc.freqs[k];
-      s[p * K + k] = Math.sin(a);
-      c[p * K + k] = Math.cos(a);
+      s[i * K + k] = Math.sin(a);
+      c[i * K + k] = Math.cos(a);
     }
   }
   return { s, c };

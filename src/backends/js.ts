@@ -9,6 +9,7 @@ import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
 import { tableF32AnglesJs } from './angles32-js.js';
 import { sincos2dJs } from './grid2d-js.js';
+import { sincos3dJs } from './grid3d-js.js';
 import { ropeJs } from './rope-js.js';
 
 function arr(v: Operand): FloatArray {
@@ -127,6 +128,7 @@ export function createJsBackend(): Backend {
     memoryBytes: () => 0,
 
     sincos2d: (plan, out) => sincos2dJs(plan, arr(out)),
+    sincos3d: (plan, out) => sincos3dJs(plan, arr(out)),
     rope: (plan, x, out) => ropeJs(plan, arr(x), arr(out)),
   };
 }

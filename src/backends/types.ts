@@ -2,6 +2,7 @@
 
 import type { CombinePlan, MathLib, TablePlan } from '../plan.js';
 import type { Grid2dPlan } from '../grid2d.js';
+import type { Grid3dPlan } from '../grid3d.js';
 import type { RopePlan } from '../rope.js';
 import type { Tensor } from '../tensor.js';
 import type { BackendName, Dtype, FloatArray } from '../types.js';
@@ -22,6 +23,8 @@ export interface Backend {
   memoryBytes(): number;
   /** Writes the 2-D table (plan.rows × plan.dim, cls row included) into out. */
   sincos2d(plan: Grid2dPlan, out: Operand): void;
+  /** Writes the 3-D table (plan.rows × plan.dim) into out. */
+  sincos3d(plan: Grid3dPlan, out: Operand): void;
   /** Rotary embedding: x → out (out may be x). */
   rope(plan: RopePlan, x: Operand, out: Operand): void;
 }

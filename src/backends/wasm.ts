@@ -15,6 +15,7 @@ import { tableF32AnglesWasm } from './angles32-wasm.js';
 import { Areas, arrayOf, ContextCache, streamTableRows } from './core-like.js';
 import { MAX_TENSOR_BYTES } from '../options.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
+import { sincos3dWasm } from './grid3d-wasm.js';
 import { ropeWasm } from './rope-wasm.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
@@ -391,6 +392,7 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
     name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc,
     memoryBytes: () => ex.memory.buffer.byteLength,
     sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
+    sincos3d: (plan, out) => sincos3dWasm(core, plan, out),
     rope: (plan, x, out) => ropeWasm(core, plan, x, out),
   };
 }

@@ -141,6 +141,19 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
         p.sincos2d({ preset, dim: 32, height: 6, width: 9, clsToken: true, float32Angles: true, temperature: 100 });
     }
   }
+  if (typeof pe.sincos3d === 'function') {
+    for (const dtype of ['float32', 'float64'] as const) {
+      c[`sincos3d cogvideox ${dtype} 3 × 6 × 10, scales 0.75, 1.875`] = (p) =>
+        p.sincos3d({ frames: 3, height: 6, width: 10, dim: 96, temporalInterpolationScale: 0.75, spatialInterpolationScale: 1.875, dtype });
+    }
+    c['sincos3d cogvideox float32 large (chunked)'] = (p) => p.sincos3d({ frames: 4, height: 12, width: 20, dim: 256 });
+  }
+  if (typeof pe.mropePositions === 'function') {
+    c['mropePositions qwen2.5-vl + visionPositions'] = (p) => {
+      const r = p.mropePositions({ segments: [{ text: 3 }, { image: [1, 4, 6] }, { text: 2 }, { video: [5, 4, 2], secondsPerGrid: 0.5 }, { text: 4 }], model: 'qwen2.5-vl' });
+      return Float64Array.from([...r.positions, r.delta, ...p.visionPositions({ height: 6, width: 4 })]);
+    };
+  }
   return c;
 }
 
