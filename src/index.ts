@@ -9,3 +9,4 @@ export type {
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, Preset2d, RopeFrequencies,
   RopeFrequenciesOptions, RopeLayout, RopeOptions, RopeScaling, Sincos2dOptions,
 } from './types.js';
+export type { Frequencies, FrequenciesOptions } from './types.js';
