@@ -46,6 +46,11 @@ function ulp32(x) {
 }
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
+/** posenc's rotary schedule options of a case (seqLen: HF's max(position) + 1). */
+function ropeSchedule(c) {
+  return { base: c.base, ...(c.scaling ? { scaling: c.scaling, seqLen: Math.max(...c.positions) + 1 } : {}) };
+}
+
 /** posenc's result for a case, with `variant` = extra encoding options. */
 function compute(pe, c, variant) {
   if (c.kind === 'table') {
@@ -57,7 +62,7 @@ function compute(pe, c, variant) {
     return pe.add(c.xv, { shape: c.shape, encoding: { preset: c.preset, ...variant }, positions, scale: c.scale });
   }
   const { scaling: _s, ...rest } = variant;
-  const o = variant.frequencies ? rest : { ...variant, scaling: c.scaling, seqLen: Math.max(...c.positions) + 1 };
+  const o = variant.frequencies ? rest : { ...variant, ...ropeSchedule(c) };
   return pe.rope(c.xv, { shape: c.shape, positions: c.positions, ...o });
 }
 
@@ -80,7 +85,7 @@ function maxDiff(a, ref) {
 
 function freqMismatch(pe, c) {
   const mine = c.kind === 'rope'
-    ? Float32Array.from(pe.ropeFrequencies({ dim: c.shape[3], scaling: c.scaling, seqLen: Math.max(...c.positions) + 1, float32Angles: true }).invFreq)
+    ? Float32Array.from(pe.ropeFrequencies({ dim: c.shape[3], ...ropeSchedule(c), float32Angles: true }).invFreq)
     : pe.frequencies({ preset: c.preset, dim: c.dim ?? c.shape[2], float32Angles: true });
   let k = 0;
   let worst = 0;
@@ -116,6 +121,20 @@ for (const backend of ['wasm-simd', 'wasm', 'js']) {
   }
   console.log('');
 }
+// How the derived-ω difference grows with the position (wasm-simd): max over rows [lo, hi).
+console.log('float32Angles with derived ω: max |posenc − torch| by position (wasm-simd)\n');
+const spans = [[0, 10], [10, 100], [100, 1000], [1000, 5000]];
+console.log(`| reference | ${spans.map(([a, b]) => `p in [${a}, ${b})`).join(' | ')} |`);
+console.log(`|---|${spans.map(() => '---').join('|')}|`);
+for (const c of manifest.cases.filter((k) => k.kind === 'table')) {
+  const cells = spans.map(([a, b]) => {
+    if (a >= c.rows) return '—';
+    const hi = Math.min(b, c.rows) * c.dim;
+    return e(maxDiff(c.derivedOut.subarray(a * c.dim, hi), c.ref.subarray(a * c.dim, hi)).m);
+  });
+  console.log(`| ${c.family} | ${cells.join(' | ')} |`);
+}
+console.log('');
 console.log(failed ? `parity: ${failed} case(s) over the bound` : 'parity: every family within the bound with torch\'s ω, on every backend');
 
 if (fixturePath) {
@@ -135,7 +154,7 @@ if (fixturePath) {
     const base = { name: c.name, family: c.family, kind: c.kind, freqs: c.freqs, rows: pick, width };
     if (c.kind === 'table') return { ...base, preset: c.preset, ref: take(c.ref) };
     if (c.kind === 'add') return { ...base, preset: c.preset, shape: c.shape, paddingIdx: c.paddingIdx, scale: c.scale, tokens: c.tokens, x: take(c.xv), ref: take(c.ref) };
-    return { ...base, shape: c.shape, positions: c.positions, scaling: c.scaling, attentionFactor: c.attentionFactor, x: take(c.xv), ref: take(c.ref) };
+    return { ...base, shape: c.shape, positions: c.positions, base: c.base, scaling: c.scaling, attentionFactor: c.attentionFactor, x: take(c.xv), ref: take(c.ref) };
   });
   writeFileSync(fixturePath, JSON.stringify({ torch: manifest.torch, note: 'written by npm run parity -- --fixture', cases }) + '\n');
   console.log(`fixture written: ${fixturePath}`);

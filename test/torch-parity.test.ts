@@ -48,7 +48,7 @@ function within(got: ArrayLike<number>, want: ArrayLike<number>, tol: (i: number
 }
 
 it('the fixture covers the families of the issue', () => {
-  expect(fixture.cases.map((c) => c.name)).toEqual(['whisper-384', 'whisper-1280', 'fairseq-512', 'fairseq-511', 'examples-512', 'fairseq-add', 'hf-dynamic']);
+  expect(fixture.cases.map((c) => c.name)).toEqual(['whisper-384', 'whisper-1280', 'fairseq-512', 'fairseq-511', 'examples-512', 'fairseq-add', 'hf-dynamic', 'hf-default', 'hf-llama3']);
 });
 
 describeBackends(`torch ${fixture.torch} float32 tables, given torch's frequencies`, (pe) => {

@@ -102,33 +102,55 @@ manifest["cases"].append({
     "x": save("fairseq-add-x", x), "out": save("fairseq-add-out", out),
 })
 
-# Hugging Face dynamic NTK rotary (Llama-style): inv_freq recomputed for seq_len = max(position) + 1
-# (a tensor, so the new base is a float32 tensor), angles by a float32 matmul, q·cos + rotate_half(q)·sin.
-head_dim, base, factor, max_pos, heads = 128, 10000.0, 2.0, 2048, 4
+# Hugging Face rotary (Llama-style): angles by a float32 matmul of inv_freq and the positions,
+# cos/sin times attention_scaling, then q·cos + rotate_half(q)·sin, all float32.
+head_dim, base, heads = 128, 10000.0, 4
 position_ids = torch.arange(4032, 4096).unsqueeze(0)
-seq_len = torch.max(position_ids) + 1
-if seq_len > max_pos:
-    nbase = base * ((factor * seq_len / max_pos) - (factor - 1)) ** (head_dim / (head_dim - 2))
-else:
-    nbase = base
-inv_freq = 1.0 / (nbase ** (torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim))
-attention_scaling = 1.0
-inv_freq_expanded = inv_freq[None, :, None].float().expand(position_ids.shape[0], -1, 1)
-position_ids_expanded = position_ids[:, None, :].float()
-angles = (inv_freq_expanded.float() @ position_ids_expanded.float()).transpose(1, 2)
-emb = torch.cat((angles, angles), dim=-1)
-cos = (emb.cos() * attention_scaling).unsqueeze(1)
-sin = (emb.sin() * attention_scaling).unsqueeze(1)
 q = torch.rand((1, heads, position_ids.shape[1], head_dim), generator=gen) * 2 - 1
-q_half = torch.cat((-q[..., head_dim // 2:], q[..., : head_dim // 2]), dim=-1)
-q_embed = (q * cos) + (q_half * sin)
-manifest["cases"].append({
-    "name": "hf-dynamic", "family": "HF dynamic NTK rotary (factor 2, max 2048, positions 4032–4095)", "kind": "rope",
-    "shape": [1, heads, position_ids.shape[1], head_dim], "positions": position_ids.view(-1).tolist(),
-    "scaling": {"type": "dynamic", "factor": factor, "maxPositionEmbeddings": max_pos},
-    "attentionFactor": attention_scaling, "freqs": [float(v) for v in inv_freq.tolist()],
-    "x": save("hf-dynamic-q", q), "out": save("hf-dynamic-out", q_embed),
-})
+
+
+def hf_default_inv_freq(b, dim):
+    return 1.0 / (b ** (torch.arange(0, dim, 2, dtype=torch.int64).float() / dim))
+
+
+def rope_case(name, family, inv_freq, rope_base, scaling, attention_scaling=1.0):
+    inv_freq_expanded = inv_freq[None, :, None].float().expand(position_ids.shape[0], -1, 1)
+    position_ids_expanded = position_ids[:, None, :].float()
+    angles = (inv_freq_expanded.float() @ position_ids_expanded.float()).transpose(1, 2)
+    emb = torch.cat((angles, angles), dim=-1)
+    cos = (emb.cos() * attention_scaling).unsqueeze(1)
+    sin = (emb.sin() * attention_scaling).unsqueeze(1)
+    q_half = torch.cat((-q[..., head_dim // 2:], q[..., : head_dim // 2]), dim=-1)
+    q_embed = (q * cos) + (q_half * sin)
+    manifest["cases"].append({
+        "name": name, "family": family, "kind": "rope",
+        "shape": [1, heads, position_ids.shape[1], head_dim], "positions": position_ids.view(-1).tolist(),
+        "base": rope_base, "scaling": scaling, "attentionFactor": attention_scaling, "freqs": [float(v) for v in inv_freq.tolist()],
+        "x": save(name + "-q", q), "out": save(name + "-out", q_embed),
+    })
+
+
+# dynamic NTK: inv_freq recomputed for seq_len = max(position) + 1, a tensor, so the new base is
+# a float32 tensor.
+factor, max_pos = 2.0, 2048
+seq_len = torch.max(position_ids) + 1
+nbase = base * ((factor * seq_len / max_pos) - (factor - 1)) ** (head_dim / (head_dim - 2)) if seq_len > max_pos else base
+rope_case("hf-dynamic", "HF dynamic NTK rotary (factor 2, max 2048, positions 4032–4095)",
+          hf_default_inv_freq(nbase, head_dim), base, {"type": "dynamic", "factor": factor, "maxPositionEmbeddings": max_pos})
+rope_case("hf-default", "HF default rotary (base 10⁴, positions 4032–4095)", hf_default_inv_freq(base, head_dim), base, None)
+
+# Llama 3.1 scaling (base 5·10⁵, factor 8, low 1, high 4, original 8192): by wavelength.
+inv_freq = hf_default_inv_freq(500000.0, head_dim)
+f8, low_ff, high_ff, old_len = 8.0, 1.0, 4.0, 8192
+low_wl, high_wl = old_len / low_ff, old_len / high_ff
+wavelen = 2 * math.pi / inv_freq
+inv_llama = torch.where(wavelen > low_wl, inv_freq / f8, inv_freq)
+smooth = (old_len / wavelen - low_ff) / (high_ff - low_ff)
+smoothed = (1 - smooth) * inv_llama / f8 + smooth * inv_llama
+medium = ~(wavelen < high_wl) * ~(wavelen > low_wl)
+inv_llama = torch.where(medium, smoothed, inv_llama)
+rope_case("hf-llama3", "HF llama3 rotary (Llama 3.1 scaling, positions 4032–4095)", inv_llama, 500000.0,
+          {"type": "llama3", "factor": f8, "lowFreqFactor": low_ff, "highFreqFactor": high_ff, "originalMaxPositionEmbeddings": old_len})
 
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump(manifest, f)
