@@ -11,3 +11,4 @@ export type {
 } from './types.js';
 export type { MropeModel, MropePositions, MropePositionsOptions, MropeSegment, VisionPositionsOptions } from './types.js';
 export type { Preset3d, Sincos3dOptions } from './types.js';
+export type { Frequencies, FrequenciesOptions } from './types.js';

@@ -3,6 +3,7 @@
 import type { Backend } from './backends/types.js';
 import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from './options.js';
 import { planCombine, planSinusoidal } from './plan.js';
+import { planFrequencies } from './frequencies-plan.js';
 import { materializeF32Angles } from './angles32.js';
 import { planSincos2d } from './grid2d.js';
 import { planSincos3d } from './grid3d.js';
@@ -11,7 +12,7 @@ import { planRope, planRopeFrequencies } from './rope.js';
 import { mropePositions, visionPositions } from './vl-positions.js';
 import type { Tensor } from './tensor.js';
 import type {
-  AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, ModuleTensor, SinusoidalOptions,
+  AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, FrequenciesOptions, ModuleTensor, SinusoidalOptions,
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
   RopeOptions, Sincos2dOptions,
 } from './types.js';
@@ -46,8 +47,8 @@ export class Posenc {
   /**
    * A sinusoidal positional-encoding table: row r encodes position offset + r (or positions[r]).
    * Shape [length, dim] row-major ([length, 2] for preset 'seed'); float32 unless dtype
-   * 'float64'. Allocates the result unless `out` is given (then returns `out`).
-   * Presets and knobs: docs/conventions.md §0–§4, §11.
+   * 'float64'. `frequencies` replaces the derived ω (see `frequencies()`). Presets and knobs:
+   * docs/conventions.md §0–§4, §11. Allocates the result unless `out` is given (then returns `out`).
    */
   sinusoidal<O extends FloatArray | ModuleTensor>(options: SinusoidalOptions & { out: O }): O;
   sinusoidal(options: SinusoidalOptions & { dtype: 'float64' }): Float64Array;
@@ -96,8 +97,9 @@ export class Posenc {
    * row-major, token n = r·width + c (row-major patches), the cls row (if any) all zero. Angles
    * in radians (position × frequency); float32 unless dtype 'float64'; float64 angles and sin/cos
    * rounded once unless float32Angles. Presets: 'mae' (default; its first half encodes the
-   * column), 'mocov3', 'bigvision', 'timm', 'tensor2tensor' (docs/conventions.md §6). Allocates
-   * the result unless `out` is given (then returns `out`).
+   * column), 'mocov3', 'bigvision', 'timm', 'tensor2tensor' (docs/conventions.md §6).
+   * `frequencies` (K values, both axes) replaces temperature's schedule. Allocates the result unless
+   * `out` is given (then returns `out`).
    */
   sincos2d<O extends FloatArray | ModuleTensor>(options: Sincos2dOptions & { out: O }): O;
   sincos2d(options: Sincos2dOptions & { dtype: 'float64' }): Float64Array;
@@ -189,7 +191,8 @@ export class Posenc {
    * what Hugging Face computes for a float32 model (per element ≤ about 2 ulp of max(|x_a|, |x_b|)
    * from the exact rotation; the 'js' backend rounds float32 results once, from float64
    * arithmetic, within the same bound). float32Angles: ω, θ and cos/sin in float32 as PyTorch
-   * does, products and sum in float32 on every backend.
+   * does, products and sum in float32 on every backend. `frequencies` (a checkpoint's inv_freq,
+   * rotaryDim/2 values) replaces base and scaling; `attentionFactor` then multiplies cos and sin.
    * Allocates the result unless `out` is given (then returns `out`); `out` may be x.
    * Layouts and scalings: docs/conventions.md §7.
    */
@@ -213,6 +216,22 @@ export class Posenc {
    */
   ropeFrequencies(options: RopeFrequenciesOptions): RopeFrequencies {
     return planRopeFrequencies(options, this.#b.math);
+  }
+
+  /**
+   * The angular frequencies ω (radians per position) a 1-D or 2-D encoding computes with, to
+   * compare with a checkpoint's: the options of `sinusoidal` ([n]: ⌈dim/2⌉ with odd 'sin', else
+   * ⌊dim/2⌋; 'seed': [1]) or of `sincos2d` ([K], shared by both axes; chosen when height, width,
+   * temperature or clsToken is given or the preset is 2-D only), without `out`. Derived with the
+   * backend's math; with float32Angles, by the reference's float32 chain, as a Float32Array.
+   * Given `frequencies` come back validated (rounded to float32 with float32Angles). Allocates a
+   * new array. The rotary twin is `ropeFrequencies`.
+   */
+  frequencies(options: FrequenciesOptions & { float32Angles: true }): Float32Array;
+  frequencies(options: FrequenciesOptions & { float32Angles?: false }): Float64Array;
+  frequencies(options: FrequenciesOptions): Float64Array | Float32Array;
+  frequencies(options: FrequenciesOptions): Float64Array | Float32Array {
+    return planFrequencies(options, this.#b.math);
   }
 
   /**
