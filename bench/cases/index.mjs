@@ -3,6 +3,7 @@
 //     numpyShape?, build(ctx) → { reference (Float64Array), impls, notes, primary? } }
 // and an impl is described in ../lib/impls.mjs. To add a group, write a module that returns cases
 // and list it here.
+import { mropeCases } from '../cases-mrope.mjs';
 import { grid2dCases, ropeCases } from '../cases-rope.mjs';
 import { addCases, concatCases } from './combine.mjs';
 import { overheadCases } from './overhead.mjs';
@@ -12,5 +13,6 @@ export function allCases(opts) {
   return [
     ...overheadCases(opts), ...tableCases(opts), ...addCases(opts), ...concatCases(opts),
     ...ropeCases(opts), ...grid2dCases(opts), // issue 4, in ../cases-rope.mjs
+    ...mropeCases(opts), // issue 11, in ../cases-mrope.mjs
   ];
 }
