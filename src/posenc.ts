@@ -7,12 +7,14 @@ import { materializeF32Angles } from './angles32.js';
 import { planSincos2d } from './grid2d.js';
 import { positionsFromMask, positionsFromTokens } from './positions.js';
 import { planRope, planRopeFrequencies } from './rope.js';
+import { mropePositions, visionPositions } from './vl-positions.js';
 import type { Tensor } from './tensor.js';
 import type {
   AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, ModuleTensor, SinusoidalOptions,
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
   RopeOptions, Sincos2dOptions,
 } from './types.js';
+import type { MropePositions, MropePositionsOptions, VisionPositionsOptions } from './types.js';
 
 function newArray(f64: boolean, length: number): FloatArray {
   return f64 ? new Float64Array(length) : new Float32Array(length);
@@ -125,6 +127,30 @@ export class Posenc {
    */
   positionsFromMask(mask: IntLike, options: PositionsFromMaskOptions): Int32Array {
     return positionsFromMask(mask, options);
+  }
+
+  /**
+   * Multimodal rotary positions of one unpadded Qwen2-VL / Qwen2.5-VL sequence (Hugging Face
+   * get_rope_index): `segments` lists text ({ text: n }, marker tokens included), images
+   * ({ image: [t, h, w] }) and videos ({ video: [t, h, w], secondsPerGrid }) with [t, h, w] the
+   * processor's grid_thw in patches (h, w multiples of spatialMergeSize, default 2). Returns a new
+   * Int32Array positions, axis-major [3, L] (temporal, height, width rows of L tokens; pass it as
+   * a multi-axis rope's positions), and delta = max position + 1 − L (HF rope_deltas: generated
+   * token k sits at L + k + delta). 'qwen2.5-vl' places video frame i at
+   * ⌊i·secondsPerGrid·tokensPerSecond⌋ (tokensPerSecond default 2) and image frames at 0.
+   */
+  mropePositions(options: MropePositionsOptions): MropePositions {
+    return mropePositions(options);
+  }
+
+  /**
+   * (row, column) of every patch of one frame of height × width patches, in the order of Qwen2-VL's
+   * vision tower (rot_pos_emb): spatialMergeSize × spatialMergeSize blocks row-major, row-major
+   * inside each block (spatialMergeSize 1: plain row-major). Returns a new Int32Array [2, N],
+   * axis-major (N rows, then N columns), N = height·width.
+   */
+  visionPositions(options: VisionPositionsOptions): Int32Array {
+    return visionPositions(options);
   }
 
   /**

@@ -279,3 +279,44 @@ export interface RopeFrequencies {
   /** The base the frequencies were derived from ('dynamic': the NTK-scaled base'). */
   base: number;
 }
+
+// ---- multimodal positions and video grids (see the README's sections on them) ---------------------
+
+/** A piece of a vision-language sequence, in tokens (text) or in the processor's patches (grid_thw, before merging). */
+export type MropeSegment =
+  /** n text tokens, the vision start/end marker tokens included. */
+  | { text: number }
+  /** An image of t × h × w patches (t is 1 for Qwen2-VL's processors). */
+  | { image: ArrayLike<number> }
+  /** A video of t × h × w patches; secondsPerGrid: seconds per temporal patch (HF second_per_grid_ts, default 1; Qwen2.5-VL only). */
+  | { video: ArrayLike<number>; secondsPerGrid?: number };
+
+/** 'qwen2-vl': frame i of a video at i; 'qwen2.5-vl': frame i at ⌊i·secondsPerGrid·tokensPerSecond⌋, image frames at 0. */
+export type MropeModel = 'qwen2-vl' | 'qwen2.5-vl';
+
+export interface MropePositionsOptions {
+  /** The sequence in order: text, images and videos. */
+  segments: readonly MropeSegment[];
+  /** Default 'qwen2-vl'. */
+  model?: MropeModel;
+  /** Patches merged per side into one token (HF vision_config.spatial_merge_size, default 2). */
+  spatialMergeSize?: number;
+  /** 'qwen2.5-vl' only: HF vision_config.tokens_per_second (default 2, as the released checkpoints). */
+  tokensPerSecond?: number;
+}
+
+export interface MropePositions {
+  /** Axis-major [3, L]: L temporal positions, then L height positions, then L width positions (HF position_ids[:, 0, :]). */
+  positions: Int32Array;
+  /** HF rope_deltas: max position + 1 − L; generated token k (0-based) sits at L + k + delta on every axis. */
+  delta: number;
+}
+
+export interface VisionPositionsOptions {
+  /** Patch rows of the image (the processor's grid h). */
+  height: number;
+  /** Patch columns (grid w). */
+  width: number;
+  /** Default 2; 1 = plain row-major patches. */
+  spatialMergeSize?: number;
+}

@@ -275,6 +275,29 @@ const cases: Case[] = [
   { name: 'positionsFromMask: padPosition fractional', type: RangeError, param: 'options.padPosition', call: (pe) => pe.positionsFromMask([1, 1, 1, 1, 1, 1], { ...SEQ, padPosition: 0.5 }) },
   { name: 'positionsFromMask: offset beyond int32', type: RangeError, param: 'options.offset', call: (pe) => pe.positionsFromMask([1, 1, 1, 1, 1, 1], { ...SEQ, offset: 2 ** 31 }) },
   { name: 'positionsFromMask: unknown option', type: TypeError, param: 'options.paddingIdx', call: (pe) => pe.positionsFromMask([1, 1, 1, 1, 1, 1], { ...SEQ, paddingIdx: 1 } as never) },
+  // ---- mropePositions, visionPositions
+  { name: 'mropePositions: segments missing', type: TypeError, param: 'options.segments', call: (pe) => pe.mropePositions({} as never) },
+  { name: 'mropePositions: segments not an array', type: TypeError, param: 'options.segments', call: (pe) => pe.mropePositions({ segments: { text: 3 } as never }) },
+  { name: 'mropePositions: image grid not divisible by the merge size', type: RangeError, param: 'options.segments[1].image[2]', call: (pe) => pe.mropePositions({ segments: [{ text: 2 }, { image: [1, 4, 5] }] }) },
+  { name: 'mropePositions: video grid not divisible by merge size 3', type: RangeError, param: 'options.segments[0].video[1]', call: (pe) => pe.mropePositions({ segments: [{ video: [2, 4, 6] }], spatialMergeSize: 3 }) },
+  { name: 'mropePositions: grid of length 2', type: RangeError, param: 'options.segments[0].image', call: (pe) => pe.mropePositions({ segments: [{ image: [4, 4] }] }) },
+  { name: 'mropePositions: grid with a zero', type: RangeError, param: 'options.segments[0].image[0]', call: (pe) => pe.mropePositions({ segments: [{ image: [0, 4, 4] }] }) },
+  { name: 'mropePositions: grid a string', type: TypeError, param: 'options.segments[0].image', call: (pe) => pe.mropePositions({ segments: [{ image: '1,4,4' as never }] }) },
+  { name: 'mropePositions: text fractional', type: RangeError, param: 'options.segments[0].text', call: (pe) => pe.mropePositions({ segments: [{ text: 2.5 }] }) },
+  { name: 'mropePositions: a segment of no known kind', type: TypeError, param: 'options.segments[0]', call: (pe) => pe.mropePositions({ segments: [{ audio: 3 } as never] }) },
+  { name: 'mropePositions: a segment with two kinds', type: TypeError, param: 'options.segments[0].image', call: (pe) => pe.mropePositions({ segments: [{ text: 3, image: [1, 2, 2] } as never] }) },
+  { name: 'mropePositions: secondsPerGrid on an image', type: TypeError, param: 'options.segments[0].secondsPerGrid', call: (pe) => pe.mropePositions({ segments: [{ image: [1, 2, 2], secondsPerGrid: 1 } as never] }) },
+  { name: 'mropePositions: secondsPerGrid negative', type: RangeError, param: 'options.segments[0].secondsPerGrid', call: (pe) => pe.mropePositions({ segments: [{ video: [2, 2, 2], secondsPerGrid: -1 }], model: 'qwen2.5-vl' }) },
+  { name: 'mropePositions: unknown model', type: RangeError, param: 'options.model', call: (pe) => pe.mropePositions({ segments: [], model: 'qwen3-vl' as never }) },
+  { name: 'mropePositions: tokensPerSecond with qwen2-vl', type: TypeError, param: 'options.tokensPerSecond', call: (pe) => pe.mropePositions({ segments: [], tokensPerSecond: 2 }) },
+  { name: 'mropePositions: tokensPerSecond 0', type: RangeError, param: 'options.tokensPerSecond', call: (pe) => pe.mropePositions({ segments: [], model: 'qwen2.5-vl', tokensPerSecond: 0 }) },
+  { name: 'mropePositions: spatialMergeSize 0', type: RangeError, param: 'options.spatialMergeSize', call: (pe) => pe.mropePositions({ segments: [], spatialMergeSize: 0 }) },
+  { name: 'mropePositions: 2^31 tokens', type: RangeError, param: 'options.segments', call: (pe) => pe.mropePositions({ segments: [{ text: 2 ** 31 - 1 }, { text: 1 }] }) },
+  { name: 'visionPositions: height not divisible by the merge size', type: RangeError, param: 'options.height', call: (pe) => pe.visionPositions({ height: 5, width: 4 }) },
+  { name: 'visionPositions: width missing', type: TypeError, param: 'options.width', call: (pe) => pe.visionPositions({ height: 4 } as never) },
+  { name: 'visionPositions: width a string', type: TypeError, param: 'options.width', call: (pe) => pe.visionPositions({ height: 4, width: '4' as never }) },
+  { name: 'visionPositions: spatialMergeSize fractional', type: RangeError, param: 'options.spatialMergeSize', call: (pe) => pe.visionPositions({ height: 4, width: 4, spatialMergeSize: 1.5 }) },
+  { name: 'visionPositions: unknown option', type: TypeError, param: 'options.merge', call: (pe) => pe.visionPositions({ height: 4, width: 4, merge: 2 } as never) },
 ];
 
 describeBackends('bad input across every public function', (pe, backend) => {
@@ -291,7 +314,7 @@ describeBackends('bad input across every public function', (pe, backend) => {
 
   it('covers every public function with at least 40 cases beyond test/errors.test.ts', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'positionsFromTokens', 'positionsFromMask'];
+    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions'];
     for (const f of fns) expect(cases.filter((c) => c.name.startsWith(`${f}:`) || (f === 'sinusoidal' && !c.name.includes(':'))).length, f).toBeGreaterThanOrEqual(4);
   });
 
@@ -363,6 +386,8 @@ const FUNCS: Record<string, { keys: string[]; base: () => Record<string, unknown
   sincos2d: { keys: ['height', 'width', 'dim', 'preset', 'temperature', 'clsToken', 'dtype', 'float32Angles', 'out'], base: () => ({ height: 2, width: 3, dim: 8 }) },
   positionsFromTokens: { keys: ['shape', 'paddingIdx', 'pastLength'], base: () => ({ shape: [2, 3], paddingIdx: 1 }), arg0: () => [5, 1, 6, 1, 1, 7] },
   positionsFromMask: { keys: ['shape', 'pastLength', 'padPosition', 'offset'], base: () => ({ shape: [2, 3] }), arg0: () => [1, 1, 0, 0, 1, 1] },
+  mropePositions: { keys: ['segments', 'model', 'spatialMergeSize', 'tokensPerSecond'], base: () => ({ segments: [{ text: 2 }, { image: [1, 4, 2] }, { video: [2, 2, 2], secondsPerGrid: 0.5 }, { text: 1 }], model: 'qwen2.5-vl' }) },
+  visionPositions: { keys: ['height', 'width', 'spatialMergeSize'], base: () => ({ height: 4, width: 6 }) },
 };
 
 describe('fuzz: random malformed calls', () => {
