@@ -201,6 +201,34 @@ describeBackends('multi-axis rope', (get, backend) => {
     if (backend !== 'js') expect(same / want.length).toBeGreaterThan(0.9);
   });
 
+  it('docs/conventions-mrope.md test values: unit-vector probes give cos θ_j, sin θ_j of the pair\'s axis', () => {
+    const pe = get();
+    /** [sections, options, token positions per axis, [j, cos, sin][]] */
+    const table: [RopeOptions, number[], [number, number, number][]][] = [
+      [{ shape: [1, 1, 1, 128], base: 1e6, axes: { sections: [16, 24, 24] } }, [3, 4, 5],
+        [[0, -0.9899924966, 0.14112000806], [15, 0.993078330323, 0.117453947758], [16, 0.992010660979, 0.126154066535],
+          [39, 0.999999610426, 8.82693513009e-4], [40, 0.999999604715, 8.89139587865e-4], [63, 0.999999999981, 6.20468880372e-6]]],
+      [{ shape: [1, 1, 1, 128], base: 5e6, axes: { sections: [24, 20, 20], assign: 'cycle' } }, [3, 4, 5],
+        [[0, -0.9899924966, 0.14112000806], [1, -0.999998508273, -0.00172726722987], [2, -0.998545113012, 0.0539226972534],
+          [58, 0.999999999994, 3.39717895394e-6], [59, 0.999999999994, 3.33700633857e-6], [60, 0.999999999999, 1.57339177542e-6]]],
+      [{ shape: [1, 1, 1, 80], base: 1e4, axes: { sections: [20, 20], frequencies: 'per-axis' } }, [3, 7],
+        [[1, -0.316536215803, 0.948580425734], [19, 0.999999886965, 4.75467939824e-4], [20, 0.753902254343, 0.656986598719], [21, -0.291397648863, -0.956602012457]]],
+      [{ shape: [1, 1, 1, 128], base: 1e4, layout: 'interleaved', axes: { sections: [8, 28, 28], frequencies: 'per-axis' } }, [1, 5, 9],
+        [[7, 0.99999995, 3.16227760746e-4], [9, -0.897452789149, -0.441110520446], [35, 0.999999758663, 6.94747691297e-4], [36, -0.911130261885, 0.412118485242]]],
+    ];
+    for (const [o, p, values] of table) {
+      const D = (o.shape as number[])[3];
+      for (const [j, cos, sin] of values) {
+        const x = new Float64Array(D);
+        const [ja, jb] = o.layout === 'interleaved' ? [2 * j, 2 * j + 1] : [j, j + D / 2];
+        x[ja] = 1;
+        const y = pe.rope(x, { ...o, positions: p });
+        expect(Math.abs(y[ja] - cos), `${JSON.stringify(o.axes)} j=${j} cos`).toBeLessThan(6e-12);
+        expect(Math.abs(y[jb] - sin), `${JSON.stringify(o.axes)} j=${j} sin`).toBeLessThan(6e-12 + Math.abs(sin) * 1e-11);
+      }
+    }
+  });
+
   it('equal positions on every axis give the 1-D rotary bits (chunks and cycle, both layouts, float32Angles, offsets)', () => {
     const pe = get();
     const rand = rng(backend === 'js' ? 61 : 67);
