@@ -422,7 +422,7 @@ function checkAxes(fn: string, v: unknown, rotaryDim: number, scalingV: unknown)
     if (frequencies !== 'shared') throw new RangeError(`posenc.${fn}: ${p}.assign 'cycle' needs ${p}.frequencies 'shared', got '${frequencies}'`);
     const n = cycleAxes(sections, rotaryDim / 2).reduce((c, a) => (c[a]++, c), [0, 0, 0]);
     if (n[0] !== sections[0] || n[1] !== sections[1] || n[2] !== sections[2]) {
-      throw rangeError(fn, `${p}.sections`, `sections that 'cycle' can interleave (it gives axes [${n.join(', ')}] pairs: needs 3·s1 ≤ ${rotaryDim / 2 + 1} and 3·s2 ≤ ${rotaryDim / 2 + 2})`, sv);
+      throw rangeError(fn, `${p}.sections`, `sections that 'cycle' can interleave (it gives axes [${n.join(', ')}] pairs: needs 3·s1 ≤ ${rotaryDim / 2 + 1} and 3·s2 ≤ ${rotaryDim / 2})`, sv);
     }
   }
   if (frequencies === 'per-axis' && scalingV !== undefined) {
