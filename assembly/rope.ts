@@ -34,23 +34,16 @@ import { H_COS_BASE, H_N, H_SIN_BASE } from './sincos';
   }
 }
 
-/** scratch[0, 2h) ·= af (f64: c and s are rounded once, afterwards). */
-@inline function scaleRow(scratch: usize, h: i32, af: f64): void {
-  for (let i = 0; i < 2 * h; i++) {
-    const off = <usize>i << 3;
-    store<f64>(scratch + off, load<f64>(scratch + off) * af);
-  }
-}
-
 /**
- * Writes one table row from the f64 scratch [s_0 … s_{h−1} | c_0 … c_{h−1}] (gathered order):
- * column i takes slot perm[i] (perm 0: slot i).
+ * Writes one table row from the f64 scratch [s_0 … s_{h−1} | c_0 … c_{h−1}] (gathered order),
+ * times af (f64: c and s are rounded once, afterwards; 1 when the scratch holds them already):
+ * column i takes slot perm[i] (perm 0: slot i). The scratch is left as it was.
  */
-@inline function emitRow(scratch: usize, h: i32, perm: usize, row: usize, interleaved: bool, f64out: bool): void {
+@inline function emitRow(scratch: usize, h: i32, perm: usize, af: f64, row: usize, interleaved: bool, f64out: bool): void {
   for (let i = 0; i < h; i++) {
     const g = perm ? load<i32>(perm + (<usize>i << 2)) : i;
-    const s = load<f64>(scratch + (<usize>g << 3));
-    const c = load<f64>(scratch + (<usize>(h + g) << 3));
+    const s = load<f64>(scratch + (<usize>g << 3)) * af;
+    const c = load<f64>(scratch + (<usize>(h + g) << 3)) * af;
     if (interleaved) {
       const j = <usize>(2 * i);
       const sj = <usize>(2 * h) + j;
@@ -90,11 +83,8 @@ export function ropeTable(ctx: usize, a32: usize, h: i32, tab: usize, count: i32
   for (let r = 0; r < count; r++) {
     const p = positions ? load<f64>(positions + (<usize>r << 3)) : start + <f64>(rowBase + r);
     if (a32) a32Fill(a32, p, af, scratch);
-    else {
-      genRow(ctx, p, scratch, true);
-      scaleRow(scratch, h, af);
-    }
-    emitRow(scratch, h, 0, tab + ((<usize>r * stride) << shift), interleaved, f64out);
+    else genRow(ctx, p, scratch, true);
+    emitRow(scratch, h, 0, a32 ? 1.0 : af, tab + ((<usize>r * stride) << shift), interleaved, f64out);
   }
 }
 
@@ -104,7 +94,9 @@ export function ropeTable(ctx: usize, a32: usize, h: i32, tab: usize, count: i32
  * scratch columns at its gathered slots (sinBase = slot, cosBase = h + slot); perm: h i32, the
  * gathered slot of column j (0: the identity). Positions of axis a, row r:
  * positions[a·posStride + r] when positions is non-zero, else start + (rowBase + r) for every axis.
- * Every value has the bits the 1-D kernel gives for that frequency at that position.
+ * Every value has the bits the 1-D kernel gives for that frequency at that position. An axis
+ * whose position is the previous row's keeps its scratch columns (inside an image, time and
+ * height stay the same for whole rows of tokens).
  */
 export function ropeTableAxes(ctxs: usize, a32: bool, nAxes: i32, h: i32, perm: usize, tab: usize, count: i32, start: f64, rowBase: i32, positions: usize, posStride: i32, af: f64, interleaved: bool, f64out: bool, scratch: usize): void {
   const shift: usize = f64out ? 3 : 2;
@@ -112,12 +104,16 @@ export function ropeTableAxes(ctxs: usize, a32: bool, nAxes: i32, h: i32, perm: 
   for (let r = 0; r < count; r++) {
     for (let a = 0; a < nAxes; a++) {
       const ctx = <usize>load<u32>(ctxs + (<usize>a << 2));
-      const p = positions ? load<f64>(positions + ((<usize>a * <usize>posStride + <usize>r) << 3)) : start + <f64>(rowBase + r);
+      let p: f64;
+      if (positions) {
+        const at = positions + ((<usize>a * <usize>posStride + <usize>r) << 3);
+        p = load<f64>(at);
+        if (r > 0 && load<f64>(at - 8) == p) continue;
+      } else p = start + <f64>(rowBase + r);
       if (a32) a32Fill(ctx, p, af, scratch);
       else genRow(ctx, p, scratch, true);
     }
-    if (!a32) scaleRow(scratch, h, af);
-    emitRow(scratch, h, perm, tab + ((<usize>r * stride) << shift), interleaved, f64out);
+    emitRow(scratch, h, perm, a32 ? 1.0 : af, tab + ((<usize>r * stride) << shift), interleaved, f64out);
   }
 }
 

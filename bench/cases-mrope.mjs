@@ -3,9 +3,9 @@
 // q of a Qwen2-VL-7B-sized layer, [batch 1, heads 16, length 2048, headDim 128] float32, base
 // 10^6, positions of a text + image + text prompt (T/H/W rows: 100 text tokens, a 32×56 merged
 // image grid, 156 text tokens), M-RoPE sections [16, 24, 24] ('chunks', Qwen2-VL) and [24, 20, 20]
-// ('cycle', Qwen3-VL). Next to posenc's usual rows, the 1-D rope of the same tensor (module
-// tensors, wasm-simd; not checked against the multi-axis output, which it does not compute):
-// the target is the multi-axis call within 1.2× of its time.
+// ('cycle', Qwen3-VL). Next to posenc's usual rows, the plain 1-D rope of the same tensor
+// (positions 0..L−1, module tensors, wasm-simd; not checked against the multi-axis output, which
+// it does not compute): the target is the multi-axis call within 1.2× of its time.
 import { copyImpl, posencImpls } from './lib/impls.mjs';
 import { randomF32 } from './lib/reference.mjs';
 
@@ -72,20 +72,19 @@ export function mropeCase([b, h, l, d], name, axes, { group = 'mrope', id = `mro
       const positions = promptPositions(l);
       const call = (pe, xv, out) => pe.rope(xv, { shape, base: BASE, positions, axes, out });
       const oneD = ctx.posenc['wasm-simd'];
-      const p1 = positions.subarray(0, l);
       return {
         reference: mropeReference64(x, shape, positions, axes),
         impls: [
           ...posencImpls(ctx, { x, outLength: n, call }),
           {
-            key: 'rope1d-simd-resident', label: '1-D rope, same tensor (posenc wasm-simd · module tensors)', kind: 'ref', mode: 'resident',
+            key: 'rope1d-simd-resident', label: '1-D rope (positions 0..L−1), same tensor (posenc wasm-simd · module tensors)', kind: 'ref', mode: 'resident',
             ...(typeof oneD === 'string' || !oneD ? { unavailable: oneD || 'wasm-simd not loaded' } : {
               setup() {
                 const xt = oneD.alloc(n);
                 xt.array.set(x);
                 const ot = oneD.alloc(n);
                 return {
-                  run: () => oneD.rope(xt, { shape, base: BASE, positions: p1, out: ot }),
+                  run: () => oneD.rope(xt, { shape, base: BASE, out: ot }),
                   dispose: () => { xt.free(); ot.free(); },
                 };
               },
