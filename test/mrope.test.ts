@@ -253,6 +253,31 @@ describeBackends('multi-axis rope', (get, backend) => {
     }
   });
 
+  it('runs of repeated positions (image rows) give the bits of token-by-token calls', () => {
+    const pe = get();
+    const rand = rng(89);
+    const [H, L, D] = [2, 60, 64];
+    // T constant, H constant per row of 6, W cycling; then text.
+    const pos = new Float64Array(3 * L);
+    for (let l = 0; l < L; l++) {
+      const img = l >= 4 && l < 4 + 48;
+      const k = l - 4;
+      pos[l] = img ? 4 : l < 4 ? l : l - 40;
+      pos[L + l] = img ? 4 + Math.floor(k / 6) : pos[l];
+      pos[2 * L + l] = img ? 4 + (k % 6) : pos[l];
+    }
+    for (const float32Angles of [false, true]) {
+      for (const axes of [{ sections: [8, 12, 12] }, { sections: [12, 10, 10], assign: 'cycle' as const }, { sections: [8, 12, 12], frequencies: 'per-axis' as const }]) {
+        const x = Float32Array.from({ length: H * L * D }, () => rand() * 4 - 2);
+        const all = pe.rope(x, { shape: [1, L, H, D], order: 'blhd', positions: pos, axes, float32Angles });
+        for (let l = 0; l < L; l++) {
+          const one = pe.rope(x.subarray(l * H * D, (l + 1) * H * D), { shape: [1, 1, H, D], order: 'blhd', positions: [pos[l], pos[L + l], pos[2 * L + l]], axes, float32Angles });
+          expect(firstByteDiff(all.subarray(l * H * D, (l + 1) * H * D), one), `token ${l}`).toBe(-1);
+        }
+      }
+    }
+  });
+
   it('per-axis interleaved = 1-D rotary of each axis slice with its own width and positions', () => {
     const pe = get();
     const rand = rng(71);
