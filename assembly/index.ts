@@ -5,6 +5,6 @@ export { ctxNew, ctxOmega, ctxLayout, ctxFree } from './sincos';
 export { sinusoidalTable } from './sinusoidal';
 export { addSinusoidal, concatSinusoidal, addTable, concatTable } from './combine';
 export { a32New, a32Table } from './angles32';
-export { ropeTable, ropeApply } from './rope';
+export { ropeTable, ropeTableAxes, ropeApply } from './rope';
 export { grid2dTable } from './grid2d';
 export { grid3dTable } from './grid3d';

@@ -10,9 +10,63 @@
 // The work is split in two kernels so that a cos/sin row is computed once per position and
 // reused across every head (and every batch element when positions are shared):
 //   ropeTable: the rows of a block of positions;   ropeApply: rotates [batch, heads, rows] rows.
+// Multi-axis rotary (M-RoPE, per-axis 2-D/3-D rotary) only changes the table: ropeTableAxes takes
+// each pair's position from its axis, one frequency context per axis (so each axis's values come
+// from the same angle-addition rows as 1-D rotary), and ropeApply is shared.
 import { sincos, sincosSin, sincosCos } from './math';
 import { genRow } from './sincos';
 import { a32Freqs, angle32 } from './angles32';
+import { H_COS_BASE, H_N, H_SIN_BASE } from './sincos';
+
+/** The columns of one axis (a float32-angle context) at position p: sin at sinBase + i, cos at cosBase + i of the f64 scratch, times af. */
+@inline function a32Fill(ctx: usize, p: f64, af: f64, scratch: usize): void {
+  const n = load<i32>(ctx, H_N);
+  const sb = scratch + (<usize>load<i32>(ctx, H_SIN_BASE) << 3);
+  const cb = scratch + (<usize>load<i32>(ctx, H_COS_BASE) << 3);
+  const om = a32Freqs(ctx);
+  const p32 = <f64><f32>p;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    sincos(angle32(p32, load<f64>(om + off)));
+    // fl32(fl32(cos θ32)·af32): the product of two float32 values, rounded once to float32.
+    store<f64>(sb + off, <f64><f32>(<f64><f32>sincosSin * af));
+    store<f64>(cb + off, <f64><f32>(<f64><f32>sincosCos * af));
+  }
+}
+
+/**
+ * Writes one table row from the f64 scratch [s_0 … s_{h−1} | c_0 … c_{h−1}] (gathered order),
+ * times af (f64: c and s are rounded once, afterwards; 1 when the scratch holds them already):
+ * column i takes slot perm[i] (perm 0: slot i). The scratch is left as it was.
+ */
+@inline function emitRow(scratch: usize, h: i32, perm: usize, af: f64, row: usize, interleaved: bool, f64out: bool): void {
+  for (let i = 0; i < h; i++) {
+    const g = perm ? load<i32>(perm + (<usize>i << 2)) : i;
+    const s = load<f64>(scratch + (<usize>g << 3)) * af;
+    const c = load<f64>(scratch + (<usize>(h + g) << 3)) * af;
+    if (interleaved) {
+      const j = <usize>(2 * i);
+      const sj = <usize>(2 * h) + j;
+      if (f64out) {
+        store<f64>(row + (j << 3), c);
+        store<f64>(row + ((j + 1) << 3), c);
+        store<f64>(row + (sj << 3), -s);
+        store<f64>(row + ((sj + 1) << 3), s);
+      } else {
+        store<f32>(row + (j << 2), <f32>c);
+        store<f32>(row + ((j + 1) << 2), <f32>c);
+        store<f32>(row + (sj << 2), -<f32>s);
+        store<f32>(row + ((sj + 1) << 2), <f32>s);
+      }
+    } else if (f64out) {
+      store<f64>(row + (<usize>i << 3), c);
+      store<f64>(row + (<usize>(h + i) << 3), s);
+    } else {
+      store<f32>(row + (<usize>i << 2), <f32>c);
+      store<f32>(row + (<usize>(h + i) << 2), <f32>s);
+    }
+  }
+}
 
 /**
  * Writes the cos/sin rows of `count` positions into `tab` (elements of x's dtype):
@@ -26,50 +80,40 @@ import { a32Freqs, angle32 } from './angles32';
 export function ropeTable(ctx: usize, a32: usize, h: i32, tab: usize, count: i32, start: f64, rowBase: i32, positions: usize, af: f64, interleaved: bool, f64out: bool, scratch: usize): void {
   const shift: usize = f64out ? 3 : 2;
   const stride = <usize>(interleaved ? 4 * h : 2 * h);
-  const om = a32 ? a32Freqs(a32) : 0;
   for (let r = 0; r < count; r++) {
     const p = positions ? load<f64>(positions + (<usize>r << 3)) : start + <f64>(rowBase + r);
-    if (a32) {
-      const p32 = <f64><f32>p;
-      for (let i = 0; i < h; i++) {
-        sincos(angle32(p32, load<f64>(om + (<usize>i << 3))));
-        // fl32(fl32(cos θ32)·af32): the product of two float32 values, rounded once to float32.
-        store<f64>(scratch + (<usize>i << 3), <f64><f32>(<f64><f32>sincosSin * af));
-        store<f64>(scratch + (<usize>(h + i) << 3), <f64><f32>(<f64><f32>sincosCos * af));
-      }
-    } else {
-      genRow(ctx, p, scratch, true);
-      for (let i = 0; i < 2 * h; i++) {
-        const off = <usize>i << 3;
-        store<f64>(scratch + off, load<f64>(scratch + off) * af);
-      }
+    if (a32) a32Fill(a32, p, af, scratch);
+    else genRow(ctx, p, scratch, true);
+    emitRow(scratch, h, 0, a32 ? 1.0 : af, tab + ((<usize>r * stride) << shift), interleaved, f64out);
+  }
+}
+
+/**
+ * ropeTable for multi-axis rotary: pair j takes the position of its axis. ctxs: nAxes context
+ * pointers (u32), one per axis (float32-angle contexts when a32), each laid out over the 2h
+ * scratch columns at its gathered slots (sinBase = slot, cosBase = h + slot); perm: h i32, the
+ * gathered slot of column j (0: the identity). Positions of axis a, row r:
+ * positions[a·posStride + r] when positions is non-zero, else start + (rowBase + r) for every axis.
+ * Every value has the bits the 1-D kernel gives for that frequency at that position. An axis
+ * whose position is the previous row's keeps its scratch columns (inside an image, time and
+ * height stay the same for whole rows of tokens).
+ */
+export function ropeTableAxes(ctxs: usize, a32: bool, nAxes: i32, h: i32, perm: usize, tab: usize, count: i32, start: f64, rowBase: i32, positions: usize, posStride: i32, af: f64, interleaved: bool, f64out: bool, scratch: usize): void {
+  const shift: usize = f64out ? 3 : 2;
+  const stride = <usize>(interleaved ? 4 * h : 2 * h);
+  for (let r = 0; r < count; r++) {
+    for (let a = 0; a < nAxes; a++) {
+      const ctx = <usize>load<u32>(ctxs + (<usize>a << 2));
+      let p: f64;
+      if (positions) {
+        const at = positions + ((<usize>a * <usize>posStride + <usize>r) << 3);
+        p = load<f64>(at);
+        if (r > 0 && load<f64>(at - 8) == p) continue;
+      } else p = start + <f64>(rowBase + r);
+      if (a32) a32Fill(ctx, p, af, scratch);
+      else genRow(ctx, p, scratch, true);
     }
-    const row = tab + ((<usize>r * stride) << shift);
-    for (let i = 0; i < h; i++) {
-      const s = load<f64>(scratch + (<usize>i << 3));
-      const c = load<f64>(scratch + (<usize>(h + i) << 3));
-      if (interleaved) {
-        const j = <usize>(2 * i);
-        const sj = <usize>(2 * h) + j;
-        if (f64out) {
-          store<f64>(row + (j << 3), c);
-          store<f64>(row + ((j + 1) << 3), c);
-          store<f64>(row + (sj << 3), -s);
-          store<f64>(row + ((sj + 1) << 3), s);
-        } else {
-          store<f32>(row + (j << 2), <f32>c);
-          store<f32>(row + ((j + 1) << 2), <f32>c);
-          store<f32>(row + (sj << 2), -<f32>s);
-          store<f32>(row + ((sj + 1) << 2), <f32>s);
-        }
-      } else if (f64out) {
-        store<f64>(row + (<usize>i << 3), c);
-        store<f64>(row + (<usize>(h + i) << 3), s);
-      } else {
-        store<f32>(row + (<usize>i << 2), <f32>c);
-        store<f32>(row + (<usize>(h + i) << 2), <f32>s);
-      }
-    }
+    emitRow(scratch, h, perm, a32 ? 1.0 : af, tab + ((<usize>r * stride) << shift), interleaved, f64out);
   }
 }
 

@@ -1,5 +1,6 @@
 // The targets of issue 3, checked against one run. Each compares two rows of one case as
 // time(slower) / time(faster) (the median of per-round ratios), or a recorded value to a limit.
+import { MROPE_TARGETS } from './cases-mrope.mjs';
 import { ROPE_TARGETS } from './cases-rope.mjs';
 import { speedup } from './lib/harness.mjs';
 
@@ -23,6 +24,7 @@ export const TARGETS = [
   { title: 'add end to end, Float32Arrays: ≥ 2× the js baseline (both into a given out)', cases: ADDS, row: 'posenc-simd-out', than: 'js-out', min: 2 },
   { title: 'add end to end, Float32Arrays: ≥ 5× tfjs-backend-wasm end to end (both return a new array)', cases: ADDS, row: 'posenc-simd-new', than: 'tfjs-wasm-e2e', min: 5, info: [{ row: 'posenc-simd-out', than: 'tfjs-wasm-e2e' }] },
   ...ROPE_TARGETS,
+  ...MROPE_TARGETS,
 ];
 
 function ratioFor(t, c, rowKey, thanKey = t.than) {

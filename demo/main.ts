@@ -6,6 +6,7 @@ import {
 } from 'posenc';
 import { Bench } from 'tinybench';
 import { tablePixels } from './colormap.js';
+import { MROPE_CONTROLS, renderMrope } from './mrope.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -125,6 +126,7 @@ async function render(): Promise<void> {
   heatmap.dataset.options = JSON.stringify(c);
   renderGrid(pe, c);
   renderRope(pe, c);
+  renderMrope(pe, { draw, status: showStatus, message });
   document.body.dataset.renders = String(++renders);
 }
 
@@ -186,7 +188,7 @@ function schedule(): void {
     });
   });
 }
-for (const id of ['preset', 'length', 'dim', 'base', 'offset', 'backend', 'grid-preset', 'grid-side', 'grid-channel', 'rope-layout']) {
+for (const id of ['preset', 'length', 'dim', 'base', 'offset', 'backend', 'grid-preset', 'grid-side', 'grid-channel', 'rope-layout', ...MROPE_CONTROLS]) {
   $(id).addEventListener('input', schedule);
   $(id).addEventListener('change', schedule);
 }

@@ -186,6 +186,11 @@ export class Posenc {
    * modified by `scaling` (HF rope_scaling); features ≥ rotaryDim pass through. Positions:
    * offset + l, or `positions` ([length] or [batch·length], real numbers allowed).
    *
+   * Multi-axis (`axes`: Qwen2-VL/2.5-VL M-RoPE, Qwen3-VL interleaved M-RoPE, the Qwen2-VL vision
+   * tower, FLUX): the rotaryDim/2 pairs are split among A axes by `axes.sections`; pair j is
+   * rotated by p_{a(j)}·ω_j with `positions` holding one row per axis, axis-major ([A·length] or
+   * [A·batch·length]). Same layouts, orders, rounding, float32Angles and `out` as 1-D.
+   *
    * Rounding: c = cos θ·af and s = sin θ·af are computed in float64 and rounded once to x's
    * dtype, then x'_a = fl(fl(x_a·c) − fl(x_b·s)), x'_b = fl(fl(x_b·c) + fl(x_a·s)) in x's dtype:
    * what Hugging Face computes for a float32 model (per element ≤ about 2 ulp of max(|x_a|, |x_b|)

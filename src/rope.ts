@@ -38,9 +38,35 @@ export interface RopePlan {
   readonly perBatch: boolean;
   /** Identifies freqs (cache key of compiled contexts). */
   readonly key: string;
+  /** Multi-axis rotary (options.axes); null for 1-D. positions (if any) are then axis-major. */
+  readonly axes: RopeAxesPlan | null;
 }
 
-const ROPE_KEYS = ['shape', 'layout', 'base', 'rotaryDim', 'offset', 'positions', 'scaling', 'seqLen', 'order', 'float32Angles', 'frequencies', 'attentionFactor', 'out'] as const;
+/**
+ * Multi-axis rotary, resolved. Pair j (a table column, j < rotaryDim/2) has frequency freqs[j]
+ * and takes its position from axis colAxis[j]. The kernels compute each axis's columns from one
+ * context of that axis's frequencies, in the axis-major "gathered" order (axis 0's columns, then
+ * axis 1's, …): column j sits at gathered slot perm[j] (perm null: the identity, the axes own
+ * consecutive columns).
+ */
+export interface RopeAxesPlan {
+  readonly count: number;
+  readonly colAxis: Int32Array;
+  /** Per axis: its frequencies in gathered order (column order within the axis). */
+  readonly freqs: readonly Float64Array[];
+  /** Per axis: its first gathered slot. */
+  readonly slot: readonly number[];
+  readonly perm: Int32Array | null;
+  /** Per axis: identifies its frequencies and slot (cache key of compiled contexts). */
+  readonly keys: readonly string[];
+  /** Elements between consecutive axis rows of plan.positions (length, or batch·length). */
+  readonly stride: number;
+}
+
+const ROPE_KEYS = ['shape', 'layout', 'base', 'rotaryDim', 'offset', 'positions', 'axes', 'scaling', 'seqLen', 'order', 'float32Angles', 'frequencies', 'attentionFactor', 'out'] as const;
+const AXES_KEYS = ['sections', 'frequencies', 'assign'] as const;
+/** Most position axes of a multi-axis rotary (models use 2 to 4). */
+export const MAX_AXES = 16;
 const FREQ_KEYS = ['dim', 'base', 'scaling', 'seqLen', 'float32Angles'] as const;
 const SCALING_TYPES = ['default', 'linear', 'dynamic', 'yarn', 'llama3', 'longrope'] as const;
 type ScalingType = (typeof SCALING_TYPES)[number];
@@ -313,14 +339,18 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
   if (rotaryDim > MAX_DIM) throw rangeError(fn, o.rotaryDim === undefined ? 'headDim (options.shape[3])' : 'options.rotaryDim', `at most ${MAX_DIM} (the widest rotary dim)`, rotaryDim);
   const f32 = o.float32Angles === undefined ? false : checkBool(fn, 'options.float32Angles', o.float32Angles);
 
+  const ax = o.axes === undefined ? null : checkAxes(fn, o.axes, rotaryDim, o.scaling);
+  const A = ax ? ax.sections.length : 1;
   let positions: Float64Array | null = null;
   let perBatch = false;
   if (o.positions !== undefined) {
     if (o.offset !== undefined) throw new TypeError(`posenc.${fn}: give options.offset or options.positions, not both`);
     positions = checkPositions(fn, 'options.positions', o.positions, false);
-    if (positions.length === batch * length && positions.length !== length) perBatch = true;
-    else if (positions.length !== length) {
-      throw rangeError(fn, 'options.positions', `of length ${length} (shared) or ${batch * length} (batch × length)`, o.positions);
+    if (positions.length === A * batch * length && positions.length !== A * length) perBatch = true;
+    else if (positions.length !== A * length) {
+      throw rangeError(fn, 'options.positions', ax
+        ? `of length ${A}·${length} = ${A * length} (one row per axis, shared by the batch) or ${A}·${batch}·${length} = ${A * batch * length} (axis-major [axes, batch, length])`
+        : `of length ${length} (shared) or ${batch * length} (batch × length)`, o.positions);
     }
   }
   const start = checkFinite(fn, 'options.offset', o.offset === undefined ? 0 : o.offset);
@@ -334,7 +364,10 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
     seqLen = m + 1;
   }
   let res: Resolved & { key: string };
+  let axes: RopeAxesPlan | null = null;
   if (o.frequencies !== undefined) {
+    // Given frequencies are in column order (pair j), for shared and per-axis frequencies alike:
+    // per-axis then means only that the caller concatenated each axis's own frequencies.
     const freqs = checkFrequencies(fn, 'options.frequencies', o.frequencies, rotaryDim / 2, `rotaryDim/2 = ${rotaryDim / 2}`, f32);
     const af = o.attentionFactor === undefined ? 1 : checkFinite(fn, 'options.attentionFactor', o.attentionFactor, 0, true);
     res = { freqs, attentionFactor: af, base, key: `rope|given|${f32 ? 'f32|' : ''}${frequenciesKey(freqs)}` };
@@ -342,11 +375,24 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
     if (o.attentionFactor !== undefined) {
       throw new TypeError(`posenc.${fn}: options.attentionFactor applies only with options.frequencies (otherwise options.scaling derives it)`);
     }
-    res = rotaryDim === 0
-      ? { freqs: new Float64Array(0), attentionFactor: 1, base, key: 'rope|' }
-      : resolveCached(fn, 'options.scaling', rotaryDim, base, o.scaling, seqLen, f32, math);
+    if (ax && ax.perAxis) {
+      // Each axis's frequencies are those of a 1-D rotary of its width 2·s_a.
+      const per = ax.sections.map((s) => resolveCached(fn, 'options.scaling', 2 * s, base, undefined, undefined, f32, math));
+      const freqs = new Float64Array(rotaryDim / 2);
+      let at = 0;
+      for (const r of per) {
+        freqs.set(r.freqs, at);
+        at += r.freqs.length;
+      }
+      res = { freqs, attentionFactor: 1, base, key: `ropeaxes|${per.map((r) => r.key).join('|')}` };
+    } else {
+      res = rotaryDim === 0
+        ? { freqs: new Float64Array(0), attentionFactor: 1, base, key: 'rope|' }
+        : resolveCached(fn, 'options.scaling', rotaryDim, base, o.scaling, seqLen, f32, math);
+    }
     if (rotaryDim === 0 && o.scaling !== undefined) checkScaling(fn, 'options.scaling', o.scaling);
   }
+  if (ax) axes = axesPlan(ax, res, f32, perBatch ? batch * length : length);
   const af = f32 ? Math.fround(res.attentionFactor) : res.attentionFactor;
   if (o.out !== undefined) {
     const oa = floatArray(fn, 'options.out', o.out);
@@ -357,7 +403,82 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
   const plan: RopePlan = {
     batch, heads, length, headDim, rotaryDim, blhd, interleaved: layout === 'interleaved', f64,
     freqs: res.freqs, attentionFactor: af, f32Angles: f32, start, positions, perBatch,
-    key: res.key,
+    key: res.key, axes,
   };
   return { plan, x: x as FloatArray | ModuleTensor, out: o.out as FloatArray | ModuleTensor | undefined };
+}
+
+interface AxesOptions {
+  sections: number[];
+  perAxis: boolean;
+  cycle: boolean;
+}
+
+/** Validates options.axes against rotaryDim (every check before anything is derived or written). */
+function checkAxes(fn: string, v: unknown, rotaryDim: number, scalingV: unknown): AxesOptions {
+  const p = 'options.axes';
+  checkObject(fn, p, v);
+  checkKeys(fn, p, v, AXES_KEYS);
+  if (v.sections === undefined) throw new TypeError(`posenc.${fn}: ${p}.sections is required (pairs per axis, e.g. [16, 24, 24])`);
+  const sv = v.sections;
+  if (!Array.isArray(sv) && (typedArrayName(sv) === undefined || /^Big/.test(typedArrayName(sv)!))) {
+    throw typeError(fn, `${p}.sections`, 'an array of integers (pairs per axis)', sv);
+  }
+  const sections = shapeValues(fn, `${p}.sections`, sv);
+  if (sections.length < 1 || sections.length > MAX_AXES) throw rangeError(fn, `${p}.sections`, `1 to ${MAX_AXES} axes`, sv);
+  sections.forEach((s, i) => checkInt(fn, `${p}.sections[${i}]`, s, 1));
+  const frequencies = checkEnum(fn, `${p}.frequencies`, v.frequencies === undefined ? 'shared' : v.frequencies, ['shared', 'per-axis']);
+  const assign = checkEnum(fn, `${p}.assign`, v.assign === undefined ? 'chunks' : v.assign, ['chunks', 'cycle']);
+  const sum = sections.reduce((a, b) => a + b, 0);
+  if (sum !== rotaryDim / 2) {
+    throw rangeError(fn, `${p}.sections`, `integers summing to rotaryDim/2 = ${rotaryDim / 2} (sum ${sum})`, sv);
+  }
+  if (assign === 'cycle') {
+    if (sections.length !== 3) throw rangeError(fn, `${p}.sections`, "three sections (T, H, W) with assign 'cycle'", sv);
+    if (frequencies !== 'shared') throw new RangeError(`posenc.${fn}: ${p}.assign 'cycle' needs ${p}.frequencies 'shared', got '${frequencies}'`);
+    const n = cycleAxes(sections, rotaryDim / 2).reduce((c, a) => (c[a]++, c), [0, 0, 0]);
+    if (n[0] !== sections[0] || n[1] !== sections[1] || n[2] !== sections[2]) {
+      throw rangeError(fn, `${p}.sections`, `sections that 'cycle' can interleave (it gives axes [${n.join(', ')}] pairs: needs 3·s1 ≤ ${rotaryDim / 2 + 1} and 3·s2 ≤ ${rotaryDim / 2})`, sv);
+    }
+  }
+  if (frequencies === 'per-axis' && scalingV !== undefined) {
+    const t = typeof scalingV === 'object' && scalingV !== null ? (scalingV as { type?: unknown }).type : undefined;
+    if (t !== 'default') throw new RangeError(`posenc.${fn}: options.scaling applies to ${p}.frequencies 'shared' only (per-axis frequencies are base^(−2i/(2·s_a)))`);
+    checkScaling(fn, 'options.scaling', scalingV);
+  }
+  return { sections, perAxis: frequencies === 'per-axis', cycle: assign === 'cycle' };
+}
+
+/** HF Qwen3-VL apply_interleaved_mrope: axis of pair j. */
+function cycleAxes(sections: readonly number[], h: number): number[] {
+  return Array.from({ length: h }, (_, j) => (j % 3 === 1 && j < 3 * sections[1] ? 1 : j % 3 === 2 && j < 3 * sections[2] ? 2 : 0));
+}
+
+/** Resolved axes by frequency key and sections (validated before they are stored). */
+const axesCache = new Map<string, Omit<RopeAxesPlan, 'stride'>>();
+
+function axesPlan(ax: AxesOptions, res: Resolved & { key: string }, f32: boolean, stride: number): RopeAxesPlan {
+  const k = `${res.key}#${ax.sections.join(',')}#${ax.cycle ? 'c' : 's'}`;
+  let hit = axesCache.get(k);
+  if (!hit) {
+    const h = res.freqs.length;
+    const A = ax.sections.length;
+    const colAxis = new Int32Array(ax.cycle ? cycleAxes(ax.sections, h) : ax.sections.flatMap((s, a) => Array<number>(s).fill(a)));
+    const slot: number[] = [];
+    for (let a = 0, at = 0; a < A; at += ax.sections[a], a++) slot.push(at);
+    const perm = ax.cycle ? new Int32Array(h) : null;
+    const freqs = ax.sections.map((s) => new Float64Array(s));
+    const next = slot.slice();
+    for (let j = 0; j < h; j++) {
+      const a = colAxis[j];
+      const g = next[a]++;
+      if (perm) perm[j] = g;
+      freqs[a][g - slot[a]] = res.freqs[j];
+    }
+    const keys = freqs.map((f, a) => `ropeaxis|${h}|${slot[a]}|${f32 ? 'f32|' : ''}${frequenciesKey(f)}`);
+    hit = { count: A, colAxis, freqs, slot, perm, keys };
+    if (axesCache.size >= 64) axesCache.delete(axesCache.keys().next().value as string);
+    axesCache.set(k, hit);
+  }
+  return { ...hit, stride };
 }

@@ -231,6 +231,31 @@ export type RopeScaling =
     attentionFactor?: number;
   };
 
+/**
+ * Multi-axis rotary (M-RoPE and per-axis 2-D/3-D rotary): the rotated pairs are split among A
+ * axes, each rotated by its own position row. See the README's multi-axis table.
+ */
+export interface RopeAxes {
+  /**
+   * Pairs per axis (integers ≥ 1, at most 16 axes), Σ = rotaryDim/2: HF `mrope_section`
+   * ([16, 24, 24] Qwen2-VL, [24, 20, 20] Qwen3-VL), half of diffusers' `axes_dim` (FLUX [8, 28, 28]),
+   * [headDim/4, headDim/4] for the Qwen2-VL vision tower.
+   */
+  sections: ArrayLike<number>;
+  /**
+   * 'shared' (default): one set ω_j, j < rotaryDim/2, derived as for 1-D rotary (base, scaling);
+   * 'per-axis': axis a has its own ω_{a,i} = base^(−2i/(2·s_a)) over its width 2·s_a (no scaling).
+   */
+  frequencies?: 'shared' | 'per-axis';
+  /**
+   * Which axis pair j takes its position from: 'chunks' (default) the sections one after another
+   * (HF Qwen2-VL apply_multimodal_rotary_pos_emb); 'cycle' three axes interleaved as HF Qwen3-VL
+   * apply_interleaved_mrope (axis 1 for j % 3 = 1, j < 3·s1; axis 2 for j % 3 = 2, j < 3·s2; else
+   * axis 0). 'cycle' needs exactly three sections and 'shared' frequencies.
+   */
+  assign?: 'chunks' | 'cycle';
+}
+
 export interface RopeOptions {
   /** [batch, heads, length, headDim] of x, row-major (with order 'blhd': [batch, length, heads, headDim]). */
   shape: readonly number[];
@@ -242,8 +267,14 @@ export interface RopeOptions {
   rotaryDim?: number;
   /** Position of the first token (default 0; real numbers allowed). */
   offset?: number;
-  /** Explicit positions: [length] shared by the batch or [batch·length]; real numbers allowed. */
+  /**
+   * Explicit positions: [length] shared by the batch or [batch·length]; real numbers allowed.
+   * With `axes`: one row per axis, axis-major, [A·length] or [A·batch·length] (HF position_ids of
+   * shape (A, batch, length)); without them every axis takes offset + l.
+   */
   positions?: ArrayLike<number>;
+  /** Multi-axis rotary: how the pairs split among the position axes (see RopeAxes). */
+  axes?: RopeAxes;
   scaling?: RopeScaling;
   /** 'dynamic'/'longrope': the sequence length the frequencies are chosen for (default max position + 1). */
   seqLen?: number;

@@ -3,6 +3,7 @@
 //     numpyShape?, build(ctx) → { reference (Float64Array), impls, notes, primary? } }
 // and an impl is described in ../lib/impls.mjs. To add a group, write a module that returns cases
 // and list it here.
+import { mropeCases } from '../cases-mrope.mjs';
 import { grid2dCases, ropeCases } from '../cases-rope.mjs';
 import { grid3dCases } from '../cases-grid3d.mjs';
 import { addCases, concatCases } from './combine.mjs';
@@ -14,5 +15,6 @@ export function allCases(opts) {
     ...overheadCases(opts), ...tableCases(opts), ...addCases(opts), ...concatCases(opts),
     ...ropeCases(opts), ...grid2dCases(opts), // issue 4, in ../cases-rope.mjs
     ...grid3dCases(opts), // issue 11, in ../cases-grid3d.mjs
+    ...mropeCases(opts), // issue 11, in ../cases-mrope.mjs
   ];
 }

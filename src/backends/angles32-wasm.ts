@@ -10,8 +10,11 @@ const caches = new WeakMap<object, ContextCache>();
 /** The fields of an encoding that a float32-angle context holds. */
 export type A32Layout = Pick<SinEncoding, 'key' | 'freqs' | 'layout' | 'sinBase' | 'cosBase' | 'nCos' | 'width' | 'zeroFrom' | 'padPos'>;
 
-/** The compiled float32-angle context of an encoding (least recently used evicted). */
-export function a32Context(core: WasmCoreLike, enc: A32Layout): number {
+/**
+ * The compiled float32-angle context of an encoding (least recently used evicted; never the
+ * `inUse` contexts the call took just before this one).
+ */
+export function a32Context(core: WasmCoreLike, enc: A32Layout, inUse = 0): number {
   const ex = core.ex;
   let c = caches.get(core);
   if (!c) caches.set(core, (c = new ContextCache((ctx) => ex.ctxFree(ctx))));
@@ -21,8 +24,8 @@ export function a32Context(core: WasmCoreLike, enc: A32Layout): number {
   try {
     ctx = ex.a32New(enc.freqs.length);
   } catch {
-    // Memory is full: drop the cached contexts and retry once.
-    c.evict(0, 0);
+    // Memory is full: drop the cached contexts (but those in use) and retry once.
+    c.evict(inUse, 0);
     try {
       ctx = ex.a32New(enc.freqs.length);
     } catch {
@@ -31,7 +34,7 @@ export function a32Context(core: WasmCoreLike, enc: A32Layout): number {
   }
   core.f64.set(enc.freqs, ex.ctxOmega(ctx) / 8);
   ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-  c.add(enc.key, ctx, 96 + Math.max(enc.freqs.length, 1) * 8);
+  c.add(enc.key, ctx, 96 + Math.max(enc.freqs.length, 1) * 8, inUse + 1);
   return ctx;
 }
 

@@ -16,8 +16,11 @@ export interface WasmCoreLike {
   /** The scratch window, at least `bytes` long (may grow memory: re-read views afterwards). */
   window(bytes: number): number;
   readonly windowBytes: number;
-  /** The compiled sincos context of an encoding (cached by enc.key). */
-  context(enc: SinEncoding): number;
+  /**
+   * The compiled sincos context of an encoding (cached by enc.key). `inUse`: how many contexts
+   * the call took just before this one and still needs (they are never evicted to make room).
+   */
+  context(enc: SinEncoding, inUse?: number): number;
   /** A block of module memory (16-byte aligned; a RangeError naming `what` when memory cannot grow); free it with ex.free. */
   allocBytes(bytes: number, what: string): number;
   /** Byte address of an operand living in module memory, or −1. */
@@ -81,7 +84,7 @@ export function streamTableRows(
   }
 }
 
-/** Contexts kept in any case: a call uses at most two at once (sincos2d: rows and columns). */
+/** Contexts kept in any case: most calls use at most two at once (sincos2d: rows and columns; multi-axis rope passes its count). */
 export const KEEP_RECENT = 2;
 
 /**
@@ -110,11 +113,11 @@ export class ContextCache {
     return hit[0];
   }
 
-  /** Adds a new context of `bytes` bytes, then evicts down to the limits. */
-  add(key: string, ctx: number, bytes: number): void {
+  /** Adds a new context of `bytes` bytes, then evicts down to the limits (keeping the `keep` newest). */
+  add(key: string, ctx: number, bytes: number, keep = KEEP_RECENT): void {
     this.#m.set(key, [ctx, bytes]);
     this.#bytes += bytes;
-    this.evict(KEEP_RECENT, ContextCache.MAX_BYTES);
+    this.evict(Math.max(keep, KEEP_RECENT), ContextCache.MAX_BYTES);
   }
 
   /** Frees the oldest contexts, keeping the `keep` newest, while over the count or `maxBytes`. */

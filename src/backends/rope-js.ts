@@ -11,8 +11,12 @@ import type { FloatArray } from '../types.js';
 
 const fr = Math.fround;
 
-/** c[i] = cos(θ_i)·af, s[i] = sin(θ_i)·af for position p, rounded to the plan's dtype. */
-function fillRow(plan: RopePlan, p: number, c: Float64Array, s: Float64Array): void {
+/**
+ * c[i] = cos(θ_i)·af, s[i] = sin(θ_i)·af for position p, rounded to the plan's dtype. Multi-axis:
+ * pair i takes the position pa[colAxis[i]] instead.
+ */
+function fillRow(plan: RopePlan, p: number, c: Float64Array, s: Float64Array, pa?: Float64Array): void {
+  if (pa) return fillRowAxes(plan, pa, c, s);
   const { freqs, attentionFactor: af } = plan;
   const h = freqs.length;
   if (plan.f32Angles) {
@@ -30,6 +34,23 @@ function fillRow(plan: RopePlan, p: number, c: Float64Array, s: Float64Array): v
     }
   } else {
     for (let i = 0; i < h; i++) {
+      const a = p * freqs[i];
+      c[i] = Math.cos(a) * af;
+      s[i] = Math.sin(a) * af;
+    }
+  }
+}
+
+function fillRowAxes(plan: RopePlan, pa: Float64Array, c: Float64Array, s: Float64Array): void {
+  const { freqs, attentionFactor: af } = plan;
+  const colAxis = plan.axes!.colAxis;
+  for (let i = 0; i < freqs.length; i++) {
+    const p = pa[colAxis[i]];
+    if (plan.f32Angles) {
+      const a = fr(fr(p) * freqs[i]);
+      c[i] = fr(fr(Math.cos(a)) * af);
+      s[i] = fr(fr(Math.sin(a)) * af);
+    } else {
       const a = p * freqs[i];
       c[i] = Math.cos(a) * af;
       s[i] = Math.sin(a) * af;
@@ -82,10 +103,14 @@ export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray): void {
   const hS = plan.blhd ? headDim : length * headDim;
   const lS = plan.blhd ? heads * headDim : headDim;
   const nb = perBatch ? batch : 1;
+  const axes = plan.axes;
+  const pa = axes ? new Float64Array(axes.count) : undefined;
   for (let b0 = 0; b0 < nb; b0++) {
     const b1 = perBatch ? b0 + 1 : batch;
     for (let l = 0; l < length; l++) {
-      fillRow(plan, positions ? positions[(perBatch ? b0 * length : 0) + l] : start + l, c, s);
+      const at = (perBatch ? b0 * length : 0) + l;
+      if (pa) for (let a = 0; a < pa.length; a++) pa[a] = positions ? positions[a * axes!.stride + at] : start + l;
+      fillRow(plan, positions ? positions[at] : start + l, c, s, pa);
       for (let b = perBatch ? b0 : 0; b < b1; b++) {
         for (let hh = 0, o = b * bS + l * lS; hh < heads; hh++, o += hS) {
           rotate(x, out, o, h, c, s);

@@ -1,6 +1,7 @@
 // plan → assembly/rope.ts. A block of positions gets its cos/sin rows once (ropeTable), then
 // every head (and every batch element when positions are shared) is rotated with them
-// (ropeApply). Operands in module memory are used in place; plain arrays stream through the
+// (ropeApply); multi-axis rotary builds its rows with ropeTableAxes from one context per axis.
+// Operands in module memory are used in place; plain arrays stream through the
 // scratch window in chunks of [heads block × positions block] rows. Chunks never change results.
 
 import type { RopePlan } from '../rope.js';
@@ -24,7 +25,20 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const oRes = core.resident(outOp, 'options.out', 'rope');
   let ctx = 0;
   let a32 = 0;
-  if (h > 0) {
+  const axes = plan.axes;
+  const nAx = axes ? axes.count : 1;
+  // Multi-axis: one context per axis, writing its columns at its gathered slots of the scratch row.
+  const axisCtx: number[] = [];
+  if (axes) {
+    for (let a = 0; a < nAx; a++) {
+      const n = axes.freqs[a].length;
+      const enc = {
+        kind: 'sinusoidal' as const, key: axes.keys[a], freqs: axes.freqs[a], layout: 0, sinBase: axes.slot[a], cosBase: h + axes.slot[a],
+        nCos: n, width: 2 * h, zeroFrom: 2 * h, padPos: NaN, start: 0,
+      };
+      axisCtx.push(plan.f32Angles ? a32Context(core, enc, a) : core.context(enc, a));
+    }
+  } else if (h > 0) {
     // The h frequencies as one halves row [sin | cos] of 2h columns (f64 scratch of ropeTable).
     const enc = {
       kind: 'sinusoidal' as const, key: plan.key, freqs: plan.freqs, layout: 0, sinBase: 0, cosBase: h, nCos: h,
@@ -34,8 +48,31 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
     else ctx = core.context(enc);
   }
   const tRowBytes = (plan.interleaved ? 2 * rd : rd) * bytes;
-  const posBytes = positions ? 8 : 0;
-  const scratchBytes = Math.max(16, 2 * h * 8);
+  // Positions of a chunk of m rows: [axes][m] f64.
+  const posBytes = positions ? 8 * nAx : 0;
+  // Scratch: the f64 row, then (multi-axis) the context pointers and the column → slot map.
+  const scratchBytes = Math.max(16, 2 * h * 8) + (axes ? 16 + nAx * 4 + (axes.perm ? h * 4 : 0) : 0);
+  const axesArgs = (scratch: number) => {
+    if (!axes) return { ctxs: 0, perm: 0 };
+    const ctxs = scratch + Math.max(16, 2 * h * 8);
+    const perm = ctxs + ((nAx * 4 + 15) & ~15);
+    core.i32.set(axisCtx, ctxs / 4);
+    if (axes.perm) core.i32.set(axes.perm, perm / 4);
+    return { ctxs, perm: axes.perm ? perm : 0 };
+  };
+  const posStride = axes ? axes.stride : 0;
+  /** Copies the positions of rows [l0, l0 + mm) of batch row b (every axis) to pos ([axes][m]). */
+  const copyPositions = (pos: number, m: number, b: number, l0: number, mm: number) => {
+    if (!positions) return;
+    for (let a = 0; a < nAx; a++) {
+      const s = a * posStride + posAt(b, l0);
+      core.f64.set(positions.subarray(s, s + mm), pos / 8 + a * m);
+    }
+  };
+  const table = (tab: number, mm: number, l0: number, pos: number, m: number, scratch: number, ax: { ctxs: number; perm: number }) => {
+    if (axes) ex.ropeTableAxes(ax.ctxs, plan.f32Angles ? 1 : 0, nAx, h, ax.perm, tab, mm, start, l0, pos, m, af, il, f, scratch);
+    else ex.ropeTable(ctx, a32, h, tab, mm, start, l0, pos, af, il, f, scratch);
+  };
   // Element strides of the whole tensor.
   const BS = heads * length * D;
   const HS = blhd ? D : length * D;
@@ -50,8 +87,9 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
     const win = core.window(m * (tRowBytes + posBytes) + scratchBytes + SLACK);
     const areas = new Areas(win);
     const tab = areas.take(m * tRowBytes);
-    const pos = positions ? areas.take(m * 8) : 0;
+    const pos = positions ? areas.take(m * posBytes) : 0;
     const scratch = areas.take(scratchBytes);
+    const ax = axesArgs(scratch);
     let src = xRes;
     if (xRes < 0) {
       core.heap(f64).set(arrayOf(xOp), oRes / bytes);
@@ -60,8 +98,8 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
     for (let b0 = 0; b0 < nB; b0++) {
       for (let l0 = 0; l0 < length; l0 += m) {
         const mm = Math.min(m, length - l0);
-        if (positions) core.f64.set(positions.subarray(posAt(b0, l0), posAt(b0, l0) + mm), pos / 8);
-        ex.ropeTable(ctx, a32, h, tab, mm, start, l0, pos, af, il, f, scratch);
+        copyPositions(pos, m, b0, l0, mm);
+        table(tab, mm, l0, pos, m, scratch, ax);
         const e = (perBatch ? b0 * BS : 0) + l0 * LS;
         ex.ropeApply(tab, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, heads, mm, BS, HS, LS, BS, HS, LS, D, rd, il, f);
       }
@@ -81,8 +119,9 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const areas = new Areas(win);
   const data = areas.take(hh * m * rowB);
   const tab = areas.take(m * tRowBytes);
-  const pos = positions ? areas.take(m * 8) : 0;
+  const pos = positions ? areas.take(m * posBytes) : 0;
   const scratch = areas.take(scratchBytes);
+  const ax = axesArgs(scratch);
   const heap = core.heap(f64);
   const X = xRes >= 0 ? heap : arrayOf(xOp);
   const xBase = xRes >= 0 ? xRes / bytes : 0;
@@ -92,8 +131,8 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
     const mm = Math.min(m, length - l0);
     for (let b = 0; b < batch; b++) {
       if (b === 0 || perBatch) {
-        if (positions) core.f64.set(positions.subarray(posAt(b, l0), posAt(b, l0) + mm), pos / 8);
-        ex.ropeTable(ctx, a32, h, tab, mm, start, l0, pos, af, il, f, scratch);
+        copyPositions(pos, m, b, l0, mm);
+        table(tab, mm, l0, pos, m, scratch, ax);
       }
       for (let h0 = 0; h0 < heads; h0 += hh) {
         const hc = Math.min(hh, heads - h0);

@@ -145,7 +145,7 @@ class WasmCore implements TensorStorage {
   }
 
   /** The compiled context of an encoding (frequencies, layout and cached sin/cos tables). */
-  context(enc: SinEncoding): number {
+  context(enc: SinEncoding, inUse = 0): number {
     // Repeated calls with one encoding (the common case) skip the LRU bookkeeping.
     if (enc.key === this.#lastKey) return this.#lastCtx;
     const hit = this.#contexts.get(enc.key);
@@ -164,7 +164,7 @@ class WasmCore implements TensorStorage {
       ctx = this.ex.ctxNew(n);
     } catch {
       // Memory is full: drop cached contexts (but the most recent, which this call may be using) and retry.
-      this.#evict(1, 0);
+      this.#evict(Math.max(1, inUse), 0);
       try {
         ctx = this.ex.ctxNew(n);
       } catch {
@@ -173,7 +173,7 @@ class WasmCore implements TensorStorage {
     }
     this.f64.set(enc.freqs, this.ex.ctxOmega(ctx) / 8);
     this.ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-    this.#contexts.add(enc.key, ctx, contextBytes(n)); // evicts only older ones than the last used
+    this.#contexts.add(enc.key, ctx, contextBytes(n), inUse + 1); // evicts only older ones than those in use
     this.#lastKey = enc.key;
     this.#lastCtx = ctx;
     return ctx;

@@ -121,6 +121,16 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
         return Float64Array.from([...f.invFreq, f.attentionFactor, f.base]);
       };
     }
+    // Multi-axis rotary (issue 11): T/H/W rows, axis-major, per batch row; negative, real and far positions.
+    const thw = Array.from({ length: 3 * 2 * 40 }, (_, i) => (i % 13 === 5 ? 1e5 + i / 4 : i % 17 === 3 ? -i : (i * 7) % 23));
+    c['rope multi-axis chunks [16, 24, 24] float32'] = (p) =>
+      p.rope(randomArray(2 * 3 * 40 * 128, false, 18), { shape: [2, 3, 40, 128], base: 1e6, positions: thw, axes: { sections: [16, 24, 24] } });
+    c['rope multi-axis cycle [24, 20, 20] float32Angles'] = (p) =>
+      p.rope(randomArray(2 * 3 * 40 * 128, false, 19), { shape: [2, 3, 40, 128], base: 5e6, positions: thw, float32Angles: true, axes: { sections: [24, 20, 20], assign: 'cycle' } });
+    c['rope multi-axis per-axis interleaved blhd float64'] = (p) =>
+      p.rope(randomArray(2 * 40 * 3 * 130, true, 20), {
+        shape: [2, 40, 3, 130], order: 'blhd', layout: 'interleaved', rotaryDim: 128, positions: thw, axes: { sections: [8, 28, 28], frequencies: 'per-axis' },
+      });
     c['rope in place on a module tensor'] = (p) => {
       const t = p.alloc(2 * 2 * 30 * 16, 'float32');
       try {

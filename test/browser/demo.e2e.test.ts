@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../demo/serve.mjs';
 import { colorOf, tablePixels } from '../../demo/colormap.js';
-import { init, type Posenc, type SinusoidalOptions } from '../../src/index.js';
+import { init, type Posenc, type RopeAxes, type SinusoidalOptions } from '../../src/index.js';
 import { chromiumLaunchOptions } from './chromium.js';
 
 const SCREENSHOT = process.env.DEMO_SCREENSHOT ?? 'node_modules/.cache/posenc/demo.png';
@@ -201,6 +201,63 @@ describe('demo page (npm run demo) in Chromium', () => {
     await page.selectOption('#grid-preset', 'mae');
     await nextRender(n);
     expect((await canvasPixels('grid-canvas')).data).toEqual(Array.from(tablePixels(channelMap('mae', 14, 1), 14, 14)));
+  });
+
+  it('draws the multi-axis rotary panel: T/H/W positions of text + image + text, feature axes, rope of ones; follows its controls', async () => {
+    const ones = (L: number) => new Float32Array(L * 128).fill(1);
+    const scaled = (p: Int32Array) => Float64Array.from(p, (v) => (2 * v) / Math.max(...p) - 1);
+    const check = async (variant: string, text: number, h: number, w: number, after: number, base: number, axes: RopeAxes, featureAxis: (f: number) => number) => {
+      const { positions } = pe.mropePositions({ segments: [{ text }, { image: [1, h, w] }, { text: after }] });
+      const L = text + (h / 2) * (w / 2) + after;
+      expect(positions.length).toBe(3 * L);
+      let got = await canvasPixels('mrope-positions');
+      expect([got.width, got.height]).toEqual([L, 3]);
+      expect(got.data).toEqual(Array.from(tablePixels(scaled(positions), 3, L)));
+      got = await canvasPixels('mrope-axes');
+      expect(got.data).toEqual(Array.from(tablePixels(Float64Array.from({ length: 128 }, (_, f) => featureAxis(f) - 1), 1, 128)));
+      got = await canvasPixels('mrope-rotated');
+      expect([got.width, got.height]).toEqual([128, L]);
+      const rotated = pe.rope(ones(L), { shape: [1, 1, L, 128], base, positions, axes });
+      expect(got.data).toEqual(Array.from(tablePixels(rotated, L, 128)));
+      expect(await page.textContent('#mrope-status'), variant).toContain(`${L} tokens`);
+      expect(await page.getAttribute('#mrope-status', 'class')).not.toContain('error');
+      return { positions, rotated };
+    };
+    // Default: Qwen2-VL chunks, 6 text tokens, a 16 × 24-patch image (8 × 12 merged tokens), 10 text tokens.
+    const chunk = (f: number) => ((f % 64) < 16 ? 0 : (f % 64) < 40 ? 1 : 2);
+    const a = await check('qwen2-vl', 6, 16, 24, 10, 1e6, { sections: [16, 24, 24] }, chunk);
+    // The image's first token sits at (6, 6, 6), its last at (6, 6 + 7, 6 + 11); text resumes at 18.
+    expect([a.positions[6], a.positions[112 + 6], a.positions[224 + 6]]).toEqual([6, 6, 6]);
+    expect([a.positions[101], a.positions[112 + 101], a.positions[224 + 101]]).toEqual([6, 13, 17]);
+    expect(a.positions[102]).toBe(18);
+    let n = await renders();
+    await page.selectOption('#mrope-variant', 'qwen3-vl');
+    n = await nextRender(n);
+    const cycle = (f: number) => {
+      const j = f % 64;
+      return j % 3 === 1 && j < 60 ? 1 : j % 3 === 2 && j < 60 ? 2 : 0;
+    };
+    const b = await check('qwen3-vl', 6, 16, 24, 10, 5e6, { sections: [24, 20, 20], assign: 'cycle' }, cycle);
+    expect(b.rotated).not.toEqual(a.rotated);
+    await page.selectOption('#mrope-variant', 'per-axis');
+    n = await nextRender(n);
+    await page.fill('#mrope-height', '6');
+    n = await nextRender(n);
+    await check('per-axis', 6, 6, 24, 10, 1e4, { sections: [16, 24, 24], frequencies: 'per-axis' }, chunk);
+    // A grid not divisible by the merge size: mropePositions' RangeError, no canvases.
+    await page.fill('#mrope-width', '7');
+    n = await nextRender(n);
+    expect(await page.getAttribute('#mrope-status', 'class')).toContain('error');
+    expect(await page.textContent('#mrope-status')).toMatch(/^RangeError: posenc\.mropePositions: .*a multiple of spatialMergeSize = 2/);
+    expect(await page.isHidden('#mrope-rotated')).toBe(true);
+    // Back to the defaults (the state the screenshot shows).
+    for (const [id, v] of [['mrope-width', '24'], ['mrope-height', '16']]) {
+      await page.fill(`#${id}`, v);
+      n = await nextRender(n);
+    }
+    await page.selectOption('#mrope-variant', 'qwen2-vl');
+    await nextRender(n);
+    await check('qwen2-vl', 6, 16, 24, 10, 1e6, { sections: [16, 24, 24] }, chunk);
   });
 
   it('runs the in-page benchmark (tinybench): a bar and a ratio for wasm-simd, wasm and js', async () => {
