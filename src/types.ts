@@ -282,7 +282,11 @@ export interface RopeOptions {
   order?: 'bhld' | 'blhd';
   /** PyTorch's float32 path: inv_freq, angles, cos/sin and the products in float32 (HF's, up to torch's libm rounding of inv_freq and cos/sin; pass `frequencies` for its inv_freq exactly). */
   float32Angles?: boolean;
-  /** A checkpoint's inv_freq (rotaryDim/2 values), replacing base, scaling and seqLen. */
+  /**
+   * A checkpoint's inv_freq (rotaryDim/2 values, pair j's frequency), replacing base, scaling and
+   * seqLen. With `axes`, in column order for 'shared' and 'per-axis' alike ('per-axis': each axis's
+   * own frequencies, concatenated).
+   */
   frequencies?: Frequencies;
   /** With `frequencies` only: multiplies cos and sin (HF attention_scaling; default 1). */
   attentionFactor?: number;
