@@ -7,3 +7,4 @@ export { addSinusoidal, concatSinusoidal, addTable, concatTable } from './combin
 export { a32New, a32Table } from './angles32';
 export { ropeTable, ropeApply } from './rope';
 export { grid2dTable } from './grid2d';
+export { gramInvNorms, gramBlock } from './gram';

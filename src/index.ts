@@ -9,3 +9,7 @@ export type {
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, Preset2d, RopeFrequencies,
   RopeFrequenciesOptions, RopeLayout, RopeOptions, RopeScaling, Sincos2dOptions,
 } from './types.js';
+export type {
+  IdentifiedKind, IdentifyCandidate, IdentifyOptions, IdentifyResult, RopeCacheOptions, Sincos2dIdentified,
+  SimilarityOptions, SinusoidalIdentified,
+} from './types.js';

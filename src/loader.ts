@@ -31,6 +31,8 @@ export interface KernelExports {
   ropeTable(ctx: number, a32: number, h: number, tab: number, count: number, start: number, rowBase: number, positions: number, af: number, interleaved: number, f64: number, scratch: number): void;
   ropeApply(tab: number, tBS: number, x: number, out: number, batch: number, heads: number, rows: number, xBS: number, xHS: number, xLS: number, oBS: number, oHS: number, oLS: number, headDim: number, rd: number, interleaved: number, f64: number): void;
   grid2dTable(ctxR: number, ctxC: number, f32Angles: number, out: number, n0: number, count: number, gridW: number, dim: number, f64: number): void;
+  gramInvNorms(a: number, n: number, dim: number, f64: number, inv: number): void;
+  gramBlock(a: number, na: number, b: number, nb: number, dim: number, f64: number, sa: number, sb: number, out: number, ldo: number, acc: number): void;
 }
 
 export type WasmFlavor = 'simd' | 'scalar';

@@ -16,6 +16,7 @@ import { Areas, arrayOf, ContextCache, streamTableRows } from './core-like.js';
 import { MAX_TENSOR_BYTES } from '../options.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
 import { ropeWasm } from './rope-wasm.js';
+import { gramWasm } from './gram-wasm.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
 const WINDOW_BYTES = 256 * 1024;
@@ -392,6 +393,7 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
     memoryBytes: () => ex.memory.buffer.byteLength,
     sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
     rope: (plan, x, out) => ropeWasm(core, plan, x, out),
+    gram: (plan, table, out) => gramWasm(core, plan, table, out),
   };
 }
 
