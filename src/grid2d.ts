@@ -11,6 +11,7 @@
 // mis-order tokens there, see diffusers PR #10877, HF PR #41380).
 
 import { checkBool } from './angles32.js';
+import { checkFrequencies, frequenciesKey, refuseKnobs } from './frequencies.js';
 import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, isFloat64Array, rangeError, typeError } from './options.js';
 import { LAYOUT_HALVES, type MathLib, type SinEncoding } from './plan.js';
 import type { FloatArray, ModuleTensor, Preset2d } from './types.js';
@@ -32,7 +33,7 @@ export interface Grid2dPlan {
 }
 
 export const PRESETS_2D: readonly Preset2d[] = ['mae', 'mocov3', 'bigvision', 'timm', 'tensor2tensor'];
-const KEYS = ['height', 'width', 'dim', 'preset', 'temperature', 'clsToken', 'dtype', 'float32Angles', 'out'] as const;
+export const SINCOS2D_KEYS = ['height', 'width', 'dim', 'preset', 'temperature', 'clsToken', 'dtype', 'float32Angles', 'frequencies', 'out'] as const;
 
 /** Column offsets (sin, cos) of the row axis and of the column axis, in units of K. */
 const PLACES: Record<Preset2d, { r: [number, number]; c: [number, number] }> = {
@@ -67,13 +68,12 @@ function frequencies(preset: Preset2d, K: number, T: number, f32: boolean, math:
   return w;
 }
 
-/** Validates `sincos2d(options)`. */
-export function planSincos2d(options: unknown, math: MathLib): { plan: Grid2dPlan; out: FloatArray | ModuleTensor | undefined } {
-  const fn = 'sincos2d';
+/** Validates `sincos2d(options)` (`fn` names the public function in messages). */
+export function planSincos2d(options: unknown, math: MathLib, fn = 'sincos2d', keys: readonly string[] = SINCOS2D_KEYS): { plan: Grid2dPlan; out: FloatArray | ModuleTensor | undefined } {
   checkObject(fn, 'options', options);
   const o = options;
   if (o.out !== undefined) floatArray(fn, 'options.out', o.out);
-  checkKeys(fn, 'options', o, KEYS);
+  checkKeys(fn, 'options', o, keys);
   for (const k of ['height', 'width', 'dim'] as const) {
     if (o[k] === undefined) throw new TypeError(`posenc.${fn}: options.${k} is required`);
   }
@@ -85,6 +85,7 @@ export function planSincos2d(options: unknown, math: MathLib): { plan: Grid2dPla
     if (dim < 8) throw rangeError(fn, 'options.dim', "≥ 8 for preset 'tensor2tensor' (its exponent divides by ⌊dim/4⌋ − 1)", dim);
   } else if (dim % 4) throw rangeError(fn, 'options.dim', `a multiple of 4 (sin and cos of two axes) for preset '${preset}'`, dim);
   if (preset === 'bigvision' && dim < 8) throw rangeError(fn, 'options.dim', "≥ 8 for preset 'bigvision' (its exponent divides by dim/4 − 1)", dim);
+  if (o.frequencies !== undefined) refuseKnobs(fn, 'options', o, ['temperature']);
   const T = checkFinite(fn, 'options.temperature', o.temperature === undefined ? 10000 : o.temperature, 0, true);
   const cls = o.clsToken === undefined ? preset === 'mocov3' : checkBool(fn, 'options.clsToken', o.clsToken);
   const f64 = checkEnum(fn, 'options.dtype', o.dtype === undefined ? 'float32' : o.dtype, ['float32', 'float64']) === 'float64';
@@ -97,13 +98,17 @@ export function planSincos2d(options: unknown, math: MathLib): { plan: Grid2dPla
     if (a.length !== rows * dim) throw rangeError(fn, 'options.out.length', `${rows * dim}`, a.length);
   }
   const K = Math.floor(dim / 4);
-  const freqs = frequencies(preset, K, T, f32, math);
+  // Both axes share the K frequencies (every preset encodes rows and columns alike).
+  const freqs = o.frequencies === undefined
+    ? frequencies(preset, K, T, f32, math)
+    : checkFrequencies(fn, 'options.frequencies', o.frequencies, K, `K = ${preset === 'tensor2tensor' ? '⌊dim/4⌋' : 'dim/4'}, one per axis channel pair`, f32);
+  const freqKey = o.frequencies === undefined ? `${preset === 'tensor2tensor' ? 't2t' : preset === 'bigvision'}|${T}` : `given|${frequenciesKey(freqs)}`;
   const place = PLACES[preset];
   // The column axis is written first: it also zeroes the channels past 4K (tensor2tensor).
   const axis = (name: string, [s, c]: [number, number]): SinEncoding => ({
     kind: 'sinusoidal', width: dim, freqs, nCos: K, layout: LAYOUT_HALVES, sinBase: s * K, cosBase: c * K,
     zeroFrom: name === 'c' ? 4 * K : dim, start: 0, padPos: NaN, f32Angles: f32,
-    key: `2d|${preset === 'tensor2tensor' ? 't2t' : preset === 'bigvision'}|${T}|${dim}|${name}|${s}|${c}${f32 ? '|f32' : ''}`,
+    key: `2d|${dim}|${name}|${s}|${c}${f32 ? '|f32' : ''}|${freqKey}`,
   });
   const plan: Grid2dPlan = {
     height, width, dim, cls, rows, f64, f32Angles: f32, axisR: axis('r', place.r), axisC: axis('c', place.c),

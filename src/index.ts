@@ -13,3 +13,4 @@ export type {
   IdentifiedKind, IdentifyCandidate, IdentifyOptions, IdentifyResult, RopeCacheOptions, Sincos2dIdentified,
   SimilarityOptions, SinusoidalIdentified,
 } from './types.js';
+export type { Frequencies, FrequenciesOptions } from './types.js';

@@ -7,6 +7,7 @@ import {
 } from './options.js';
 import { PRESETS, PRESET_NAMES } from './presets.js';
 import { checkBool, float32Freqs } from './angles32.js';
+import { checkFrequencies, frequenciesKey, refuseKnobs } from './frequencies.js';
 import { isModuleTensor, type Tensor } from './tensor.js';
 import type {
   Dtype, FloatArray, Layout, ModuleTensor, OddPolicy, Preset, Schedule,
@@ -39,7 +40,10 @@ export interface SinEncoding {
   readonly start: number;
   /** The position whose row is all zero (fairseq's pad row), NaN for none. */
   readonly padPos: number;
-  /** Identifies frequencies + layout (cache key of compiled contexts). */
+  /**
+   * Identifies frequencies + layout exactly (cache key of compiled contexts): derived frequencies
+   * by the knobs that derive them, given ones (option `frequencies`) by their bits.
+   */
   readonly key: string;
   /** float32Angles: freqs are float32 values and rows use float32 angles (src/angles32.ts). */
   readonly f32Angles?: boolean;
@@ -85,7 +89,9 @@ export interface CombinePlan {
   readonly src: SinSource | TableSource;
 }
 
-const ENCODING_KEYS = ['preset', 'base', 'layout', 'schedule', 'minTimescale', 'maxTimescale', 'odd', 'paddingIdx', 'omega', 'offset', 'positions', 'dim', 'dtype', 'float32Angles'] as const;
+const ENCODING_KEYS = ['preset', 'base', 'layout', 'schedule', 'minTimescale', 'maxTimescale', 'odd', 'paddingIdx', 'omega', 'offset', 'positions', 'dim', 'dtype', 'float32Angles', 'frequencies'] as const;
+/** The knobs that derive 1-D frequencies: each is refused beside `frequencies`. */
+const SCHEDULE_KNOBS = ['base', 'schedule', 'minTimescale', 'maxTimescale', 'omega'] as const;
 export const SINUSOIDAL_KEYS = [...ENCODING_KEYS, 'length', 'out'] as const;
 const ADD_KEYS = ['shape', 'encoding', 'offset', 'positions', 'scale', 'out'] as const;
 const CONCAT_KEYS = ['shape', 'encoding', 'offset', 'positions', 'out'] as const;
@@ -102,7 +108,7 @@ export function resolveEncoding(fn: string, p: string, o: Record<string, unknown
   // Fast path for the common call (a preset and nothing else): no key string to build.
   const plain = o.base === undefined && o.layout === undefined && o.schedule === undefined && o.odd === undefined &&
     o.minTimescale === undefined && o.maxTimescale === undefined && o.paddingIdx === undefined &&
-    o.omega === undefined && o.float32Angles === undefined;
+    o.omega === undefined && o.float32Angles === undefined && o.frequencies === undefined;
   const preset = o.preset === undefined ? 'vaswani' : (o.preset as string);
   if (plain) {
     const hit = plainCache.get(math)?.get(preset)?.get(dim);
@@ -132,12 +138,21 @@ function resolveEncodingSlow(fn: string, p: string, o: Record<string, unknown>, 
     for (const k of ['base', 'layout', 'schedule', 'minTimescale', 'maxTimescale', 'odd', 'paddingIdx'] as const) {
       if (o[k] !== undefined) throw new TypeError(`posenc.${fn}: ${p}.${k} does not apply to preset 'seed' (it has only omega)`);
     }
+    if (o.frequencies !== undefined) {
+      refuseKnobs(fn, p, o, ['omega']);
+      const freqs = checkFrequencies(fn, `${p}.frequencies`, o.frequencies, 1, "preset 'seed' has one frequency", f32);
+      return {
+        kind: 'sinusoidal', width: 2, freqs, nCos: 1, layout: LAYOUT_INTERLEAVED, sinBase: 0, cosBase: 1, zeroFrom: 2,
+        start: 0, padPos: NaN, key: `seed|given|${f32 ? 'f32|' : ''}${frequenciesKey(freqs)}`, f32Angles: f32,
+      };
+    }
     const omega = o.omega === undefined ? 1 / Math.sqrt(dim) : checkFinite(fn, `${p}.omega`, o.omega);
     return {
       kind: 'sinusoidal', width: 2, freqs: Float64Array.of(f32 ? Math.fround(omega) : omega), nCos: 1, layout: LAYOUT_INTERLEAVED,
       sinBase: 0, cosBase: 1, zeroFrom: 2, start: 0, padPos: NaN, key: `seed|${omega}${f32 ? '|f32' : ''}`, f32Angles: f32,
     };
   }
+  if (o.frequencies !== undefined) refuseKnobs(fn, p, o, SCHEDULE_KNOBS);
   if (o.omega !== undefined) throw new TypeError(`posenc.${fn}: ${p}.omega applies only to preset 'seed'`);
   const layout = checkEnum<Layout>(fn, `${p}.layout`, optional(o.layout, def.layout), ['interleaved', 'halves']);
   const schedule = checkEnum<Schedule>(fn, `${p}.schedule`, optional(o.schedule, def.schedule), ['paper', 'timescale']);
@@ -153,6 +168,18 @@ function resolveEncodingSlow(fn: string, p: string, o: Record<string, unknown>, 
     throw rangeError(fn, `dim`, `even for preset '${preset}' with odd: 'error'`, dim);
   }
   const half = Math.floor(dim / 2);
+  if (o.frequencies !== undefined) {
+    const n = odd === 'sin' ? Math.ceil(dim / 2) : half;
+    const what = `one per sin column of dim ${dim}${dim % 2 ? ` with odd: '${odd}'` : ''}`;
+    const freqs = checkFrequencies(fn, `${p}.frequencies`, o.frequencies, n, what, f32);
+    const halves = layout === 'halves';
+    const padPos = paddingIdx === null ? NaN : paddingIdx;
+    return {
+      kind: 'sinusoidal', width: dim, freqs, nCos: half, layout: halves ? LAYOUT_HALVES : LAYOUT_INTERLEAVED,
+      sinBase: 0, cosBase: halves ? n : 1, zeroFrom: n + half, start: paddingIdx === null ? 0 : paddingIdx + 1, padPos,
+      key: `given|${layout}|${dim}|${n}|${padPos}|${f32 ? 'f32|' : ''}${frequenciesKey(freqs)}`, f32Angles: f32,
+    };
+  }
   if (schedule === 'timescale' && !def.guard && half < 2) {
     throw rangeError(fn, 'dim', `≥ 4 for preset '${preset}' (its timescale schedule divides by dim/2 − 1)`, dim);
   }
@@ -193,13 +220,15 @@ function checkDtype(fn: string, param: string, v: unknown): Dtype {
   return checkEnum<Dtype>(fn, param, v, ['float32', 'float64']);
 }
 
-/** Validates `sinusoidal(options)`; returns the plan and the caller's `out`, if any. */
-export function planSinusoidal(options: unknown, math: MathLib): { plan: TablePlan; out: FloatArray | ModuleTensor | undefined } {
-  const fn = 'sinusoidal';
+/**
+ * Validates `sinusoidal(options)`; returns the plan and the caller's `out`, if any. `fn` names the
+ * public function in messages and `keys` are the options it accepts.
+ */
+export function planSinusoidal(options: unknown, math: MathLib, fn = 'sinusoidal', keys: readonly string[] = SINUSOIDAL_KEYS): { plan: TablePlan; out: FloatArray | ModuleTensor | undefined } {
   checkObject(fn, 'options', options);
   const o = options;
   if (o.out !== undefined) floatArray(fn, 'options.out', o.out); // detached/freed first
-  checkKeys(fn, 'options', o, SINUSOIDAL_KEYS);
+  checkKeys(fn, 'options', o, keys);
   if (o.dim === undefined) throw new TypeError(`posenc.${fn}: options.dim is required (the model width)`);
   const dim = checkInt(fn, 'options.dim', o.dim, 1, MAX_DIM);
   const f64 = checkDtype(fn, 'options.dtype', optional(o.dtype, 'float32')) === 'float64';

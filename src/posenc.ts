@@ -3,6 +3,7 @@
 import type { Backend } from './backends/types.js';
 import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from './options.js';
 import { planCombine, planSinusoidal } from './plan.js';
+import { planFrequencies } from './frequencies-plan.js';
 import { materializeF32Angles } from './angles32.js';
 import { planSincos2d } from './grid2d.js';
 import { positionsFromMask, positionsFromTokens } from './positions.js';
@@ -11,7 +12,7 @@ import { identifyTable } from './identify.js';
 import { planSimilarity } from './similarity.js';
 import type { Tensor } from './tensor.js';
 import type {
-  AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, ModuleTensor, SinusoidalOptions,
+  AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, FrequenciesOptions, ModuleTensor, SinusoidalOptions,
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
   RopeOptions, Sincos2dOptions, IdentifyOptions, IdentifyResult, SimilarityOptions,
 } from './types.js';
@@ -194,6 +195,22 @@ export class Posenc {
     const out = new Float32Array(plan.rows * plan.rows);
     this.#b.gram(plan, table as FloatArray | Tensor, out);
     return out;
+  }
+
+  /**
+   * The angular frequencies ω (radians per position) a 1-D or 2-D encoding computes with, to
+   * compare with a checkpoint's: the options of `sinusoidal` ([n]: ⌈dim/2⌉ with odd 'sin', else
+   * ⌊dim/2⌋; 'seed': [1]) or of `sincos2d` ([K], shared by both axes; chosen when height, width,
+   * temperature or clsToken is given or the preset is 2-D only), without `out`. Derived with the
+   * backend's math; with float32Angles, by the reference's float32 chain, as a Float32Array.
+   * Given `frequencies` come back validated (rounded to float32 with float32Angles). Allocates a
+   * new array. The rotary twin is `ropeFrequencies`.
+   */
+  frequencies(options: FrequenciesOptions & { float32Angles: true }): Float32Array;
+  frequencies(options: FrequenciesOptions & { float32Angles?: false }): Float64Array;
+  frequencies(options: FrequenciesOptions): Float64Array | Float32Array;
+  frequencies(options: FrequenciesOptions): Float64Array | Float32Array {
+    return planFrequencies(options, this.#b.math);
   }
 
   /**

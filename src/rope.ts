@@ -7,6 +7,7 @@
 // pow/exp/log come from the backend's math (WebAssembly NativeMath for the wasm backends).
 
 import { checkBool } from './angles32.js';
+import { checkFrequencies, frequenciesKey, refuseKnobs } from './frequencies.js';
 import {
   MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct, floatArray,
   isFloat64Array, partiallyOverlaps, rangeError, typedArrayName, typeError, shapeValues,
@@ -39,7 +40,7 @@ export interface RopePlan {
   readonly key: string;
 }
 
-const ROPE_KEYS = ['shape', 'layout', 'base', 'rotaryDim', 'offset', 'positions', 'scaling', 'seqLen', 'order', 'float32Angles', 'out'] as const;
+const ROPE_KEYS = ['shape', 'layout', 'base', 'rotaryDim', 'offset', 'positions', 'scaling', 'seqLen', 'order', 'float32Angles', 'frequencies', 'attentionFactor', 'out'] as const;
 const FREQ_KEYS = ['dim', 'base', 'scaling', 'seqLen', 'float32Angles'] as const;
 const SCALING_TYPES = ['default', 'linear', 'dynamic', 'yarn', 'llama3', 'longrope'] as const;
 type ScalingType = (typeof SCALING_TYPES)[number];
@@ -288,6 +289,8 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
   const o = options;
   if (o.out !== undefined) floatArray(fn, 'options.out', o.out);
   checkKeys(fn, 'options', o, ROPE_KEYS);
+  // A checkpoint's inv_freq: base, scaling and seqLen would only derive other frequencies.
+  if (o.frequencies !== undefined) refuseKnobs(fn, 'options', o, ['base', 'scaling', 'seqLen']);
   if (o.shape === undefined) throw new TypeError(`posenc.${fn}: options.shape is required ([batch, heads, length, headDim])`);
   const blhd = checkEnum(fn, 'options.order', o.order === undefined ? 'bhld' : o.order, ['bhld', 'blhd']) === 'blhd';
   const shape = checkShape4(fn, o.shape);
@@ -328,10 +331,20 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
     else m = start + length - 1;
     seqLen = m + 1;
   }
-  const res = rotaryDim === 0
-    ? { freqs: new Float64Array(0), attentionFactor: 1, base, key: 'rope|' }
-    : resolveCached(fn, 'options.scaling', rotaryDim, base, o.scaling, seqLen, f32, math);
-  if (rotaryDim === 0 && o.scaling !== undefined) checkScaling(fn, 'options.scaling', o.scaling);
+  let res: Resolved & { key: string };
+  if (o.frequencies !== undefined) {
+    const freqs = checkFrequencies(fn, 'options.frequencies', o.frequencies, rotaryDim / 2, `rotaryDim/2 = ${rotaryDim / 2}`, f32);
+    const af = o.attentionFactor === undefined ? 1 : checkFinite(fn, 'options.attentionFactor', o.attentionFactor, 0, true);
+    res = { freqs, attentionFactor: af, base, key: `rope|given|${f32 ? 'f32|' : ''}${frequenciesKey(freqs)}` };
+  } else {
+    if (o.attentionFactor !== undefined) {
+      throw new TypeError(`posenc.${fn}: options.attentionFactor applies only with options.frequencies (otherwise options.scaling derives it)`);
+    }
+    res = rotaryDim === 0
+      ? { freqs: new Float64Array(0), attentionFactor: 1, base, key: 'rope|' }
+      : resolveCached(fn, 'options.scaling', rotaryDim, base, o.scaling, seqLen, f32, math);
+    if (rotaryDim === 0 && o.scaling !== undefined) checkScaling(fn, 'options.scaling', o.scaling);
+  }
   const af = f32 ? Math.fround(res.attentionFactor) : res.attentionFactor;
   if (o.out !== undefined) {
     const oa = floatArray(fn, 'options.out', o.out);

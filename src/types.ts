@@ -59,7 +59,20 @@ export interface EncodingOptions {
    * once. add/concat then compute the rows they need once, into a temporary table.
    */
   float32Angles?: boolean;
+  /**
+   * The encoding's own angular frequencies (radians per position), replacing the derived schedule:
+   * one per sin column, ⌈dim/2⌉ with odd 'sin', else ⌊dim/2⌋ ('seed': 1). Not combined with
+   * base, schedule, minTimescale, maxTimescale or omega. See {@link Frequencies}.
+   */
+  frequencies?: Frequencies;
 }
+
+/**
+ * Bring-your-own frequencies (a checkpoint's inv_freq, its timescales' inverses): exactly as many
+ * finite values as the encoding uses. Copied, never kept. Without float32Angles they are used as
+ * given, in float64; with it each is rounded to float32 and the angle is fl32(fl32(p)·fl32(ω)).
+ */
+export type Frequencies = Float32Array | Float64Array | readonly number[];
 
 export interface SinusoidalOptions extends EncodingOptions {
   /** Number of rows (positions); when `positions` is given, it defaults to their count. */
@@ -140,9 +153,20 @@ export interface Sincos2dOptions {
   dtype?: Dtype;
   /** Reproduce a float32 reference (angles rounded to float32, as MoCo v3, timm and big_vision compute). */
   float32Angles?: boolean;
+  /** The per-axis frequencies ω_k, k < K (shared by rows and columns), replacing temperature's schedule. */
+  frequencies?: Frequencies;
   /** Where to write (exact size, matching dtype); returned instead of a new array. */
   out?: FloatArray | ModuleTensor;
 }
+
+/**
+ * Options of `pe.frequencies`: those of `pe.sinusoidal` (1-D) or of `pe.sincos2d` (2-D; chosen
+ * when height, width, temperature or clsToken is given, or the preset is a 2-D-only one), without
+ * `out`. Sizes and positions are checked but do not change the frequencies.
+ */
+export type FrequenciesOptions =
+  | Omit<SinusoidalOptions, 'out'>
+  | (Omit<Sincos2dOptions, 'out' | 'height' | 'width'> & { height?: number; width?: number });
 
 /** Token ids or a 0/1 attention mask: a typed array or an array of numbers (or booleans for a mask). */
 export type IntLike = ArrayLike<number> | BigInt64Array | BigUint64Array | readonly boolean[];
@@ -224,6 +248,10 @@ export interface RopeOptions {
   order?: 'bhld' | 'blhd';
   /** PyTorch's float32 path: inv_freq, angles, cos/sin and the products in float32 (HF bit-for-bit up to libm ulps). */
   float32Angles?: boolean;
+  /** A checkpoint's inv_freq (rotaryDim/2 values), replacing base, scaling and seqLen. */
+  frequencies?: Frequencies;
+  /** With `frequencies` only: multiplies cos and sin (HF attention_scaling; default 1). */
+  attentionFactor?: number;
   /** Where to write: same dtype and size as x, or x itself; never partially overlapping x. */
   out?: FloatArray | ModuleTensor;
 }

@@ -126,6 +126,21 @@ const cases: Case[] = [
   { name: 'out a view into freed module memory', type: TypeError, param: 'options.out', only: ['wasm-simd', 'wasm'], call: (pe, a) => pe.sinusoidal({ length: 6, dim: 4, out: a.stale }) },
   { name: 'out an Int32Array', type: TypeError, param: 'options.out', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, out: new Int32Array(8) as never }) },
   { name: 'out a DataView', type: TypeError, param: 'options.out', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, out: new DataView(new ArrayBuffer(32)) as never }) },
+  // frequencies (issue 9): checked before the table is written, out included
+  { name: 'frequencies of the wrong length', type: RangeError, param: 'options.frequencies.length', call: (pe, a) => pe.sinusoidal({ length: 2, dim: 4, frequencies: [1, 0.1, 0.01], out: a.x.subarray(0, 8) }) },
+  { name: 'frequencies with NaN', type: RangeError, param: 'options.frequencies[1]', call: (pe, a) => pe.sinusoidal({ length: 2, dim: 4, frequencies: [1, NaN], out: a.x.subarray(0, 8) }) },
+  { name: 'frequencies with Infinity (typed)', type: RangeError, param: 'options.frequencies[0]', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, frequencies: Float32Array.of(Infinity, 1) }) },
+  { name: 'frequencies beyond float32 with float32Angles', type: RangeError, param: 'options.frequencies[0]', call: (pe, a) => pe.sinusoidal({ length: 2, dim: 4, frequencies: [1e39, 1], float32Angles: true, out: a.x.subarray(0, 8) }) },
+  { name: 'frequencies a string', type: TypeError, param: 'options.frequencies', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, frequencies: '1,2' as never }) },
+  { name: 'frequencies an Int32Array', type: TypeError, param: 'options.frequencies', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, frequencies: Int32Array.of(1, 2) as never }) },
+  { name: 'frequencies a module tensor', type: TypeError, param: 'options.frequencies', call: (pe, a) => pe.sinusoidal({ length: 2, dim: 48, frequencies: a.t24 as never }) },
+  { name: 'frequencies detached', type: TypeError, param: 'options.frequencies', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, frequencies: detach(new Float64Array(2)) }) },
+  { name: 'frequencies with a string entry', type: TypeError, param: 'options.frequencies[1]', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, frequencies: [1, '2'] as never }) },
+  { name: 'frequencies beside base', type: TypeError, param: 'options.base cannot be combined with options.frequencies', call: (pe, a) => pe.sinusoidal({ length: 2, dim: 4, base: 100, frequencies: [1, 0.1], out: a.x.subarray(0, 8) }) },
+  { name: 'frequencies beside schedule', type: TypeError, param: 'options.schedule cannot be combined with options.frequencies', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, schedule: 'paper', frequencies: [1, 0.1] }) },
+  { name: 'frequencies beside minTimescale', type: TypeError, param: 'options.minTimescale cannot be combined with options.frequencies', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, preset: 'tensor2tensor', minTimescale: 2, frequencies: [1, 0.1] }) },
+  { name: 'frequencies beside omega (seed)', type: TypeError, param: 'options.omega cannot be combined with options.frequencies', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, preset: 'seed', omega: 2, frequencies: [1] }) },
+  { name: 'frequencies of seed of length 2', type: RangeError, param: 'options.frequencies.length', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, preset: 'seed', frequencies: [1, 2] }) },
   // ---- add
   { name: 'add: options null', type: TypeError, param: 'options', call: (pe, a) => pe.add(a.x, null as never) },
   { name: 'add: x a DataView', type: TypeError, param: 'x', call: (pe) => pe.add(new DataView(new ArrayBuffer(96)) as never, { shape: S }) },
@@ -173,6 +188,10 @@ const cases: Case[] = [
   // on chunking).
   { name: 'add: out overlapping the table', type: RangeError, param: 'overlaps the encoding table', call: (pe, a) => pe.add(a.x, { shape: S, encoding: a.table, out: a.table.subarray(4, 28) }) },
   { name: 'add: out a module tensor that is the table', type: RangeError, param: 'overlaps the encoding table', call: (pe, a) => pe.add(a.x, { shape: S, encoding: { table: a.t24, dim: 4 }, out: a.t24 }) },
+  { name: 'add: in place, encoding frequencies of the wrong length', type: RangeError, param: 'options.encoding.frequencies.length', call: (pe, a) => pe.add(a.x, { shape: S, encoding: { frequencies: [1] }, out: a.x }) },
+  { name: 'add: in place on a module tensor, float32Angles frequencies with NaN', type: RangeError, param: 'options.encoding.frequencies[1]', call: (pe, a) => pe.add(a.t24, { shape: S, encoding: { float32Angles: true, frequencies: [1, NaN] }, out: a.t24 }) },
+  { name: 'add: encoding frequencies beside maxTimescale', type: TypeError, param: 'options.encoding.maxTimescale cannot be combined with options.encoding.frequencies', call: (pe, a) => pe.add(a.x, { shape: S, encoding: { preset: 'whisper', maxTimescale: 10, frequencies: [1, 0.1] }, out: a.x }) },
+  { name: 'add: encoding frequencies null', type: TypeError, param: 'options.encoding.frequencies', call: (pe, a) => pe.add(a.x, { shape: S, encoding: { frequencies: null as never } }) },
   // ---- concat
   { name: 'concat: encoding.dim 0', type: RangeError, param: 'options.encoding.dim', call: (pe, a) => pe.concat(a.x, { shape: S, encoding: { dim: 0 } }) },
   { name: 'concat: encoding.dim fractional', type: RangeError, param: 'options.encoding.dim', call: (pe, a) => pe.concat(a.x, { shape: S, encoding: { dim: 2.5 } }) },
@@ -184,6 +203,8 @@ const cases: Case[] = [
   { name: 'concat: table rows exceeded by offset', type: RangeError, param: 'options.offset', call: (pe, a) => pe.concat(a.x, { shape: S, encoding: { table: a.table, dim: 4 }, offset: 14 }) },
   { name: 'concat: x a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.concat(a.freed, { shape: S, encoding: { dim: 2 } }) },
   { name: 'concat: out overlapping the table', type: RangeError, param: 'overlaps the encoding table', call: (pe, a) => pe.concat(a.x, { shape: S, encoding: { table: a.table, dim: 2 }, out: a.table.subarray(0, 36) }) },
+  { name: 'concat: seed frequencies of length 2', type: RangeError, param: 'options.encoding.frequencies.length', call: (pe, a) => pe.concat(a.x, { shape: S, encoding: { preset: 'seed', frequencies: [1, 2] } }) },
+  { name: 'concat: encoding frequencies beside base', type: TypeError, param: 'options.encoding.base cannot be combined', call: (pe, a) => pe.concat(a.x, { shape: S, encoding: { dim: 4, base: 2, frequencies: [1, 2] } }) },
   // ---- alloc
   { name: 'alloc: NaN', type: RangeError, param: 'length', call: (pe) => pe.alloc(NaN) },
   { name: 'alloc: fractional', type: RangeError, param: 'length', call: (pe) => pe.alloc(1.5) },
@@ -226,6 +247,14 @@ const cases: Case[] = [
   { name: 'rope: out of another dtype', type: TypeError, param: 'options.out', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], out: a.t64 }) },
   { name: 'rope: out too small', type: RangeError, param: 'options.out', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], out: a.out }) },
   { name: 'rope: float64 shape of 2^32 bytes', type: RangeError, param: '2^32', call: (pe, a) => pe.rope(a.x64, { shape: [2 ** 10, 2 ** 10, 2 ** 7, 4] }) },
+  { name: 'rope: in place, frequencies of the wrong length', type: RangeError, param: 'options.frequencies.length', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], frequencies: [1, 0.1, 0.01], out: a.q }) },
+  { name: 'rope: frequencies with -Infinity', type: RangeError, param: 'options.frequencies[0]', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], frequencies: [-Infinity, 1], out: a.q }) },
+  { name: 'rope: frequencies beside base', type: TypeError, param: 'options.base cannot be combined with options.frequencies', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], base: 500000, frequencies: [1, 0.1], out: a.q }) },
+  { name: 'rope: frequencies beside scaling', type: TypeError, param: 'options.scaling cannot be combined with options.frequencies', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'linear', factor: 2 }, frequencies: [1, 0.1] }) },
+  { name: 'rope: frequencies beside seqLen', type: TypeError, param: 'options.seqLen cannot be combined with options.frequencies', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], seqLen: 4096, frequencies: [1, 0.1] }) },
+  { name: 'rope: frequencies a Float64Array of rotaryDim/2 + 1', type: RangeError, param: 'options.frequencies.length', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], rotaryDim: 2, frequencies: Float64Array.of(1, 2) }) },
+  { name: 'rope: attentionFactor without frequencies', type: TypeError, param: 'options.attentionFactor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], attentionFactor: 1.2, out: a.q }) },
+  { name: 'rope: attentionFactor 0', type: RangeError, param: 'options.attentionFactor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], frequencies: [1, 0.1], attentionFactor: 0, out: a.q }) },
   // ---- ropeFrequencies
   { name: 'ropeFrequencies: dim missing', type: TypeError, param: 'options.dim', call: (pe) => pe.ropeFrequencies({} as never) },
   { name: 'ropeFrequencies: dim odd', type: RangeError, param: 'options.dim', call: (pe) => pe.ropeFrequencies({ dim: 7 }) },
@@ -246,6 +275,17 @@ const cases: Case[] = [
   { name: 'sincos2d: out of the wrong size', type: RangeError, param: 'options.out', call: (pe, a) => pe.sincos2d({ height: 2, width: 2, dim: 8, out: a.out }) },
   { name: 'sincos2d: out a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.sincos2d({ height: 2, width: 2, dim: 8, out: a.freed }) },
   { name: 'sincos2d: a grid of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.sincos2d({ height: 2 ** 12, width: 2 ** 12, dim: 64 }) },
+  { name: 'sincos2d: frequencies of length dim/2', type: RangeError, param: 'options.frequencies.length', call: (pe) => pe.sincos2d({ height: 2, width: 2, dim: 8, frequencies: [1, 0.1, 0.01, 0.001] }) },
+  { name: 'sincos2d: frequencies beside temperature', type: TypeError, param: 'options.temperature cannot be combined with options.frequencies', call: (pe) => pe.sincos2d({ height: 2, width: 2, dim: 8, temperature: 100, frequencies: [1, 0.1] }) },
+  { name: 'sincos2d: frequencies with NaN into out', type: RangeError, param: 'options.frequencies[1]', call: (pe, a) => pe.sincos2d({ height: 1, width: 3, dim: 8, frequencies: [1, NaN], out: a.x }) },
+  // ---- frequencies
+  { name: 'frequencies: options null', type: TypeError, param: 'options', call: (pe) => pe.frequencies(null as never) },
+  { name: 'frequencies: dim missing', type: TypeError, param: 'options.dim', call: (pe) => pe.frequencies({} as never) },
+  { name: 'frequencies: out given', type: TypeError, param: 'options.out', call: (pe, a) => pe.frequencies({ dim: 4, out: a.x } as never) },
+  { name: 'frequencies: 2-D dim not a multiple of 4', type: RangeError, param: 'options.dim', call: (pe) => pe.frequencies({ dim: 6, preset: 'mae' }) },
+  { name: 'frequencies: 1-D whisper with dim 2', type: RangeError, param: 'dim', call: (pe) => pe.frequencies({ dim: 2, preset: 'whisper' }) },
+  { name: 'frequencies: given ones of the wrong length', type: RangeError, param: 'options.frequencies.length', call: (pe) => pe.frequencies({ dim: 8, frequencies: [1] }) },
+  { name: 'frequencies: unknown option', type: TypeError, param: 'options.lenght', call: (pe) => pe.frequencies({ dim: 8, lenght: 3 } as never) },
   // ---- positionsFromTokens / positionsFromMask
   { name: 'positionsFromTokens: tokens an object', type: TypeError, param: 'tokens', call: (pe) => pe.positionsFromTokens({ length: 6 } as never, { ...SEQ, paddingIdx: 1 }) },
   { name: 'positionsFromTokens: shape disagrees', type: RangeError, param: 'options.shape', call: (pe, a) => pe.positionsFromTokens(a.tokens, { shape: [2, 4], paddingIdx: 1 }) },
@@ -278,7 +318,7 @@ describeBackends('bad input across every public function', (pe, backend) => {
 
   it('covers every public function with at least 40 cases beyond test/errors.test.ts', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'positionsFromTokens', 'positionsFromMask'];
+    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask'];
     for (const f of fns) expect(cases.filter((c) => c.name.startsWith(`${f}:`) || (f === 'sinusoidal' && !c.name.includes(':'))).length, f).toBeGreaterThanOrEqual(4);
   });
 
@@ -342,12 +382,13 @@ function materialize(v: unknown, arrays: ArrayBufferView[]): unknown {
 }
 
 const FUNCS: Record<string, { keys: string[]; base: () => Record<string, unknown>; arg0?: () => unknown }> = {
-  sinusoidal: { keys: ['length', 'dim', 'preset', 'base', 'layout', 'schedule', 'minTimescale', 'maxTimescale', 'odd', 'paddingIdx', 'omega', 'offset', 'positions', 'dtype', 'out', 'float32Angles'], base: () => ({ length: 6, dim: 4 }) },
+  sinusoidal: { keys: ['length', 'dim', 'preset', 'base', 'layout', 'schedule', 'minTimescale', 'maxTimescale', 'odd', 'paddingIdx', 'omega', 'offset', 'positions', 'dtype', 'out', 'float32Angles', 'frequencies'], base: () => ({ length: 6, dim: 4 }) },
+  frequencies: { keys: ['length', 'dim', 'preset', 'base', 'odd', 'height', 'width', 'temperature', 'float32Angles', 'frequencies'], base: () => ({ dim: 4 }) },
   add: { keys: ['shape', 'encoding', 'offset', 'positions', 'scale', 'out'], base: () => ({ shape: [2, 3, 4] }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 3) },
   concat: { keys: ['shape', 'encoding', 'offset', 'positions', 'out'], base: () => ({ shape: [2, 3, 4], encoding: { dim: 2 } }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 3) },
-  rope: { keys: ['shape', 'layout', 'base', 'rotaryDim', 'offset', 'positions', 'scaling', 'seqLen', 'order', 'float32Angles', 'out'], base: () => ({ shape: [1, 2, 3, 4] }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 3) },
+  rope: { keys: ['shape', 'layout', 'base', 'rotaryDim', 'offset', 'positions', 'scaling', 'seqLen', 'order', 'float32Angles', 'frequencies', 'attentionFactor', 'out'], base: () => ({ shape: [1, 2, 3, 4] }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 3) },
   ropeFrequencies: { keys: ['dim', 'base', 'scaling', 'seqLen', 'float32Angles'], base: () => ({ dim: 8 }) },
-  sincos2d: { keys: ['height', 'width', 'dim', 'preset', 'temperature', 'clsToken', 'dtype', 'float32Angles', 'out'], base: () => ({ height: 2, width: 3, dim: 8 }) },
+  sincos2d: { keys: ['height', 'width', 'dim', 'preset', 'temperature', 'clsToken', 'dtype', 'float32Angles', 'frequencies', 'out'], base: () => ({ height: 2, width: 3, dim: 8 }) },
   positionsFromTokens: { keys: ['shape', 'paddingIdx', 'pastLength'], base: () => ({ shape: [2, 3], paddingIdx: 1 }), arg0: () => [5, 1, 6, 1, 1, 7] },
   positionsFromMask: { keys: ['shape', 'pastLength', 'padPosition', 'offset'], base: () => ({ shape: [2, 3] }), arg0: () => [1, 1, 0, 0, 1, 1] },
 };
