@@ -47,6 +47,14 @@ interface Table {
 
 const at = (t: Table, r: number, j: number) => t.a[r * t.dim + j];
 
+const scratches = new WeakMap<Table, FloatArray>();
+/** One array of the table's size for the full regenerations (they are compared, then dropped). */
+function scratch(t: Table): FloatArray {
+  let s = scratches.get(t);
+  if (!s) scratches.set(t, (s = t.f64 ? new Float64Array(t.a.length) : new Float32Array(t.a.length)));
+  return s;
+}
+
 /** One way to regenerate the table. `gen(rows, f32)` returns the given rows (all when null). */
 interface Hypothesis {
   kind: IdentifiedKind;
@@ -54,7 +62,24 @@ interface Hypothesis {
   knobs: number;
   /** Only float32 angles apply (recovered float32 frequencies). */
   f32Only?: boolean;
+  /**
+   * Identifies the regenerated table (float64 angles): preset calls that describe one structure
+   * and schedule make the same table, so it is generated and compared once.
+   */
+  canon?: string;
   gen(rows: number[] | null, f32: boolean): FloatArray;
+}
+
+/** The float32 chain of a 1-D preset call (angles32.ts float32Freqs depends on no more than this). */
+function chainOf(o: Record<string, unknown>): string {
+  const def = PRESETS[(o.preset as Preset) ?? 'vaswani'];
+  const sched = (o.schedule as string) ?? def.schedule;
+  return sched === 'paper' ? (o.preset === 'vaswani' ? 'exp' : 'pow') : def.guard ? 'guard' : 'noguard';
+}
+
+function tableKey(h: Hypothesis, f32: boolean): string {
+  if (h.canon !== undefined) return `${h.canon}${f32 ? `|f32|${chainOf(h.options)}` : ''}`;
+  return `${optionsKey(h.kind, h.options)}${f32 ? '|f32' : ''}`;
 }
 
 interface Scored {
@@ -68,7 +93,9 @@ function wrap(x: number): number {
 }
 
 /** The shortest decimals near x that predict the data within TIGHT and within PHASE_TOL (`dev`: phase error of a value). */
-function nices(x: number, dev: (v: number) => number): number[] {
+function nices(x: number, dev: (v: number) => number, dflt?: number): number[] {
+  // The preset's own value wherever it fits (a float32 chain's frequencies are off it by ulps).
+  if (dflt !== undefined && dev(dflt) <= PHASE_TOL) return [dflt];
   const a = nice(x, (v) => dev(v) <= TIGHT);
   const b = nice(x, (v) => dev(v) <= PHASE_TOL);
   return a === b ? [a] : [b, a];
@@ -303,12 +330,18 @@ function sampleRows(rows: number): number[] {
   return [...s].sort((x, y) => x - y);
 }
 
-function tryGen(h: Hypothesis, rows: number[] | null, f32: boolean, t: Table): number {
-  try {
-    return maxDiff(t, h.gen(rows, f32), rows);
-  } catch {
-    return Infinity;
+function tryGen(h: Hypothesis, rows: number[] | null, f32: boolean, t: Table, cache: Map<string, number>): number {
+  const key = tableKey(h, f32);
+  let e = cache.get(key);
+  if (e === undefined) {
+    try {
+      e = maxDiff(t, h.gen(rows, f32), rows);
+    } catch {
+      e = Infinity;
+    }
+    cache.set(key, e);
   }
+  return e;
 }
 
 /** float32 angles when they fit clearly better (a float64 chain stored in float32 is within 2 ulps of 1 of both). */
@@ -446,10 +479,10 @@ function presetCalls(t: Table, st: Structure1d, sched: Sched, start: number, pad
   return out;
 }
 
-function sinusoidalHyp(pe: Posenc, t: Table, options: Record<string, unknown>, knobs: number, f32Only = false): Hypothesis {
+function sinusoidalHyp(pe: Posenc, t: Table, options: Record<string, unknown>, knobs: number, f32Only = false, canon?: string): Hypothesis {
   const dtype = t.f64 ? 'float64' : 'float32';
   return {
-    kind: 'sinusoidal', options, knobs, f32Only,
+    kind: 'sinusoidal', options, knobs, f32Only, canon,
     gen(rows, f32) {
       const o: Record<string, unknown> = { ...options, dim: t.dim, dtype };
       if (f32) o.float32Angles = true;
@@ -460,8 +493,11 @@ function sinusoidalHyp(pe: Posenc, t: Table, options: Record<string, unknown>, k
         const first = (pad === null ? 0 : pad + 1) + ((options.offset as number) ?? 0);
         delete o.offset;
         o.positions = rows.map((r) => first + r);
-      } else o.length = t.rows;
-      return pe.sinusoidal(o as never);
+      } else {
+        o.length = t.rows;
+        o.out = scratch(t);
+      }
+      return pe.sinusoidal(o as never) as FloatArray;
     },
   };
 }
@@ -485,12 +521,12 @@ function hypotheses1d(pe: Posenc, t: Table, sample: number[]): { hyps: Hypothesi
     const dev = (pred: (i: number) => number) => phaseDev(pred, w, inliers, span);
     const slope = Number.isFinite(fit.s) ? fit.s : -(2 / t.dim) * Math.log(10000);
     if (Math.abs(w0 - 1) * span <= PHASE_TOL) {
-      const bases = n === 1 ? [10000] : nices(Math.exp((-slope * t.dim) / 2), (b) => dev((i) => b ** ((-2 * i) / t.dim)));
+      const bases = n === 1 ? [10000] : nices(Math.exp((-slope * t.dim) / 2), (b) => dev((i) => b ** ((-2 * i) / t.dim)), 10000);
       for (const base of bases) scheds.push({ type: 'paper', base });
     }
     if (half >= 2) {
-      for (const min of nices(w0, (m) => Math.abs(m - w0) * span)) {
-        const maxs = nices(min * Math.exp(-slope * (half - 1)), (M) => dev((i) => min * Math.exp((-i * Math.log(M / min)) / (half - 1))));
+      for (const min of nices(w0, (m) => Math.abs(m - w0) * span, 1)) {
+        const maxs = nices(min * Math.exp(-slope * (half - 1)), (M) => dev((i) => min * Math.exp((-i * Math.log(M / min)) / (half - 1))), 10000);
         for (const max of maxs) scheds.push({ type: 'timescale', min, max });
       }
     }
@@ -502,7 +538,7 @@ function hypotheses1d(pe: Posenc, t: Table, sample: number[]): { hyps: Hypothesi
     }
     for (const sched of scheds) {
       for (const { options, knobs } of presetCalls(t, st, sched, start, padPos)) {
-        const h = sinusoidalHyp(pe, t, options, knobs);
+        const h = sinusoidalHyp(pe, t, options, knobs, false, JSON.stringify([st.layout, st.odd, sched, start, padPos]));
         hyps.push(h);
         structures.set(h, { st, est });
       }
@@ -626,7 +662,7 @@ function hypotheses2d(pe: Posenc, t: Table, grid: [number, number] | null): Hypo
       for (const [preset, den] of presets) {
         const d = den === 'K' ? K : K - 1;
         const Traw = Number.isFinite(fit.s) ? Math.exp(-fit.s * d) : 10000;
-        for (const T of nices(Traw, (v) => phaseDev((k) => v ** (-k / d), w, inliers, span))) {
+        for (const T of nices(Traw, (v) => phaseDev((k) => v ** (-k / d), w, inliers, span), 10000)) {
         const options: Record<string, unknown> = { preset, height: H, width: W };
         let knobs = 0;
         if (T !== 10000) { options.temperature = T; knobs++; }
@@ -753,7 +789,7 @@ function hypothesesRope(pe: Posenc, t: Table, sample: number[], allowHalf: boole
   const factorRaw = 1 / Math.exp(fit.c);
   const linear = nice(factorRaw, (f) => Math.abs(1 / f - w[0]) * span <= PHASE_TOL);
   const hyps: Hypothesis[] = [];
-  for (const base of nices(Math.exp((-slope * D) / 2), (b) => phaseDev((i) => b ** (-2 * i / D) / linear, w, headIdx, span))) {
+  for (const base of nices(Math.exp((-slope * D) / 2), (b) => phaseDev((i) => b ** (-2 * i / D) / linear, w, headIdx, span), 10000)) {
     hyps.push(...ropeHyps(pe, t, st, w, base, linear, span));
   }
   return hyps;
@@ -769,7 +805,15 @@ function ropeHyps(pe: Posenc, t: Table, st: ReturnType<typeof ropeStructure>, w:
     scalings.push(linear === 1 ? undefined : { type: 'linear', factor: linear });
   } else {
     const q = all.map((i) => w[i] / unscaled(i));
-    const factor = nice(1 / q[n - 1], (f) => Math.abs(unscaled(n - 1) / f - w[n - 1]) * span <= PHASE_TOL);
+    // The divided band's best-measured member: its highest frequency, where q stops falling.
+    let lo = n - 1;
+    for (let i = 0; i + 2 < n; i++) {
+      if (q[i] < 0.9 && Math.abs(q[i] - q[i + 1]) < 1e-4 && Math.abs(q[i + 1] - q[i + 2]) < 1e-3) {
+        lo = i;
+        break;
+      }
+    }
+    const factor = nice(1 / q[lo], (f) => Math.abs(unscaled(lo) / f - w[lo]) * span <= TIGHT);
     const xs: number[] = [];
     const ss: number[] = [];
     for (const i of all) {
@@ -874,13 +918,15 @@ export function identifyTable(pe: Posenc, table: unknown, options: unknown): Ide
 
   // Screen on the sample rows (both angle chains), then the best five on the whole table.
   const seen = new Set<string>();
+  const sampled = new Map<string, number>();
+  const whole = new Map<string, number>();
   const screened: Scored[] = [];
   for (const h of hyps) {
     const key = optionsKey(h.kind, h.options);
     if (seen.has(key)) continue;
     seen.add(key);
-    const e64 = h.f32Only ? Infinity : tryGen(h, sample, false, t);
-    const e32 = tryGen(h, sample, true, t);
+    const e64 = h.f32Only ? Infinity : tryGen(h, sample, false, t, sampled);
+    const e32 = tryGen(h, sample, true, t, sampled);
     if (e64 === Infinity && e32 === Infinity) continue;
     const f32 = h.f32Only || pickVariant(e64, e32);
     screened.push({ h, f32, err: f32 ? e32 : e64 });
@@ -888,7 +934,7 @@ export function identifyTable(pe: Posenc, table: unknown, options: unknown): Ide
   screened.sort(compareScored);
   const finalists: Scored[] = [];
   for (const s of screened.slice(0, 5)) {
-    const e = tryGen(s.h, null, s.f32, t);
+    const e = tryGen(s.h, null, s.f32, t, whole);
     if (e < Infinity) finalists.push({ ...s, err: e });
   }
   finalists.sort(compareScored);
@@ -896,7 +942,7 @@ export function identifyTable(pe: Posenc, table: unknown, options: unknown): Ide
     const best1d = finalists.find((s) => s.h.kind === 'sinusoidal');
     const rec = best1d ? oneD.recover(best1d) : null;
     if (rec) {
-      const e = tryGen(rec, null, true, t);
+      const e = tryGen(rec, null, true, t, whole);
       if (e < Infinity) finalists.push({ h: rec, f32: true, err: e });
       finalists.sort(compareScored);
     }
