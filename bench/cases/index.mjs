@@ -5,6 +5,7 @@
 // and list it here.
 import { grid2dCases, ropeCases } from '../cases-rope.mjs';
 import { addCases, concatCases } from './combine.mjs';
+import { identifyCases } from './identify.mjs';
 import { overheadCases } from './overhead.mjs';
 import { tableCases } from './table.mjs';
 
@@ -12,5 +13,6 @@ export function allCases(opts) {
   return [
     ...overheadCases(opts), ...tableCases(opts), ...addCases(opts), ...concatCases(opts),
     ...ropeCases(opts), ...grid2dCases(opts), // issue 4, in ../cases-rope.mjs
+    ...identifyCases(opts), // issue 12
   ];
 }
