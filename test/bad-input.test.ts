@@ -411,6 +411,8 @@ const FUNCS: Record<string, { keys: string[]; base: () => Record<string, unknown
   sincos2d: { keys: ['height', 'width', 'dim', 'preset', 'temperature', 'clsToken', 'dtype', 'float32Angles', 'frequencies', 'out'], base: () => ({ height: 2, width: 3, dim: 8 }) },
   positionsFromTokens: { keys: ['shape', 'paddingIdx', 'pastLength'], base: () => ({ shape: [2, 3], paddingIdx: 1 }), arg0: () => [5, 1, 6, 1, 1, 7] },
   positionsFromMask: { keys: ['shape', 'pastLength', 'padPosition', 'offset'], base: () => ({ shape: [2, 3] }), arg0: () => [1, 1, 0, 0, 1, 1] },
+  identify: { keys: ['dim', 'grid'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 0.7)) },
+  similarity: { keys: ['dim', 'metric'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 5) },
 };
 
 describe('fuzz: random malformed calls', () => {
