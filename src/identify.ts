@@ -926,7 +926,9 @@ export function identifyTable(pe: Posenc, table: unknown, options: unknown): Ide
     if (seen.has(key)) continue;
     seen.add(key);
     const e64 = h.f32Only ? Infinity : tryGen(h, sample, false, t, sampled);
-    const e32 = tryGen(h, sample, true, t, sampled);
+    // float32 angles can only be chosen where float64 ones are off by more than 2 ulps of 1, and
+    // are not worth a context where the structure is wrong.
+    const e32 = h.f32Only || (e64 > 2 ** -22 && e64 < 0.05) ? tryGen(h, sample, true, t, sampled) : Infinity;
     if (e64 === Infinity && e32 === Infinity) continue;
     const f32 = h.f32Only || pickVariant(e64, e32);
     screened.push({ h, f32, err: f32 ? e32 : e64 });
