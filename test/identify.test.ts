@@ -139,6 +139,13 @@ describeBackends('identify: recovers parameters', (pe, backend) => {
     expect(r3.options).toMatchObject({ preset: 'vaswani', offset: 11.5 });
   });
 
+  it("the founding article's 'seed' encoding (2 columns, any omega)", () => {
+    const table = pe().sinusoidal({ length: 200, dim: 64, preset: 'seed' }); // ω = 1/√64
+    const r = pe().identify(table, { dim: 2 });
+    expect(r.options).toEqual({ preset: 'seed', omega: 0.125 });
+    expectMatch(pe(), table, 2, r);
+  });
+
   it('float64 tables', () => {
     const table = pe().sinusoidal({ length: 100, dim: 48, preset: 'marian', dtype: 'float64' });
     const r = pe().identify(table, { dim: 48 });
