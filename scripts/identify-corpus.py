@@ -49,30 +49,33 @@ def model1d(freqs, layout, dim, start=0, pad_rows=(), f32=True, odd='none'):
             'clsRows': 0, 'gridWidth': 0, 'f32': f32}
 
 
-# ---- Whisper: sinusoids(length, channels, max_timescale=10000) (openai/whisper model.py)
-def whisper(length, channels, max_timescale=10000):
-    inc = np.log(max_timescale) / (channels // 2 - 1)
-    inv = torch.exp(-inc * torch.arange(channels // 2))
-    scaled = torch.arange(length)[:, np.newaxis] * inv[np.newaxis, :]
-    return torch.cat([torch.sin(scaled), torch.cos(scaled)], dim=1), inv
+# ---- Whisper sinusoids(): a numpy float64 log increment times an int64 arange, exp in float32;
+# int64 positions times the float32 frequencies; [sin | cos].
+def whisper(rows, width, max_ts=10000):
+    half = width // 2
+    step = np.log(max_ts) / (half - 1)
+    freqs = torch.exp(-step * torch.arange(half))
+    angles = torch.arange(rows).unsqueeze(1) * freqs.unsqueeze(0)
+    return torch.cat((angles.sin(), angles.cos()), 1), freqs
 
 t, inv = whisper(1500, 384)
 save('whisper-1500x384', t, {'kind': 'sinusoidal', 'float32': True, 'recovered': True, 'layout': 'halves',
                              'nearest': {'preset': 'whisper'}}, model1d(inv.numpy(), 'halves', 384))
 
-# ---- fairseq: SinusoidalPositionalEmbedding.get_embedding(num_embeddings, embedding_dim, padding_idx)
-def fairseq(num, dim, pad):
-    half = dim // 2
-    e = math.log(10000) / (half - 1)
-    e = torch.exp(torch.arange(half, dtype=torch.float) * -e)
-    freqs = e
-    e = torch.arange(num, dtype=torch.float).unsqueeze(1) * e.unsqueeze(0)
-    e = torch.cat([torch.sin(e), torch.cos(e)], dim=1).view(num, -1)
-    if dim % 2 == 1:
-        e = torch.cat([e, torch.zeros(num, 1)], dim=1)
+# ---- fairseq SinusoidalPositionalEmbedding.get_embedding: a Python-float increment, float32
+# arange times its negation, exp; float32 positions times the frequencies; [sin | cos], a zero
+# column for odd widths, the padding row zeroed.
+def fairseq(rows, width, pad):
+    half = width // 2
+    step = math.log(10000) / (half - 1)
+    freqs = (torch.arange(half, dtype=F32) * -step).exp()
+    angles = torch.arange(rows, dtype=F32)[:, None] * freqs[None, :]
+    table = torch.cat((angles.sin(), angles.cos()), 1).reshape(rows, -1)
+    if width % 2:
+        table = torch.cat((table, torch.zeros(rows, 1)), 1)
     if pad is not None:
-        e[pad, :] = 0
-    return e, freqs
+        table[pad] = 0
+    return table, freqs
 
 t, fr = fairseq(1026, 512, 1)
 save('fairseq-1026x512', t, {'kind': 'sinusoidal', 'float32': True, 'recovered': True, 'layout': 'halves', 'paddingIdx': 1,
@@ -81,14 +84,29 @@ t, fr = fairseq(200, 15, 1)
 save('fairseq-200x15', t, {'kind': 'sinusoidal', 'layout': 'halves', 'paddingIdx': 1, 'offset': -2, 'odd': 'zero',
                            'nearest': {'preset': 'fairseq'}}, model1d(fr.numpy(), 'halves', 15, pad_rows=[1], odd='zero'))
 
-# ---- HF Marian: MarianSinusoidalPositionalEmbedding._init_weight (numpy float64, stored float32)
-def marian(n_pos, dim):
-    pe = np.array([[pos / np.power(10000, 2 * (j // 2) / dim) for j in range(dim)] for pos in range(n_pos)])
-    out = torch.empty(n_pos, dim)
-    sentinel = dim // 2 if dim % 2 == 0 else (dim // 2) + 1
-    out[:, 0:sentinel] = torch.FloatTensor(np.sin(pe[:, 0::2]))
-    out[:, sentinel:] = torch.FloatTensor(np.cos(pe[:, 1::2]))
-    return out, np.array([1 / np.power(10000, 2 * i / dim) for i in range((dim + 1) // 2)])
+def angle_grid(rows, width):
+    """HF's float64 angles: position / np.power(10000, 2·(j // 2)/width), one scalar power per column."""
+    grid = np.empty((rows, width))
+    for j in range(width):
+        denom = np.power(10000, 2 * (j // 2) / width)
+        for p in range(rows):
+            grid[p, j] = p / denom
+    return grid
+
+
+def paper_freqs(width):
+    return np.array([1 / np.power(10000, 2 * i / width) for i in range((width + 1) // 2)])
+
+
+# ---- HF Marian _init_weight: float64 angles, sin of the even columns in the first ⌈d/2⌉, cos of
+# the odd ones after them, stored as float32.
+def marian(rows, width):
+    grid = angle_grid(rows, width)
+    split = (width + 1) // 2
+    table = torch.empty(rows, width)
+    table[:, :split] = torch.FloatTensor(np.sin(grid[:, 0::2]))
+    table[:, split:] = torch.FloatTensor(np.cos(grid[:, 1::2]))
+    return table, paper_freqs(width)
 
 t, fr = marian(512, 512)
 save('marian-512x512', t, {'kind': 'sinusoidal', 'float32': False, 'options': {'preset': 'marian'}},
@@ -97,26 +115,27 @@ t, fr = marian(64, 9)
 save('marian-64x9', t, {'kind': 'sinusoidal', 'float32': False, 'options': {'preset': 'marian'}},
      model1d(fr, 'halves', 9, f32=False))
 
-# ---- HF DistilBERT: create_sinusoidal_embeddings(n_pos, dim, out)
-def distilbert(n_pos, dim):
-    pe = np.array([[pos / np.power(10000, 2 * (j // 2) / dim) for j in range(dim)] for pos in range(n_pos)])
-    out = torch.empty(n_pos, dim)
-    out[:, 0::2] = torch.FloatTensor(np.sin(pe[:, 0::2]))
-    out[:, 1::2] = torch.FloatTensor(np.cos(pe[:, 1::2]))
-    return out, np.array([1 / np.power(10000, 2 * i / dim) for i in range((dim + 1) // 2)])
+# ---- HF DistilBERT create_sinusoidal_embeddings: the same float64 angles, interleaved.
+def distilbert(rows, width):
+    grid = angle_grid(rows, width)
+    table = torch.empty(rows, width)
+    table[:, 0::2] = torch.FloatTensor(np.sin(grid[:, 0::2]))
+    table[:, 1::2] = torch.FloatTensor(np.cos(grid[:, 1::2]))
+    return table, paper_freqs(width)
 
 t, fr = distilbert(512, 768)
 save('distilbert-512x768', t, {'kind': 'sinusoidal', 'float32': False, 'options': {'preset': 'vaswani'}},
      model1d(fr, 'interleaved', 768, f32=False))
 
-# ---- PyTorch examples word_language_model PositionalEncoding(d_model, max_len=5000)
-def tutorial(d_model, max_len=5000):
-    position = torch.arange(max_len).unsqueeze(1)
-    div_term = torch.exp(torch.arange(0, d_model, 2) * (-math.log(10000.0) / d_model))
-    pe = torch.zeros(max_len, 1, d_model)
-    pe[:, 0, 0::2] = torch.sin(position * div_term)
-    pe[:, 0, 1::2] = torch.cos(position * div_term)
-    return pe[:, 0, :], div_term
+# ---- PyTorch examples PositionalEncoding: int64 arange(0, d, 2) times a Python float, exp in
+# float32; int64 positions times those; sin into even columns, cos into odd ones.
+def tutorial(width, rows=5000):
+    freqs = (torch.arange(0, width, 2) * (-math.log(10000.0) / width)).exp()
+    angles = torch.arange(rows)[:, None] * freqs
+    table = torch.zeros(rows, width)
+    table[:, 0::2] = angles.sin()
+    table[:, 1::2] = angles.cos()
+    return table, freqs
 
 t, fr = tutorial(512)
 save('tutorial-5000x512', t, {'kind': 'sinusoidal', 'float32': True, 'recovered': True, 'layout': 'interleaved',
@@ -133,68 +152,69 @@ def model2d(freqs, blocks, K, dim, W, cls, f32):
     return {'freqs': [float(f) for f in freqs], 'cols': cols, 'start': 0, 'padRows': [], 'clsRows': 1 if cls else 0,
             'gridWidth': W, 'f32': f32}
 
-# MAE util/pos_embed.py get_2d_sincos_pos_embed (numpy float64)
-def mae_1d(embed_dim, pos):
-    omega = np.arange(embed_dim // 2, dtype=np.float64)
-    omega /= embed_dim / 2.
-    omega = 1. / 10000 ** omega
-    pos = pos.reshape(-1)
-    out = np.einsum('m,d->md', pos, omega)
-    return np.concatenate([np.sin(out), np.cos(out)], axis=1), omega
+# MAE get_2d_sincos_pos_embed (numpy float64): per axis ω_k = 1/10000**(k/(D/4)) (arange, in-place
+# division, power), float32 grid coordinates, einsum outer product, [sin | cos]; the first half
+# takes meshgrid(w, h)[0], i.e. the column index; a zero cls row in front; stored as float32.
+def mae_axis(width, coords):
+    k = np.arange(width // 2, dtype=np.float64)
+    k /= width / 2.
+    freqs = 1. / 10000 ** k
+    ang = np.einsum('m,d->md', coords.reshape(-1), freqs)
+    return np.concatenate([np.sin(ang), np.cos(ang)], axis=1), freqs
 
-def mae(embed_dim, grid_size, cls_token):
-    grid_h = np.arange(grid_size, dtype=np.float32)
-    grid_w = np.arange(grid_size, dtype=np.float32)
-    grid = np.meshgrid(grid_w, grid_h)
-    grid = np.stack(grid, axis=0).reshape([2, 1, grid_size, grid_size])
-    emb_h, omega = mae_1d(embed_dim // 2, grid[0])
-    emb_w, _ = mae_1d(embed_dim // 2, grid[1])
-    pe = np.concatenate([emb_h, emb_w], axis=1)
-    if cls_token:
-        pe = np.concatenate([np.zeros([1, embed_dim]), pe], axis=0)
-    return torch.from_numpy(pe).float(), omega
+def mae(width, side, cls):
+    axis = np.arange(side, dtype=np.float32)
+    cols, rws = np.meshgrid(axis, axis)
+    first, freqs = mae_axis(width // 2, cols)
+    second, _ = mae_axis(width // 2, rws)
+    table = np.concatenate([first, second], axis=1)
+    if cls:
+        table = np.concatenate([np.zeros([1, width]), table], axis=0)
+    return torch.from_numpy(table).float(), freqs
 
 t, om = mae(768, 14, True)
 save('mae-197x768', t, {'kind': 'sincos2d', 'float32': False, 'options': {'preset': 'mae', 'clsToken': True}, 'grid': [14, 14]},
      model2d(om, [(1, 's'), (1, 'c'), (2, 's'), (2, 'c')], 192, 768, 14, True, False))
 
-# big_vision posemb_sincos_2d (jax float32; the same float32 operations in torch)
-def bigvision(h, w, width, temperature=10000.):
-    y, x = torch.meshgrid(torch.arange(h), torch.arange(w), indexing='ij')
-    omega = torch.arange(width // 4) / (width // 4 - 1)
-    omega = 1. / (temperature ** omega)
-    y = torch.einsum('m,d->md', y.flatten().float(), omega)
-    x = torch.einsum('m,d->md', x.flatten().float(), omega)
-    return torch.cat([torch.sin(x), torch.cos(x), torch.sin(y), torch.cos(y)], dim=1), omega
+# big_vision posemb_sincos_2d (jax, float32; the same float32 operations in torch): ω_k =
+# 1/T**(k/(K−1)), row and column indices of mgrid, outer products, [sin x | cos x | sin y | cos y].
+def bigvision(h, w, width, temp=10000.):
+    K = width // 4
+    freqs = 1. / (temp ** (torch.arange(K) / (K - 1)))
+    rr, cc = torch.meshgrid(torch.arange(h), torch.arange(w), indexing='ij')
+    ay = rr.reshape(-1).float()[:, None] * freqs[None, :]
+    ax = cc.reshape(-1).float()[:, None] * freqs[None, :]
+    return torch.cat((ax.sin(), ax.cos(), ay.sin(), ay.cos()), 1), freqs
 
 t, om = bigvision(16, 16, 768)
 save('bigvision-256x768', t, {'kind': 'sincos2d', 'options': {'preset': 'bigvision'}, 'grid': [16, 16]},
      model2d(om.numpy(), [(1, 's'), (1, 'c'), (2, 's'), (2, 'c')], 192, 768, 16, False, True))
 
-# timm layers/pos_embed_sincos.py build_sincos2d_pos_embed (float32), non-square grid
-def timm(feat_shape, dim, temperature=10000.):
-    pos_dim = dim // 4
-    bands = 1. / (temperature ** (torch.arange(0, pos_dim, 1, dtype=torch.int64).to(torch.float32) / pos_dim))
-    grid = torch.stack(torch.meshgrid([torch.arange(s, dtype=torch.int64).to(torch.float32) for s in feat_shape], indexing='ij')).flatten(1).transpose(0, 1)
-    pos2 = grid.unsqueeze(-1) * bands.unsqueeze(0)
-    return torch.stack([torch.sin(pos2), torch.cos(pos2)], dim=1).flatten(1), bands
+# timm build_sincos2d_pos_embed (float32; default interleave_sin_cos=False), non-square grid:
+# bands 1/T**(k/K), (row, col) of an 'ij' grid times the bands, stacked [sin | cos] over both axes.
+def timm(shape, width, temp=10000.):
+    K = width // 4
+    bands = 1. / (temp ** (torch.arange(K, dtype=torch.int64).float() / K))
+    coords = [torch.arange(n, dtype=torch.int64).float() for n in shape]
+    pts = torch.stack(torch.meshgrid(coords, indexing='ij')).reshape(2, -1).t()
+    ang = pts[:, :, None] * bands[None, :]
+    return torch.stack((ang.sin(), ang.cos()), 1).reshape(pts.shape[0], -1), bands
 
 t, om = timm([12, 16], 256)
 save('timm-12x16x256', t, {'kind': 'sincos2d', 'float32': True, 'options': {'preset': 'timm'}, 'grid': [12, 16], 'needsGrid': True},
      model2d(om.numpy(), [(2, 's'), (1, 's'), (2, 'c'), (1, 'c')], 64, 256, 16, False, True))
 
-# MoCo v3 vits.py build_2d_sincos_position_embedding (float32, cls row)
-def mocov3(h, w, embed_dim, temperature=10000.):
-    grid_w = torch.arange(w, dtype=torch.float32)
-    grid_h = torch.arange(h, dtype=torch.float32)
-    grid_w, grid_h = torch.meshgrid(grid_w, grid_h, indexing='ij')
-    pos_dim = embed_dim // 4
-    omega = torch.arange(pos_dim, dtype=torch.float32) / pos_dim
-    omega = 1. / (temperature ** omega)
-    out_w = torch.einsum('m,d->md', [grid_w.flatten(), omega])
-    out_h = torch.einsum('m,d->md', [grid_h.flatten(), omega])
-    pe = torch.cat([torch.sin(out_w), torch.cos(out_w), torch.sin(out_h), torch.cos(out_h)], dim=1)
-    return torch.cat([torch.zeros([1, embed_dim]), pe], dim=0), omega
+# MoCo v3 build_2d_sincos_position_embedding (float32): meshgrid(w, h) with 'ij' indexing, so
+# its first axis (the "w" one) varies slowest: for a square grid that is the row index of
+# row-major tokens; ω_k = 1/T**(k/K); [sin a | cos a | sin b | cos b]; a zero cls row in front.
+def mocov3(h, w, width, temp=10000.):
+    a, b = torch.meshgrid(torch.arange(w, dtype=F32), torch.arange(h, dtype=F32), indexing='ij')
+    K = width // 4
+    freqs = 1. / (temp ** (torch.arange(K, dtype=F32) / K))
+    aa = a.reshape(-1)[:, None] * freqs[None, :]
+    bb = b.reshape(-1)[:, None] * freqs[None, :]
+    table = torch.cat((aa.sin(), aa.cos(), bb.sin(), bb.cos()), 1)
+    return torch.cat((torch.zeros(1, width), table), 0), freqs
 
 t, om = mocov3(14, 14, 384)
 save('mocov3-197x384', t, {'kind': 'sincos2d', 'float32': True, 'options': {'preset': 'mocov3', 'clsToken': True}, 'grid': [14, 14]},
@@ -202,25 +222,27 @@ save('mocov3-197x384', t, {'kind': 'sincos2d', 'float32': True, 'options': {'pre
 
 
 # ---- HF rotary caches (LlamaRotaryEmbedding and its rope_init_fn's, float32)
-def inv_freq_default(base, dim):
-    return 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.int64).to(dtype=torch.float) / dim))
+# Default: 1/base**(int64 arange(0, d, 2) → float32 / d). Llama 3: wavelengths 2π/ω beyond
+# old/low divided by the factor, below old/high kept, between them the blend
+# (1 − s)·ω'/factor + s·ω' with s = (old/wavelength − low)/(high − low), in that operation order.
+def rope_freqs(base, width):
+    return 1.0 / (base ** (torch.arange(0, width, 2, dtype=torch.int64).float() / width))
 
-def inv_freq_llama3(base, dim, factor, low, high, old):
-    inv_freq = inv_freq_default(base, dim)
-    low_wavelen = old / low
-    high_wavelen = old / high
-    wavelen = 2 * math.pi / inv_freq
-    inv_llama = torch.where(wavelen > low_wavelen, inv_freq / factor, inv_freq)
-    smooth = (old / wavelen - low) / (high - low)
-    smoothed = (1 - smooth) * inv_llama / factor + smooth * inv_llama
-    medium = ~(wavelen < high_wavelen) * ~(wavelen > low_wavelen)
-    return torch.where(medium, smoothed, inv_llama)
+def rope_freqs_llama3(base, width, factor, low, high, old):
+    w = rope_freqs(base, width)
+    lam = 2 * math.pi / w
+    scaled = torch.where(lam > old / low, w / factor, w)
+    s = (old / lam - low) / (high - low)
+    blend = (1 - s) * scaled / factor + s * scaled
+    between = ~(lam < old / high) * ~(lam > old / low)
+    return torch.where(between, blend, scaled)
 
-def hf_cos_sin(inv_freq, seq_len):
-    pos = torch.arange(seq_len)[None, :]
-    freqs = (inv_freq[None, :, None].float() @ pos[:, None, :].float()).transpose(1, 2)
-    emb = torch.cat((freqs, freqs), dim=-1)
-    return emb.cos()[0], emb.sin()[0]
+# HF forward: a float32 matmul of [1, d/2, 1] frequencies with [1, 1, L] positions, transposed,
+# duplicated ([f | f]), then cos and sin.
+def hf_cos_sin(w, rows):
+    ang = (w[None, :, None].float() @ torch.arange(rows)[None, None, :].float()).transpose(1, 2)
+    both = torch.cat((ang, ang), -1)
+    return both.cos()[0], both.sin()[0]
 
 def rope_model(inv, layout, which, width):
     n = len(inv)
@@ -230,32 +252,32 @@ def rope_model(inv, layout, which, width):
         cols = [[0, i // 2, which] for i in range(width)]
     return {'freqs': [float(f) for f in inv], 'cols': cols, 'start': 0, 'padRows': [], 'clsRows': 0, 'gridWidth': 0, 'f32': True}
 
-inv = inv_freq_default(10000., 128)
+inv = rope_freqs(10000., 128)
 c, s = hf_cos_sin(inv, 2048)
 save('rope-1e4-cos-2048x128', c, {'kind': 'rope-cos', 'options': {'base': 10000, 'layout': 'halves', 'rotaryDim': 128, 'offset': 0}},
      rope_model(inv.numpy(), 'halves', 'c', 128))
 save('rope-1e4-sin-2048x128', s, {'kind': 'rope-sin', 'options': {'base': 10000, 'layout': 'halves', 'rotaryDim': 128, 'offset': 0}},
      rope_model(inv.numpy(), 'halves', 's', 128))
 
-inv = inv_freq_llama3(500000., 128, 8., 1., 4., 8192)
+inv = rope_freqs_llama3(500000., 128, 8., 1., 4., 8192)
 c, _ = hf_cos_sin(inv, 4096)
 save('rope-llama3-cos-4096x128', c, {'kind': 'rope-cos', 'options': {'base': 500000, 'layout': 'halves', 'rotaryDim': 128, 'offset': 0,
      'scaling': {'type': 'llama3', 'factor': 8, 'lowFreqFactor': 1, 'highFreqFactor': 4, 'originalMaxPositionEmbeddings': 8192}}},
      rope_model(inv.numpy(), 'halves', 'c', 128))
 
-inv = inv_freq_default(500000., 128)
+inv = rope_freqs(500000., 128)
 c, _ = hf_cos_sin(inv, 1024)
 save('rope-5e5-cos-1024x128', c, {'kind': 'rope-cos', 'options': {'base': 500000, 'layout': 'halves', 'rotaryDim': 128, 'offset': 0}},
      rope_model(inv.numpy(), 'halves', 'c', 128))
 
 # linear scaling x4 (HF _compute_linear_scaling_rope_parameters: inv_freq / factor)
-inv = inv_freq_default(10000., 64) / 4.0
+inv = rope_freqs(10000., 64) / 4.0
 c, _ = hf_cos_sin(inv, 2048)
 save('rope-linear4-cos-2048x64', c, {'kind': 'rope-cos', 'options': {'base': 10000, 'layout': 'halves', 'rotaryDim': 64, 'offset': 0,
      'scaling': {'type': 'linear', 'factor': 4}}}, rope_model(inv.numpy(), 'halves', 'c', 64))
 
 # GPT-J style: sin/cos of outer(t, inv_freq), then repeat_interleave(2) (the interleaved layout)
-inv = inv_freq_default(10000., 64)
+inv = rope_freqs(10000., 64)
 freqs = torch.einsum('i,j->ij', torch.arange(1024, dtype=torch.float), inv)
 save('rope-interleaved-cos-1024x64', torch.repeat_interleave(torch.cos(freqs), 2, dim=1),
      {'kind': 'rope-cos', 'options': {'base': 10000, 'layout': 'interleaved', 'rotaryDim': 64, 'offset': 0}},
