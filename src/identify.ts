@@ -282,16 +282,38 @@ function phaseDev(pred: (i: number) => number, est: ArrayLike<number>, idx: numb
   return m;
 }
 
-/** The position P at index i0 from phases φ_i = P·ω_i (mod 2π), lowest frequency first. */
+/**
+ * The position P at index i0 from phases φ_i = P·ω_i (mod 2π): from the lowest frequency up, each
+ * step choosing the turn count that agrees with the last estimate. Beyond half a turn of the lowest
+ * frequency the start is ambiguous: then the turn counts of the lowest one are searched (up to
+ * ±2000 turns) for the position that fits every phase.
+ */
 function startFromPhases(w: ArrayLike<number>, phi: ArrayLike<number>, idx: number[]): number {
   const order = idx.filter((i) => w[i] > 0).sort((x, y) => w[x] - w[y]);
   if (order.length === 0) return 0;
-  let P = wrap(phi[order[0]]) / w[order[0]];
-  for (const i of order.slice(1)) {
-    const m = Math.round((P * w[i] - phi[i]) / TWO_PI);
-    P = (phi[i] + TWO_PI * m) / w[i];
+  const lo = order[0];
+  const refine = (P0: number) => {
+    let P = P0;
+    for (const i of order.slice(1)) {
+      const m = Math.round((P * w[i] - phi[i]) / TWO_PI);
+      P = (phi[i] + TWO_PI * m) / w[i];
+    }
+    return P;
+  };
+  const misfit = (P: number) => order.reduce((m, i) => Math.max(m, Math.abs(wrap(P * w[i] - phi[i]))), 0);
+  let best = refine(wrap(phi[lo]) / w[lo]);
+  let bestE = misfit(best);
+  for (let turn = 1; turn <= 2000 && bestE > 0.1; turn++) {
+    for (const t of [turn, -turn]) {
+      const P = refine((wrap(phi[lo]) + TWO_PI * t) / w[lo]);
+      const e = misfit(P);
+      if (e < bestE) {
+        bestE = e;
+        best = P;
+      }
+    }
   }
-  return P;
+  return best;
 }
 
 function roundPosition(P: number): number {

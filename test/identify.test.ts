@@ -115,6 +115,7 @@ describeBackends('identify: recovers parameters', (pe, backend) => {
       { preset: 'fairseq', paddingIdx: 1, offset: -2 },
       { preset: 'fairseq', paddingIdx: 0, offset: -1 },
       { preset: 'vaswani', offset: 11.5 },
+      { preset: 'vaswani', offset: 123456 }, // beyond half a turn of the lowest frequency at dim 31
       { preset: 'marian', float32Angles: true },
       { preset: 'vaswani', float32Angles: true },
       { preset: 'vaswani', layout: 'halves', base: 2e4 },
