@@ -63,22 +63,23 @@ interface Hypothesis {
   /** Only float32 angles apply (recovered float32 frequencies). */
   f32Only?: boolean;
   /**
-   * Identifies the regenerated table (float64 angles): preset calls that describe one structure
-   * and schedule make the same table, so it is generated and compared once.
+   * Identifies the regenerated table: preset calls that describe one structure with the same
+   * frequencies (in either angle chain) make the same table, so it is generated and compared once.
    */
-  canon?: string;
+  key?: (f32: boolean) => string;
   gen(rows: number[] | null, f32: boolean): FloatArray;
 }
 
-/** The float32 chain of a 1-D preset call (angles32.ts float32Freqs depends on no more than this). */
-function chainOf(o: Record<string, unknown>): string {
-  const def = PRESETS[(o.preset as Preset) ?? 'vaswani'];
-  const sched = (o.schedule as string) ?? def.schedule;
-  return sched === 'paper' ? (o.preset === 'vaswani' ? 'exp' : 'pow') : def.guard ? 'guard' : 'noguard';
+/** FNV-1a of the bits of frequencies (a cache key). */
+function bitsKey(a: Float32Array | Float64Array): string {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u[i], 0x01000193);
+  return `${a.length}:${(h >>> 0).toString(16)}`;
 }
 
 function tableKey(h: Hypothesis, f32: boolean): string {
-  if (h.canon !== undefined) return `${h.canon}${f32 ? `|f32|${chainOf(h.options)}` : ''}`;
+  if (h.key) return h.key(f32);
   return `${optionsKey(h.kind, h.options)}${f32 ? '|f32' : ''}`;
 }
 
@@ -501,10 +502,18 @@ function presetCalls(t: Table, st: Structure1d, sched: Sched, start: number, pad
   return out;
 }
 
-function sinusoidalHyp(pe: Posenc, t: Table, options: Record<string, unknown>, knobs: number, f32Only = false, canon?: string): Hypothesis {
+function sinusoidalHyp(pe: Posenc, t: Table, options: Record<string, unknown>, knobs: number, f32Only = false, structure?: string): Hypothesis {
   const dtype = t.f64 ? 'float64' : 'float32';
+  // One structure (layout, odd column, positions, pad row) and the same frequencies: one table.
+  const key = structure === undefined ? undefined : (f32: boolean) => {
+    try {
+      return `${structure}|${f32 ? 'f32' : 'f64'}|${bitsKey(pe.frequencies({ ...options, dim: t.dim, ...(f32 ? { float32Angles: true } : {}) } as never))}`;
+    } catch {
+      return `${optionsKey('sinusoidal', options)}|${f32}`;
+    }
+  };
   return {
-    kind: 'sinusoidal', options, knobs, f32Only, canon,
+    kind: 'sinusoidal', options, knobs, f32Only, key,
     gen(rows, f32) {
       const o: Record<string, unknown> = { ...options, dim: t.dim, dtype };
       if (f32) o.float32Angles = true;
@@ -560,7 +569,7 @@ function hypotheses1d(pe: Posenc, t: Table, sample: number[]): { hyps: Hypothesi
     }
     for (const sched of scheds) {
       for (const { options, knobs } of presetCalls(t, st, sched, start, padPos)) {
-        const h = sinusoidalHyp(pe, t, options, knobs, false, JSON.stringify([st.layout, st.odd, sched, start, padPos]));
+        const h = sinusoidalHyp(pe, t, options, knobs, false, JSON.stringify([st.layout, st.odd, start, padPos]));
         hyps.push(h);
         structures.set(h, { st, est });
       }
