@@ -6,8 +6,9 @@
 // conventions file), with exp/pow/log from the backend's math (WebAssembly's NativeMath for the
 // wasm backends, so the bits do not depend on the engine). The kernels then form the float32 angle
 // fl32(fl32(p)·ω32) and round sin/cos of it to float32. A float32 libm may differ from the
-// correctly rounded value by 1 ulp, so a table can differ from torch's by ≤ 1 ulp of sin/cos (and
-// frequencies by ≤ 1 ulp where torch's expf/powf is not correctly rounded).
+// correctly rounded value by 1 ulp: given the reference's own ω (option `frequencies`) a table
+// differs from torch's by that rounding of sin/cos only; with these derived ω, torch's expf/powf
+// may put some ω one ulp away, and the difference then grows as p·ulp(ω) (README, npm run parity).
 
 import { typeError } from './options.js';
 import type { CombinePlan, MathLib, SinEncoding, TablePlan } from './plan.js';

@@ -3,8 +3,9 @@
 // is exactly what the tables are computed from.
 
 import { SINCOS2D_KEYS, PRESETS_2D, planSincos2d } from './grid2d.js';
-import { checkObject } from './options.js';
+import { checkObject, rangeError } from './options.js';
 import { SINUSOIDAL_KEYS, planSinusoidal, type MathLib } from './plan.js';
+import { PRESET_NAMES } from './presets.js';
 
 const KEYS_1D = SINUSOIDAL_KEYS.filter((k) => k !== 'out');
 const KEYS_2D = SINCOS2D_KEYS.filter((k) => k !== 'out');
@@ -17,6 +18,10 @@ export function planFrequencies(options: unknown, math: MathLib): Float64Array |
   checkObject(fn, 'options', options);
   const o = options;
   const preset = o.preset;
+  if (typeof preset === 'string' && !(PRESET_NAMES as string[]).includes(preset) && !(PRESETS_2D as readonly string[]).includes(preset)) {
+    const all = [...new Set([...PRESET_NAMES, ...PRESETS_2D])].map((k) => `'${k}'`).join(', ');
+    throw rangeError(fn, 'options.preset', `a 1-D or 2-D preset: one of ${all}`, preset);
+  }
   const twoD = ONLY_2D.some((k) => o[k] !== undefined) ||
     (typeof preset === 'string' && preset !== 'tensor2tensor' && (PRESETS_2D as readonly string[]).includes(preset));
   let freqs: Float64Array;

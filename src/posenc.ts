@@ -46,7 +46,8 @@ export class Posenc {
   /**
    * A sinusoidal positional-encoding table: row r encodes position offset + r (or positions[r]).
    * Shape [length, dim] row-major ([length, 2] for preset 'seed'); float32 unless dtype
-   * 'float64'. Allocates the result unless `out` is given (then returns `out`).
+   * 'float64'. `frequencies` replaces the derived ω (see `frequencies()`). Allocates the result
+   * unless `out` is given (then returns `out`).
    */
   sinusoidal<O extends FloatArray | ModuleTensor>(options: SinusoidalOptions & { out: O }): O;
   sinusoidal(options: SinusoidalOptions & { dtype: 'float64' }): Float64Array;
@@ -95,7 +96,8 @@ export class Posenc {
    * row-major, token n = r·width + c (row-major patches), the cls row (if any) all zero. Angles
    * in radians (position × frequency); float32 unless dtype 'float64'; float64 angles and sin/cos
    * rounded once unless float32Angles. Presets: 'mae' (default; its first half encodes the
-   * column), 'mocov3', 'bigvision', 'timm', 'tensor2tensor' (see the README's preset tables). Allocates the result unless
+   * column), 'mocov3', 'bigvision', 'timm', 'tensor2tensor' (see the README's preset tables).
+   * `frequencies` (K values, both axes) replaces temperature's schedule. Allocates the result unless
    * `out` is given (then returns `out`).
    */
   sincos2d<O extends FloatArray | ModuleTensor>(options: Sincos2dOptions & { out: O }): O;
@@ -143,7 +145,8 @@ export class Posenc {
    * what Hugging Face computes for a float32 model (per element ≤ about 2 ulp of max(|x_a|, |x_b|)
    * from the exact rotation; the 'js' backend rounds float32 results once, from float64
    * arithmetic, within the same bound). float32Angles: ω, θ and cos/sin in float32 as PyTorch
-   * does, products and sum in float32 on every backend.
+   * does, products and sum in float32 on every backend. `frequencies` (a checkpoint's inv_freq,
+   * rotaryDim/2 values) replaces base and scaling; `attentionFactor` then multiplies cos and sin.
    * Allocates the result unless `out` is given (then returns `out`); `out` may be x.
    */
   rope<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: RopeOptions & { out: O }): O;

@@ -152,8 +152,10 @@ function resolveFreqs(fn: string, p: string, dim: number, base: number, scalingV
       const S = seqLen === undefined ? maxPos : seqLen;
       // seq_len ≤ max_position_embeddings: the original frequencies (HF keeps/resets original_inv_freq).
       if (S <= maxPos) return { freqs: defaults(base), attentionFactor: 1, base };
+      // torch's pow(float32 tensor, Python float) raises to the double exponent in double and
+      // rounds once (its scalar path), so dim/(dim − 2) is not rounded to float32 first.
       const b = f32
-        ? r(r(base) * r(math.pow(r(r(r(r(factor) * S) / maxPos) - r(factor - 1)), r(dim / (dim - 2)))))
+        ? r(r(base) * r(math.pow(r(r(r(r(factor) * S) / maxPos) - r(factor - 1)), dim / (dim - 2))))
         : base * math.pow((factor * S) / maxPos - (factor - 1), dim / (dim - 2));
       return { freqs: defaults(b, b), attentionFactor: 1, base: b };
     }

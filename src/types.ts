@@ -54,9 +54,12 @@ export interface EncodingOptions {
   dtype?: Dtype;
   /**
    * Reproduce the reference's float32 computation (PyTorch/TensorFlow): frequencies derived in
-   * float32 by the preset's own formula, angle fl32(fl32(p)·ω32), sin/cos of it rounded to float32
-   * (≤ 1 ulp from torch's float32 libm). Default false: angles and sin/cos in float64, rounded
-   * once. add/concat then compute the rows they need once, into a temporary table.
+   * float32 by the preset's own formula (or `frequencies`, rounded to float32), angle
+   * fl32(fl32(p)·ω32), sin/cos of it rounded to float32. Given the reference's own frequencies it
+   * differs from torch by torch's sin/cos rounding only; with derived ones also by torch's
+   * exp/pow rounding of ω, which grows with p (README: "Matching a checkpoint exactly"). Default
+   * false: angles and sin/cos in float64, rounded once. add/concat then compute the rows they need
+   * once, into a temporary table.
    */
   float32Angles?: boolean;
   /**
@@ -246,7 +249,7 @@ export interface RopeOptions {
   seqLen?: number;
   /** Axis order of x: 'bhld' (default, HF) or 'blhd' (GPT-NeoX, flash-attn). */
   order?: 'bhld' | 'blhd';
-  /** PyTorch's float32 path: inv_freq, angles, cos/sin and the products in float32 (HF bit-for-bit up to libm ulps). */
+  /** PyTorch's float32 path: inv_freq, angles, cos/sin and the products in float32 (HF's, up to torch's libm rounding of inv_freq and cos/sin; pass `frequencies` for its inv_freq exactly). */
   float32Angles?: boolean;
   /** A checkpoint's inv_freq (rotaryDim/2 values), replacing base, scaling and seqLen. */
   frequencies?: Frequencies;

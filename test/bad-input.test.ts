@@ -285,6 +285,7 @@ const cases: Case[] = [
   { name: 'frequencies: 2-D dim not a multiple of 4', type: RangeError, param: 'options.dim', call: (pe) => pe.frequencies({ dim: 6, preset: 'mae' }) },
   { name: 'frequencies: 1-D whisper with dim 2', type: RangeError, param: 'dim', call: (pe) => pe.frequencies({ dim: 2, preset: 'whisper' }) },
   { name: 'frequencies: given ones of the wrong length', type: RangeError, param: 'options.frequencies.length', call: (pe) => pe.frequencies({ dim: 8, frequencies: [1] }) },
+  { name: 'frequencies: unknown preset', type: RangeError, param: 'options.preset', call: (pe) => pe.frequencies({ dim: 8, preset: 'vit' as never }) },
   { name: 'frequencies: unknown option', type: TypeError, param: 'options.lenght', call: (pe) => pe.frequencies({ dim: 8, lenght: 3 } as never) },
   // ---- positionsFromTokens / positionsFromMask
   { name: 'positionsFromTokens: tokens an object', type: TypeError, param: 'tokens', call: (pe) => pe.positionsFromTokens({ length: 6 } as never, { ...SEQ, paddingIdx: 1 }) },

@@ -344,6 +344,14 @@ describeBackends('pe.frequencies: the schedules of the spec', (pe) => {
     expect(pe().frequencies({ dim: 18, preset: 'tensor2tensor', height: 1 }).length).toBe(4);
   });
 
+  it('float32Angles: dynamic NTK base′ as torch rounds it (pow of a float32 tensor by a Python float, in double)', () => {
+    // torch 1.13: 10000.0 * ((2.0 * tensor(4096) / 2048) - 1.0) ** (128 / 126) = 30527.736328125
+    // (float32; the float64 value is 30527.7367488067). Rounding the exponent to float32 first
+    // would give the neighbour 30527.740234375.
+    const s = { type: 'dynamic', factor: 2, maxPositionEmbeddings: 2048 } as const;
+    expect(pe().ropeFrequencies({ dim: 128, scaling: s, seqLen: 4096, float32Angles: true }).base).toBe(30527.736328125);
+  });
+
   it('float32Angles: the float32 chains, as Float32Arrays', () => {
     const w = pe().frequencies({ dim: 8, preset: 'whisper', float32Angles: true });
     expect(w).toBeInstanceOf(Float32Array);

@@ -163,6 +163,24 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
     c['identify whisper float32 angles → regenerated'] = (p) => regenerated(p, p.sinusoidal({ length: 300, dim: 64, preset: 'whisper', float32Angles: true }), 64);
     c['identify fairseq pad row → regenerated'] = (p) => regenerated(p, p.sinusoidal({ length: 100, dim: 31, preset: 'fairseq', offset: -2 }), 31);
   }
+  if (typeof pe.frequencies === 'function') {
+    // Bring-your-own frequencies (issue 9): irregular values, both angle paths.
+    const w = (n: number, seed: number) => Float64Array.from(randomArray(n, true, seed), (v) => v * 0.7);
+    for (const float32Angles of [false, true]) {
+      const t = float32Angles ? ' float32Angles' : '';
+      c[`sinusoidal whisper frequencies${t}`] = (p) => p.sinusoidal({ preset: 'whisper', dim: 48, length: 300, offset: 1200, frequencies: w(24, 18), float32Angles });
+      c[`add fairseq frequencies padded tokens${t}`] = (p) =>
+        p.add(randomArray(2 * 6 * 20, false, 19), {
+          shape: [2, 6, 20], scale: Math.sqrt(20), encoding: { preset: 'fairseq', frequencies: w(10, 20), float32Angles },
+          positions: p.positionsFromTokens([1, 1, 5, 6, 7, 8, 5, 6, 7, 8, 9, 1], { shape: [2, 6], paddingIdx: 1 }),
+        });
+      c[`rope frequencies, attentionFactor${t}`] = (p) =>
+        p.rope(randomArray(1 * 2 * 30 * 16, false, 21), { shape: [1, 2, 30, 16], frequencies: w(8, 22), attentionFactor: 1.1, offset: 4000, float32Angles });
+      c[`sincos2d timm frequencies${t}`] = (p) => p.sincos2d({ preset: 'timm', dim: 32, height: 5, width: 6, frequencies: w(8, 23), float32Angles });
+      c[`frequencies whisper 384${t}`] = (p) => p.frequencies({ preset: 'whisper', dim: 384, float32Angles });
+      c[`frequencies bigvision 768${t}`] = (p) => p.frequencies({ preset: 'bigvision', dim: 768, float32Angles });
+    }
+  }
   return c;
 }
 
