@@ -112,6 +112,11 @@ function nice(x: number, ok: (v: number) => boolean): number {
   return x;
 }
 
+/** A parameter's weight among the knobs: a long decimal (an estimate no rounding fitted) counts more than a round one. */
+function knob(v: number): number {
+  return countDigits(v) > 6 ? 1.5 : 1;
+}
+
 function countDigits(v: number): number {
   return String(v).replace(/^[-0.]+|\.|e.*$/g, '').replace(/0+$/, '').length;
 }
@@ -479,11 +484,11 @@ function presetCalls(t: Table, st: Structure1d, sched: Sched, start: number, pad
     if (def.layout !== st.layout) { o.layout = st.layout; knobs++; }
     if (def.schedule !== sched.type) { o.schedule = sched.type; knobs++; }
     if (sched.type === 'paper') {
-      if (sched.base !== def.base) { o.base = sched.base; knobs++; }
+      if (sched.base !== def.base) { o.base = sched.base; knobs += knob(sched.base); }
     } else {
       if (!def.guard && half < 2) continue;
-      if (sched.min !== def.minTimescale) { o.minTimescale = sched.min; knobs++; }
-      if (sched.max !== def.maxTimescale) { o.maxTimescale = sched.max; knobs++; }
+      if (sched.min !== def.minTimescale) { o.minTimescale = sched.min; knobs += knob(sched.min); }
+      if (sched.max !== def.maxTimescale) { o.maxTimescale = sched.max; knobs += knob(sched.max); }
     }
     if (st.odd !== null && st.odd !== def.odd) { o.odd = st.odd; knobs++; }
     let pad: number | null = def.paddingIdx;
@@ -696,7 +701,7 @@ function hypotheses2d(pe: Posenc, t: Table, grid: [number, number] | null): Hypo
         for (const T of nices(Traw, (v) => phaseDev((k) => v ** (-k / d), w, inliers, span), 10000)) {
         const options: Record<string, unknown> = { preset, height: H, width: W };
         let knobs = 0;
-        if (T !== 10000) { options.temperature = T; knobs++; }
+        if (T !== 10000) { options.temperature = T; knobs += knob(T); }
         if (cls !== (preset === 'mocov3')) knobs++;
         options.clsToken = cls;
         const dtype = t.f64 ? 'float64' : 'float32';

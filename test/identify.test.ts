@@ -167,7 +167,7 @@ describeBackends('identify: recovers parameters', (pe, backend) => {
   it('all five 2-D presets, with and without the cls row, any temperature, non-square grids', () => {
     for (const preset of ['mae', 'mocov3', 'bigvision', 'timm', 'tensor2tensor'] as const) {
       for (const clsToken of [false, true]) {
-        for (const temperature of [10000, 100]) {
+        for (const temperature of [10000, 100, 777.7]) {
           const dim = preset === 'tensor2tensor' ? 66 : 64;
           const table = pe().sincos2d({ height: 12, width: 12, dim, preset, clsToken, temperature, float32Angles: preset !== 'mae' });
           const r = pe().identify(table, { dim });
@@ -175,6 +175,9 @@ describeBackends('identify: recovers parameters', (pe, backend) => {
           expect(r.kind, what).toBe('sincos2d');
           expectMatch(pe(), table, dim, r);
           expect((r.options as Record<string, unknown>).clsToken, what).toBe(clsToken);
+          // The round temperature of the preset itself, not an equivalent one of another family
+          // (with the preset's own cls convention: otherwise both need two knobs).
+          if (temperature !== 10000 && clsToken === (preset === 'mocov3')) expect(r.options, what).toMatchObject({ preset, temperature });
         }
       }
       const table = pe().sincos2d({ height: 6, width: 10, dim: 32, preset: preset === 'tensor2tensor' ? 'mae' : preset });
