@@ -16,10 +16,9 @@
 // 5. Tables that torch computed with its float32 exp/pow (frequencies an ulp off any closed form)
 //    get their own float32 frequencies back, each refined against the table's last rows.
 
-import { MAX_DIM, checkInt, checkKeys, checkObject, floatArray, isFloat64Array, rangeError, typeError } from './options.js';
+import { MAX_DIM, checkInt, checkKeys, checkObject, floatArray, isFloat64Array, rangeError, shapeValues, typeError } from './options.js';
 import { PRESETS } from './presets.js';
 import { checkTable } from './similarity.js';
-import { isModuleTensor } from './tensor.js';
 import type { Posenc } from './posenc.js';
 import type {
   FloatArray, IdentifiedKind, IdentifyCandidate, IdentifyResult, Preset, Preset2d, RopeCacheOptions, RopeScaling,
@@ -34,7 +33,7 @@ const TWO_PI = 2 * Math.PI;
  * derived from (its frequencies an ulp off the closed form give ≈ position·ulp(ω)).
  */
 const TIGHT = 3e-6;
-const PHASE_TOL = 3e-3;
+const LOOSE = 3e-3;
 const fr = Math.fround;
 
 interface Table {
@@ -93,12 +92,12 @@ function wrap(x: number): number {
   return x - TWO_PI * Math.round(x / TWO_PI);
 }
 
-/** The shortest decimals near x that predict the data within TIGHT and within PHASE_TOL (`dev`: phase error of a value). */
+/** The shortest decimals near x that predict the data within TIGHT and within LOOSE (`dev`: phase error of a value). */
 function nices(x: number, dev: (v: number) => number, dflt?: number): number[] {
   // The preset's own value wherever it fits (a float32 chain's frequencies are off it by ulps).
-  if (dflt !== undefined && dev(dflt) <= PHASE_TOL) return [dflt];
+  if (dflt !== undefined && dev(dflt) <= LOOSE) return [dflt];
   const a = nice(x, (v) => dev(v) <= TIGHT);
-  const b = nice(x, (v) => dev(v) <= PHASE_TOL);
+  const b = nice(x, (v) => dev(v) <= LOOSE);
   return a === b ? [a] : [b, a];
 }
 
@@ -128,14 +127,15 @@ function planIdentify(table: unknown, options: unknown): { t: Table; grid: [numb
   checkObject(fn, 'options', options);
   checkKeys(fn, 'options', options, ['dim', 'grid']);
   const checked = checkTable(fn, table, options.dim);
-  // A module tensor's view is detached when regenerations grow memory: work on a copy.
-  const a = isModuleTensor(table) ? checked.a.slice() : checked.a;
+  // A view on module memory (a module tensor's, or one taken from it) is detached when the
+  // regenerations grow memory: work on a copy (a millisecond at 2048 × 768).
+  const a = checked.a.slice();
   const { rows, dim } = checked;
   let grid: [number, number] | null = null;
   if (options.grid !== undefined) {
     const g = options.grid;
     if (!Array.isArray(g) && !(ArrayBuffer.isView(g) && !(g instanceof DataView))) throw typeError(fn, 'options.grid', 'an array [height, width]', g);
-    const v = Array.from(g as ArrayLike<number>);
+    const v = shapeValues(fn, 'options.grid', g);
     if (v.length !== 2) throw rangeError(fn, 'options.grid', 'of length 2: [height, width]', g);
     const h = checkInt(fn, 'options.grid[0]', v[0], 1, MAX_DIM);
     const w = checkInt(fn, 'options.grid[1]', v[1], 1, MAX_DIM);
@@ -556,7 +556,7 @@ function hypotheses1d(pe: Posenc, t: Table, sample: number[]): { hyps: Hypothesi
     const w0 = Math.exp(fit.c);
     const dev = (pred: (i: number) => number) => phaseDev(pred, w, inliers, span);
     const slope = Number.isFinite(fit.s) ? fit.s : -(2 / t.dim) * Math.log(10000);
-    if (Math.abs(w0 - 1) * span <= PHASE_TOL) {
+    if (Math.abs(w0 - 1) * span <= LOOSE) {
       const bases = n === 1 ? [10000] : nices(Math.exp((-slope * t.dim) / 2), (b) => dev((i) => b ** ((-2 * i) / t.dim)), 10000);
       for (const base of bases) scheds.push({ type: 'paper', base });
     }
@@ -823,7 +823,7 @@ function hypothesesRope(pe: Posenc, t: Table, sample: number[], allowHalf: boole
   const D = st.rotaryDim;
   const slope = Number.isFinite(fit.s) ? fit.s : (-2 / D) * Math.log(10000);
   const factorRaw = 1 / Math.exp(fit.c);
-  const linear = nice(factorRaw, (f) => Math.abs(1 / f - w[0]) * span <= PHASE_TOL);
+  const linear = nice(factorRaw, (f) => Math.abs(1 / f - w[0]) * span <= LOOSE);
   const hyps: Hypothesis[] = [];
   for (const base of nices(Math.exp((-slope * D) / 2), (b) => phaseDev((i) => b ** (-2 * i / D) / linear, w, headIdx, span), 10000)) {
     hyps.push(...ropeHyps(pe, t, st, w, base, linear, span));
@@ -837,7 +837,7 @@ function ropeHyps(pe: Posenc, t: Table, st: ReturnType<typeof ropeStructure>, w:
   const unscaled = (i: number) => base ** (-2 * i / D);
   const all = Array.from({ length: n }, (_, i) => i);
   const scalings: (RopeScaling | undefined)[] = [];
-  if (phaseDev((i) => unscaled(i) / linear, w, all, span) <= PHASE_TOL * 10 || n < 4) {
+  if (phaseDev((i) => unscaled(i) / linear, w, all, span) <= LOOSE * 10 || n < 4) {
     scalings.push(linear === 1 ? undefined : { type: 'linear', factor: linear });
   } else {
     const q = all.map((i) => w[i] / unscaled(i));
