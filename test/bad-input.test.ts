@@ -313,6 +313,7 @@ const cases: Case[] = [
   { name: 'identify: a grid of one number', type: RangeError, param: 'options.grid', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: [16] }) },
   { name: 'identify: a grid with a fraction', type: RangeError, param: 'options.grid[1]', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: [2, 7.5] }) },
   { name: 'identify: grid a string', type: TypeError, param: 'options.grid', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: '4x4' as never }) },
+  { name: 'identify: grid a detached typed array', type: TypeError, param: 'options.grid', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: detach(Int32Array.of(4, 4)) as never }) },
   { name: 'identify: table a plain array', type: TypeError, param: 'table', call: (pe) => pe.identify([0, 1, 0, 1] as never, { dim: 2 }) },
   { name: 'identify: table a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.identify(a.freed, { dim: 4 }) },
   { name: 'identify: an empty table', type: RangeError, param: 'table.length', call: (pe) => pe.identify(new Float32Array(0), { dim: 4 }) },
