@@ -8,3 +8,4 @@ export { a32New, a32Table } from './angles32';
 export { ropeTable, ropeTableAxes, ropeApply } from './rope';
 export { grid2dTable } from './grid2d';
 export { grid3dTable } from './grid3d';
+export { gramInvNorms, gramBlock } from './gram';

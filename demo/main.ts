@@ -7,6 +7,7 @@ import {
 import { Bench } from 'tinybench';
 import { tablePixels } from './colormap.js';
 import { MROPE_CONTROLS, renderMrope } from './mrope.js';
+import { setupInspect } from './inspect.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -297,5 +298,8 @@ function drawChart(chart: HTMLElement, results: Record<string, Record<string, nu
 }
 
 $('bench-run').addEventListener('click', () => void runBench());
+
+// "Inspect a table" (demo/inspect.ts): the backend chosen above, this page's heatmap drawing.
+setupInspect({ pe: () => init({ backend: readControls().backend }), draw });
 
 void render();

@@ -33,6 +33,8 @@ export interface KernelExports {
   ropeApply(tab: number, tBS: number, x: number, out: number, batch: number, heads: number, rows: number, xBS: number, xHS: number, xLS: number, oBS: number, oHS: number, oLS: number, headDim: number, rd: number, interleaved: number, f64: number): void;
   grid2dTable(ctxR: number, ctxC: number, f32Angles: number, out: number, n0: number, count: number, gridW: number, dim: number, f64: number): void;
   grid3dTable(tabT: number, tabC: number, tabR: number, out: number, n0: number, count: number, gridH: number, gridW: number, wT: number, wS: number, f64: number): void;
+  gramInvNorms(a: number, n: number, dim: number, f64: number, inv: number): void;
+  gramBlock(a: number, na: number, b: number, nb: number, dim: number, f64: number, sa: number, sb: number, out: number, ldo: number, acc: number): void;
 }
 
 export type WasmFlavor = 'simd' | 'scalar';

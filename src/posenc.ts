@@ -10,11 +10,13 @@ import { planSincos3d } from './grid3d.js';
 import { positionsFromMask, positionsFromTokens } from './positions.js';
 import { planRope, planRopeFrequencies } from './rope.js';
 import { mropePositions, visionPositions } from './vl-positions.js';
+import { identifyTable } from './identify.js';
+import { planSimilarity } from './similarity.js';
 import type { Tensor } from './tensor.js';
 import type {
   AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, FrequenciesOptions, ModuleTensor, SinusoidalOptions,
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
-  RopeOptions, Sincos2dOptions,
+  RopeOptions, Sincos2dOptions, IdentifyOptions, IdentifyResult, SimilarityOptions,
 } from './types.js';
 import type { MropePositions, MropePositionsOptions, Sincos3dOptions, VisionPositionsOptions } from './types.js';
 
@@ -221,6 +223,36 @@ export class Posenc {
    */
   ropeFrequencies(options: RopeFrequenciesOptions): RopeFrequencies {
     return planRopeFrequencies(options, this.#b.math);
+  }
+
+  /**
+   * Which encoding is this table? `table`: rows × dim (Float32Array, Float64Array or module
+   * tensor, row-major), e.g. a checkpoint's position table or a rotary cos/sin cache. Finds the
+   * convention and its parameters (layout, base or timescales, first position, fairseq pad row,
+   * odd column, 2-D grid, cls row and temperature, rotary base and scaling) from a few rows and
+   * columns, then regenerates each candidate with posenc and measures max |table − regenerated|.
+   * Returns `{ kind, options, maxError, float32, candidates }`: `kind` 'sinusoidal' (regenerate
+   * with `pe.sinusoidal({ length: rows, dim, ...options })`), 'sincos2d' (`pe.sincos2d({ dim,
+   * ...options })`), 'rope-cos' / 'rope-sin' (options `{ base, layout, rotaryDim, scaling?,
+   * offset }` of `pe.rope`), or null when no candidate is within 1e-5; `candidates`: up to 5, best
+   * first, always filled. `options.grid: [height, width]` for non-square 2-D grids. Allocates the
+   * regenerated tables it compares (a few times the table's size).
+   */
+  identify(table: FloatArray | ModuleTensor, options: IdentifyOptions): IdentifyResult {
+    return identifyTable(this, table, options);
+  }
+
+  /**
+   * The Gram matrix of a table's rows: S[i·rows + j] = row i · row j ('dot', default) or that
+   * divided by both norms ('cosine'; 0 for a zero row). table: rows × dim, Float32Array,
+   * Float64Array or module tensor. Sums in float64 (in WebAssembly, blocked), rounded once.
+   * Allocates and returns a new Float32Array of rows·rows.
+   */
+  similarity(table: FloatArray | ModuleTensor, options: SimilarityOptions): Float32Array {
+    const { plan } = planSimilarity(table, options);
+    const out = new Float32Array(plan.rows * plan.rows);
+    this.#b.gram(plan, table as FloatArray | Tensor, out);
+    return out;
   }
 
   /**

@@ -355,6 +355,27 @@ const cases: Case[] = [
   { name: 'visionPositions: width a string', type: TypeError, param: 'options.width', call: (pe) => pe.visionPositions({ height: 4, width: '4' as never }) },
   { name: 'visionPositions: spatialMergeSize fractional', type: RangeError, param: 'options.spatialMergeSize', call: (pe) => pe.visionPositions({ height: 4, width: 4, spatialMergeSize: 1.5 }) },
   { name: 'visionPositions: unknown option', type: TypeError, param: 'options.merge', call: (pe) => pe.visionPositions({ height: 4, width: 4, merge: 2 } as never) },
+  // ---- identify / similarity (issue 12)
+  { name: 'identify: rows·dim ≠ length', type: RangeError, param: 'table.length', call: (pe, a) => pe.identify(a.table, { dim: 5 }) },
+  { name: 'identify: dim 0', type: RangeError, param: 'options.dim', call: (pe, a) => pe.identify(a.table, { dim: 0 }) },
+  { name: 'identify: dim missing', type: TypeError, param: 'options.dim', call: (pe, a) => pe.identify(a.table, {} as never) },
+  { name: 'identify: NaN in the table', type: RangeError, param: 'table[5]', call: (pe) => pe.identify(Float32Array.of(0, 1, 0, 1, 0, NaN, 1, 0), { dim: 4 }) },
+  { name: 'identify: Infinity in a module tensor', type: RangeError, param: 'table[', call: (pe, a) => { const t = pe.alloc(8); t.array[3] = Infinity; try { return pe.identify(t, { dim: 4 }); } finally { t.free(); } } },
+  { name: 'identify: a grid that does not fit', type: RangeError, param: 'options.grid', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: [3, 4] }) },
+  { name: 'identify: a grid of one number', type: RangeError, param: 'options.grid', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: [16] }) },
+  { name: 'identify: a grid with a fraction', type: RangeError, param: 'options.grid[1]', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: [2, 7.5] }) },
+  { name: 'identify: grid a string', type: TypeError, param: 'options.grid', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: '4x4' as never }) },
+  { name: 'identify: grid a detached typed array', type: TypeError, param: 'options.grid', call: (pe, a) => pe.identify(a.table, { dim: 4, grid: detach(Int32Array.of(4, 4)) as never }) },
+  { name: 'identify: table a plain array', type: TypeError, param: 'table', call: (pe) => pe.identify([0, 1, 0, 1] as never, { dim: 2 }) },
+  { name: 'identify: table a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.identify(a.freed, { dim: 4 }) },
+  { name: 'identify: an empty table', type: RangeError, param: 'table.length', call: (pe) => pe.identify(new Float32Array(0), { dim: 4 }) },
+  { name: 'identify: unknown option', type: TypeError, param: 'options.rows', call: (pe, a) => pe.identify(a.table, { dim: 4, rows: 16 } as never) },
+  { name: 'similarity: rows·dim ≠ length', type: RangeError, param: 'table.length', call: (pe, a) => pe.similarity(a.x, { dim: 5 }) },
+  { name: 'similarity: dim 0', type: RangeError, param: 'options.dim', call: (pe, a) => pe.similarity(a.x, { dim: 0 }) },
+  { name: 'similarity: unknown metric', type: RangeError, param: 'options.metric', call: (pe, a) => pe.similarity(a.x, { dim: 4, metric: 'l2' as never }) },
+  { name: 'similarity: NaN in a shared table', type: RangeError, param: 'table[', call: (pe) => { const s = new Float32Array(new SharedArrayBuffer(32)); s[7] = NaN; return pe.similarity(s, { dim: 4 }); } },
+  { name: 'similarity: table a DataView', type: TypeError, param: 'table', call: (pe) => pe.similarity(new DataView(new ArrayBuffer(16)) as never, { dim: 4 }) },
+  { name: 'similarity: a matrix of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.similarity(new Float32Array(2 ** 15 + 8), { dim: 1 }) },
 ];
 
 describeBackends('bad input across every public function', (pe, backend) => {
@@ -447,6 +468,8 @@ const FUNCS: Record<string, { keys: string[]; base: () => Record<string, unknown
   mropePositions: { keys: ['segments', 'model', 'spatialMergeSize', 'tokensPerSecond'], base: () => ({ segments: [{ text: 2 }, { image: [1, 4, 2] }, { video: [2, 2, 2], secondsPerGrid: 0.5 }, { text: 1 }], model: 'qwen2.5-vl' }) },
   visionPositions: { keys: ['height', 'width', 'spatialMergeSize'], base: () => ({ height: 4, width: 6 }) },
   sincos3d: { keys: ['frames', 'height', 'width', 'dim', 'preset', 'temporalInterpolationScale', 'spatialInterpolationScale', 'dtype', 'out'], base: () => ({ frames: 2, height: 2, width: 3, dim: 16, spatialInterpolationScale: 1.875 }) },
+  identify: { keys: ['dim', 'grid'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 0.7)) },
+  similarity: { keys: ['dim', 'metric'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 5) },
 };
 
 describe('fuzz: random malformed calls', () => {

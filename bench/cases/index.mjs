@@ -7,6 +7,7 @@ import { mropeCases } from '../cases-mrope.mjs';
 import { grid2dCases, ropeCases } from '../cases-rope.mjs';
 import { grid3dCases } from '../cases-grid3d.mjs';
 import { addCases, concatCases } from './combine.mjs';
+import { identifyCases } from './identify.mjs';
 import { overheadCases } from './overhead.mjs';
 import { tableCases } from './table.mjs';
 
@@ -16,5 +17,6 @@ export function allCases(opts) {
     ...ropeCases(opts), ...grid2dCases(opts), // issue 4, in ../cases-rope.mjs
     ...grid3dCases(opts), // issue 11, in ../cases-grid3d.mjs
     ...mropeCases(opts), // issue 11, in ../cases-mrope.mjs
+    ...identifyCases(opts), // issue 12
   ];
 }

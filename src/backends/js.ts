@@ -11,6 +11,7 @@ import { tableF32AnglesJs } from './angles32-js.js';
 import { sincos2dJs } from './grid2d-js.js';
 import { sincos3dJs } from './grid3d-js.js';
 import { ropeJs } from './rope-js.js';
+import { gramJs } from './gram-js.js';
 
 function arr(v: Operand): FloatArray {
   return v instanceof Tensor ? v.array : v;
@@ -130,5 +131,6 @@ export function createJsBackend(): Backend {
     sincos2d: (plan, out) => sincos2dJs(plan, arr(out)),
     sincos3d: (plan, out) => sincos3dJs(plan, arr(out)),
     rope: (plan, x, out) => ropeJs(plan, arr(x), arr(out)),
+    gram: (plan, table, out) => gramJs(plan, arr(table), out),
   };
 }

@@ -4,6 +4,7 @@ import type { CombinePlan, MathLib, TablePlan } from '../plan.js';
 import type { Grid2dPlan } from '../grid2d.js';
 import type { Grid3dPlan } from '../grid3d.js';
 import type { RopePlan } from '../rope.js';
+import type { SimilarityPlan } from '../similarity.js';
 import type { Tensor } from '../tensor.js';
 import type { BackendName, Dtype, FloatArray } from '../types.js';
 
@@ -27,4 +28,6 @@ export interface Backend {
   sincos3d(plan: Grid3dPlan, out: Operand): void;
   /** Rotary embedding: x → out (out may be x). */
   rope(plan: RopePlan, x: Operand, out: Operand): void;
+  /** Gram matrix of the table's rows (dot or cosine) into out [rows·rows]. */
+  gram(plan: SimilarityPlan, table: Operand, out: Float32Array): void;
 }

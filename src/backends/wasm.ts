@@ -17,6 +17,7 @@ import { MAX_TENSOR_BYTES } from '../options.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
 import { sincos3dWasm } from './grid3d-wasm.js';
 import { ropeWasm } from './rope-wasm.js';
+import { gramWasm } from './gram-wasm.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
 const WINDOW_BYTES = 256 * 1024;
@@ -394,6 +395,7 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
     sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
     sincos3d: (plan, out) => sincos3dWasm(core, plan, out),
     rope: (plan, x, out) => ropeWasm(core, plan, x, out),
+    gram: (plan, table, out) => gramWasm(core, plan, table, out),
   };
 }
 

@@ -164,6 +164,28 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
       return Float64Array.from([...r.positions, r.delta, ...p.visionPositions({ height: 6, width: 4 })]);
     };
   }
+  // identify and similarity (issue 12): the Gram matrices (blocked through the scratch window, and
+  // read in place from a module tensor), and tables regenerated from what identify found.
+  if (typeof pe.similarity === 'function') {
+    c['similarity float32 dot 300 × 64 (blocked)'] = (p) => p.similarity(randomArray(300 * 64, false, 21), { dim: 64 });
+    c['similarity float64 cosine 70 × 33'] = (p) => p.similarity(randomArray(70 * 33, true, 22), { dim: 33, metric: 'cosine' });
+    c['similarity module tensor'] = (p) => {
+      const t = p.alloc(100 * 48);
+      try {
+        p.sinusoidal({ length: 100, dim: 48, preset: 'marian', out: t });
+        return p.similarity(t, { dim: 48 });
+      } finally {
+        t.free();
+      }
+    };
+    const regenerated = (p: Posenc, table: Float32Array, dim: number) => {
+      const r = p.identify(table, { dim });
+      if (r.kind !== 'sinusoidal') throw new Error(`identified as ${r.kind}`);
+      return p.sinusoidal({ length: table.length / dim, dim, ...(r.options as object) });
+    };
+    c['identify whisper float32 angles → regenerated'] = (p) => regenerated(p, p.sinusoidal({ length: 300, dim: 64, preset: 'whisper', float32Angles: true }), 64);
+    c['identify fairseq pad row → regenerated'] = (p) => regenerated(p, p.sinusoidal({ length: 100, dim: 31, preset: 'fairseq', offset: -2 }), 31);
+  }
   if (typeof pe.frequencies === 'function') {
     // Bring-your-own frequencies (issue 9): irregular values, both angle paths.
     const w = (n: number, seed: number) => Float64Array.from(randomArray(n, true, seed), (v) => v * 0.7);

@@ -9,6 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../demo/serve.mjs';
 import { colorOf, tablePixels } from '../../demo/colormap.js';
+import { writeNpy, writeSafetensors } from '../../demo/tablefile.js';
 import { init, type Posenc, type RopeAxes, type SinusoidalOptions } from '../../src/index.js';
 import { chromiumLaunchOptions } from './chromium.js';
 
@@ -286,6 +287,62 @@ describe('demo page (npm run demo) in Chromium', () => {
       const js = results[op].js;
       expect(await rows.first().locator('.ratio').textContent()).toBe(`×${(simd / js).toFixed(1)} vs js`);
     }
+  });
+
+  it('inspects a table: .npy, .safetensors (a tensor chosen), pasted JSON; identify, the call, similarity', async () => {
+    const inspected = async () => Number(await page.evaluate(() => document.body.dataset.inspected ?? 0));
+    const waitInspect = async (before: number) => {
+      await page.waitForFunction((n) => Number(document.body.dataset.inspected ?? 0) > n, before, { timeout: 30_000 });
+      const raw = await page.evaluate(() => document.body.dataset.inspect ?? null);
+      return raw === null ? null : JSON.parse(raw);
+    };
+    // .npy: a Marian table (float64 angles stored in float32).
+    const marian = pe.sinusoidal({ length: 64, dim: 32, preset: 'marian' });
+    let n = await inspected();
+    await page.setInputFiles('#inspect-file', { name: 'embed_positions.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(writeNpy(marian, 64, 32)) });
+    let got = await waitInspect(n);
+    expect(got).toMatchObject({ kind: 'sinusoidal', options: { preset: 'marian' }, float32: false, rows: 64, cols: 32 });
+    expect(await page.textContent('#inspect-call')).toBe("pe.sinusoidal({ length: 64, dim: 32, preset: 'marian' })");
+    expect((await canvasPixels('inspect-heatmap')).data).toEqual(Array.from(tablePixels(marian, 64, 32)));
+    const sim = await canvasPixels('inspect-similarity');
+    expect([sim.width, sim.height]).toEqual([64, 64]);
+    expect(sim.data).toEqual(Array.from(tablePixels(pe.similarity(marian, { dim: 32, metric: 'cosine' }), 64, 64)));
+    expect(await page.locator('#inspect-candidates li').count()).toBeGreaterThan(0);
+    // .safetensors with two tensors: the first is shown, then the other is chosen.
+    const mae = pe.sincos2d({ height: 8, width: 8, dim: 64, clsToken: true });
+    const cos = new Float32Array(256 * 32);
+    for (let r = 0; r < 256; r++) for (let j = 0; j < 32; j++) cos[r * 32 + j] = Math.cos(r * 10000 ** (-(2 * (j % 16)) / 32));
+    n = await inspected();
+    await page.setInputFiles('#inspect-file', {
+      name: 'model.safetensors', mimeType: 'application/octet-stream',
+      buffer: Buffer.from(writeSafetensors({ 'vit.pos_embed': { data: mae, shape: [1, 65, 64] }, 'rotary.cos_cached': { data: cos, shape: [256, 32] } })),
+    });
+    got = await waitInspect(n);
+    expect(got).toMatchObject({ kind: 'sincos2d', options: { preset: 'mae', height: 8, width: 8, clsToken: true }, rows: 65, cols: 64 });
+    expect(await page.textContent('#inspect-call')).toBe("pe.sincos2d({ dim: 64, preset: 'mae', height: 8, width: 8, clsToken: true })");
+    n = await inspected();
+    await page.selectOption('#inspect-tensor', 'rotary.cos_cached');
+    got = await waitInspect(n);
+    expect(got).toMatchObject({ kind: 'rope-cos', options: { base: 10000, layout: 'halves', rotaryDim: 32, offset: 0 } });
+    expect(await page.textContent('#inspect-call')).toContain('pe.rope(q, { shape: [batch, heads, length, headDim], base: 10000, layout: \'halves\', rotaryDim: 32, offset: 0');
+    // Pasted JSON: a learned-looking table is no convention; bad JSON is an error.
+    const rows = Array.from({ length: 12 }, (_, i) => Array.from({ length: 6 }, (_, j) => Math.sin(i * 7.1 + j * j * 3.3) * 0.05));
+    await page.fill('#inspect-paste', JSON.stringify(rows));
+    n = await inspected();
+    await page.click('#inspect-paste-run');
+    got = await waitInspect(n);
+    expect(got).toMatchObject({ kind: null, rows: 12, cols: 6 });
+    expect(await page.textContent('#inspect-kind')).toMatch(/^no match \(nearest: /);
+    await page.fill('#inspect-paste', '[[1, 2], [3]]');
+    n = await inspected();
+    await page.click('#inspect-paste-run');
+    expect(await waitInspect(n)).toBeNull();
+    expect(await page.textContent('#inspect-status')).toMatch(/^RangeError: JSON: row 1 has 1 values, row 0 has 2/);
+    // An example: Whisper's table with float32 angles.
+    n = await inspected();
+    await page.selectOption('#inspect-example', 'whisper');
+    got = await waitInspect(n);
+    expect(got).toMatchObject({ kind: 'sinusoidal', float32: true, options: { preset: 'whisper', float32Angles: true }, simRows: 250 });
   });
 
   it('saves a screenshot of the page', async () => {
