@@ -201,7 +201,7 @@ describeBackends('multi-axis rope', (get, backend) => {
     if (backend !== 'js') expect(same / want.length).toBeGreaterThan(0.9);
   });
 
-  it('docs/conventions-mrope.md test values: unit-vector probes give cos θ_j, sin θ_j of the pair\'s axis', () => {
+  it('docs/conventions.md §13 test values: unit-vector probes give cos θ_j, sin θ_j of the pair\'s axis', () => {
     const pe = get();
     /** [sections, options, token positions per axis, [j, cos, sin][]] */
     const table: [RopeOptions, number[], [number, number, number][]][] = [
