@@ -992,11 +992,7 @@ export function identifyTable(pe: Posenc, table: unknown, options: unknown): Ide
   })) as IdentifyCandidate[];
   const best = finalists[0];
   const match = best !== undefined && best.err <= MATCH;
-  return {
-    kind: match ? best.h.kind : null,
-    options: match ? candidates[0].options : null,
-    maxError: best ? best.err : Infinity,
-    float32: match ? best.f32 : false,
-    candidates,
-  };
+  const maxError = best ? best.err : Infinity;
+  if (!match) return { kind: null, options: null, maxError, float32: false, candidates };
+  return { ...candidates[0], maxError, float32: best.f32, candidates };
 }

@@ -12,7 +12,7 @@ export type {
 export type { MropeModel, MropePositions, MropePositionsOptions, MropeSegment, VisionPositionsOptions } from './types.js';
 export type { Preset3d, Sincos3dOptions } from './types.js';
 export type {
-  IdentifiedKind, IdentifyCandidate, IdentifyOptions, IdentifyResult, RopeCacheOptions, Sincos2dIdentified,
+  IdentifiedKind, IdentifyCandidate, IdentifyOptions, IdentifyResult, IdentifyResultBase, RopeCacheOptions, Sincos2dIdentified,
   SimilarityOptions, SinusoidalIdentified,
 } from './types.js';
 export type { Frequencies, FrequenciesOptions } from './types.js';

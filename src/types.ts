@@ -413,7 +413,7 @@ export interface RopeCacheOptions {
 
 /** Options of `pe.sinusoidal({ length: rows, dim, ...options })` that regenerate a 1-D table. */
 export type SinusoidalIdentified = Omit<SinusoidalOptions, 'dim' | 'length' | 'out' | 'dtype' | 'positions'> & {
-  /** Recovered frequencies (float32 chains torch computed with its own exp/pow, issue 9's option). */
+  /** Recovered frequencies (float32 chains torch computed with its own exp/pow: the `frequencies` option). */
   frequencies?: Float32Array | Float64Array;
 };
 
@@ -426,17 +426,11 @@ export type IdentifiedKind = 'sinusoidal' | 'sincos2d' | 'rope-cos' | 'rope-sin'
 export type IdentifyCandidate =
   | { kind: 'sinusoidal'; options: SinusoidalIdentified; maxError: number }
   | { kind: 'sincos2d'; options: Sincos2dIdentified; maxError: number }
-  | { kind: 'rope-cos' | 'rope-sin'; options: RopeCacheOptions; maxError: number };
+  | { kind: 'rope-cos'; options: RopeCacheOptions; maxError: number }
+  | { kind: 'rope-sin'; options: RopeCacheOptions; maxError: number };
 
-export interface IdentifyResult {
-  /** The encoding the table is (a candidate within 1e-5), or null when nothing fits. */
-  kind: IdentifiedKind | null;
-  /**
-   * The call that regenerates the table: `pe.sinusoidal({ length: rows, dim, ...options })`,
-   * `pe.sincos2d({ dim, ...options })`, or for rotary caches `pe.rope` with these options (see
-   * README "Porting a model"). null when kind is null.
-   */
-  options: SinusoidalIdentified | Sincos2dIdentified | RopeCacheOptions | null;
+/** What every `identify` answer carries, whatever the kind. */
+export interface IdentifyResultBase {
   /** max |table − regenerated| of the result (kind null: of the nearest candidate). */
   maxError: number;
   /** The table was computed with float32 angles (the chain, not the storage); options then carry float32Angles. */
@@ -444,6 +438,20 @@ export interface IdentifyResult {
   /** Up to 5 candidates, best first (also when kind is null: the nearest conventions). */
   candidates: IdentifyCandidate[];
 }
+
+/**
+ * `pe.identify`'s answer: the encoding the table is (a candidate within 1e-5) and the call that
+ * regenerates it, discriminated by `kind` so that `options` narrows with it:
+ * 'sinusoidal' → `pe.sinusoidal({ length: rows, dim, ...options })` (or `encoding: options` of
+ * add/concat), 'sincos2d' → `pe.sincos2d({ dim, ...options })`, 'rope-cos' | 'rope-sin' →
+ * `pe.rope` with these options (see README "Porting a model"), null (nothing fits) → options null.
+ */
+export type IdentifyResult =
+  | (IdentifyResultBase & { kind: 'sinusoidal'; options: SinusoidalIdentified })
+  | (IdentifyResultBase & { kind: 'sincos2d'; options: Sincos2dIdentified })
+  | (IdentifyResultBase & { kind: 'rope-cos'; options: RopeCacheOptions })
+  | (IdentifyResultBase & { kind: 'rope-sin'; options: RopeCacheOptions })
+  | (IdentifyResultBase & { kind: null; options: null });
 
 export interface SimilarityOptions {
   /** The table's width (columns per row). */

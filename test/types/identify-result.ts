@@ -1,0 +1,28 @@
+// Type-level test, checked by `npm run typecheck` (tsc --strict) and never run: the README's uses
+// of pe.identify's answer compile once `kind` narrows `options`. A wrong union (kind and options
+// typed separately) makes tsc fail here.
+import type { FloatArray, IdentifyResult, Posenc, RopeCacheOptions, SinusoidalIdentified } from '../../src/index.js';
+
+export function regenerate(pe: Posenc, table: Float32Array, x: Float32Array, q: Float32Array): FloatArray | null {
+  const r = pe.identify(table, { dim: 512 });
+  const rows = table.length / 512;
+  if (r.kind === 'sinusoidal') {
+    pe.add(x, { shape: [1, rows, 512], encoding: r.options, scale: Math.sqrt(512) });
+    const s: SinusoidalIdentified = r.options;
+    return pe.sinusoidal({ length: rows, dim: 512, ...s });
+  }
+  if (r.kind === 'sincos2d') return pe.sincos2d({ dim: 512, ...r.options });
+  if (r.kind === 'rope-cos' || r.kind === 'rope-sin') {
+    const o: RopeCacheOptions = r.options;
+    return pe.rope(q, { shape: [1, 1, rows, o.rotaryDim], ...r.options }) as FloatArray;
+  }
+  // kind null: options null, the nearest conventions still there.
+  const none: null = r.options;
+  const c = r.candidates[0];
+  if (c?.kind === 'sincos2d') pe.sincos2d({ dim: 512, ...c.options });
+  return none;
+}
+
+export function fields(r: IdentifyResult): [number, boolean, number] {
+  return [r.maxError, r.float32, r.candidates.length];
+}
