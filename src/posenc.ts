@@ -164,7 +164,8 @@ export class Posenc {
    * Int32Array positions, axis-major [3, L] (temporal, height, width rows of L tokens; pass it as
    * a multi-axis rope's positions), and delta = max position + 1 − L (HF rope_deltas: generated
    * token k sits at L + k + delta). 'qwen2.5-vl' places video frame i at
-   * ⌊i·secondsPerGrid·tokensPerSecond⌋ (tokensPerSecond default 2) and image frames at 0.
+   * ⌊i·secondsPerGrid·tokensPerSecond⌋ (tokensPerSecond default 2) and image frames at 0;
+   * 'qwen2-vl' (default) places frame i at i, and secondsPerGrid or tokensPerSecond with it is a TypeError.
    */
   mropePositions(options: MropePositionsOptions): MropePositions {
     return mropePositions(options);

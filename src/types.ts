@@ -323,7 +323,7 @@ export type MropeSegment =
   | { text: number }
   /** An image of t × h × w patches (t is 1 for Qwen2-VL's processors). */
   | { image: ArrayLike<number> }
-  /** A video of t × h × w patches; secondsPerGrid: seconds per temporal patch (HF second_per_grid_ts, default 1; Qwen2.5-VL only). */
+  /** A video of t × h × w patches; secondsPerGrid: seconds per temporal patch (HF second_per_grid_ts, default 1), for model 'qwen2.5-vl' only (a TypeError with 'qwen2-vl'). */
   | { video: ArrayLike<number>; secondsPerGrid?: number };
 
 /** 'qwen2-vl': frame i of a video at i; 'qwen2.5-vl': frame i at ⌊i·secondsPerGrid·tokensPerSecond⌋, image frames at 0. */

@@ -7,7 +7,8 @@
 // t × (h/m) × (w/m) merged tokens starts at s = (largest position so far) + 1 and gets
 // (s + time(i), s + row, s + column); text after it resumes at the block's largest position + 1.
 // time(i) = i for Qwen2-VL, ⌊i·secondsPerGrid·tokensPerSecond⌋ for Qwen2.5-VL videos and 0 for
-// Qwen2.5-VL images (HF passes second_per_grid_t = 0 for images).
+// Qwen2.5-VL images (HF passes second_per_grid_t = 0 for images). Qwen2-VL has no seconds per grid:
+// secondsPerGrid and tokensPerSecond are rejected there rather than ignored.
 //
 // visionPositions: the (row, column) of each patch in the order Qwen2-VL's vision tower
 // (rot_pos_emb) lays them out: merge blocks row-major, then row-major inside each block.
@@ -74,10 +75,12 @@ export function mropePositions(options: unknown): MropePositions {
     }
     const [t, h, w] = checkGrid(fn, `${p}.${kind}`, s[kind], merge);
     let spg: number | null = null;
-    if (kind === 'video') {
-      const sec = s.secondsPerGrid === undefined ? 1 : checkFinite(fn, `${p}.secondsPerGrid`, s.secondsPerGrid, 0);
-      if (model === 'qwen2.5-vl') spg = sec;
-    } else if (model === 'qwen2.5-vl') spg = 0;
+    if (kind === 'video' && s.secondsPerGrid !== undefined && model !== 'qwen2.5-vl') {
+      throw new TypeError(`posenc.${fn}: ${p}.secondsPerGrid applies to model 'qwen2.5-vl' only (Qwen2-VL places frame i at i), got model '${model}'`);
+    }
+    if (model === 'qwen2.5-vl') {
+      spg = kind === 'image' ? 0 : s.secondsPerGrid === undefined ? 1 : checkFinite(fn, `${p}.secondsPerGrid`, s.secondsPerGrid, 0);
+    }
     blocks.push({ text: 0, t, h: h / merge, w: w / merge, spg });
     total += t * (h / merge) * (w / merge);
   });

@@ -344,6 +344,7 @@ const cases: Case[] = [
   { name: 'mropePositions: secondsPerGrid on an image', type: TypeError, param: 'options.segments[0].secondsPerGrid', call: (pe) => pe.mropePositions({ segments: [{ image: [1, 2, 2], secondsPerGrid: 1 } as never] }) },
   { name: 'mropePositions: secondsPerGrid negative', type: RangeError, param: 'options.segments[0].secondsPerGrid', call: (pe) => pe.mropePositions({ segments: [{ video: [2, 2, 2], secondsPerGrid: -1 }], model: 'qwen2.5-vl' }) },
   { name: 'mropePositions: unknown model', type: RangeError, param: 'options.model', call: (pe) => pe.mropePositions({ segments: [], model: 'qwen3-vl' as never }) },
+  { name: 'mropePositions: secondsPerGrid with qwen2-vl', type: TypeError, param: 'options.segments[1].secondsPerGrid', call: (pe) => pe.mropePositions({ segments: [{ text: 1 }, { video: [2, 2, 2], secondsPerGrid: 0.5 }] }) },
   { name: 'mropePositions: tokensPerSecond with qwen2-vl', type: TypeError, param: 'options.tokensPerSecond', call: (pe) => pe.mropePositions({ segments: [], tokensPerSecond: 2 }) },
   { name: 'mropePositions: tokensPerSecond 0', type: RangeError, param: 'options.tokensPerSecond', call: (pe) => pe.mropePositions({ segments: [], model: 'qwen2.5-vl', tokensPerSecond: 0 }) },
   { name: 'mropePositions: spatialMergeSize 0', type: RangeError, param: 'options.spatialMergeSize', call: (pe) => pe.mropePositions({ segments: [], spatialMergeSize: 0 }) },

@@ -1,4 +1,4 @@
-// Multimodal positions (issue 11): mropePositions against Hugging Face get_rope_index and
+// Multimodal positions: mropePositions against Hugging Face get_rope_index and
 // visionPositions against Qwen2-VL's rot_pos_emb. The vectors were computed with torch from
 // input_ids built of text, <|vision_start|>, <|image_pad|> and <|video_pad|> tokens, running the
 // HF algorithm (transformers models/qwen2_vl and qwen2_5_vl, modeling_*.py) in its own order:
@@ -72,21 +72,28 @@ describeBackends('mropePositions / visionPositions', (get) => {
     const a = pe.mropePositions({ segments: vid, model: 'qwen2.5-vl' });
     expect(a).toEqual(pe.mropePositions({ segments: [{ text: 1 }, { video: [4, 2, 2], secondsPerGrid: 1 }], model: 'qwen2.5-vl', tokensPerSecond: 2 }));
     expect(Array.from(a.positions.subarray(0, 5))).toEqual([0, 1, 3, 5, 7]); // frames at 1 + 2i
-    // Qwen2-VL ignores secondsPerGrid (its get_rope_index has no such input): frames at 1 + i.
-    expect(Array.from(pe.mropePositions({ segments: [{ text: 1 }, { video: [4, 2, 2], secondsPerGrid: 3 }] }).positions.subarray(0, 5))).toEqual([0, 1, 2, 3, 4]);
+    // Qwen2-VL's get_rope_index has no seconds per grid (frames at 1 + i): secondsPerGrid there is a TypeError.
+    expect(Array.from(pe.mropePositions({ segments: [{ text: 1 }, { video: [4, 2, 2] }] }).positions.subarray(0, 5))).toEqual([0, 1, 2, 3, 4]);
+    expect(() => pe.mropePositions({ segments: [{ text: 1 }, { video: [4, 2, 2], secondsPerGrid: 3 }] })).toThrow(/options\.segments\[1\]\.secondsPerGrid applies to model 'qwen2\.5-vl' only/);
   });
 
-  it('the floor of i·secondsPerGrid·tokensPerSecond, for fractional seconds too; typed grids', () => {
+  it('the time index of fractional secondsPerGrid equals HF\'s (arange(t)·second_per_grid_t·tokens_per_second).long(); typed grids', () => {
     const pe = get();
-    for (const [spg, tps] of [[0.5, 2], [0.75, 2], [1 / 3, 2], [2 / 3, 3], [0.4, 25], [1.5, 1]]) {
-      const { positions, delta } = pe.mropePositions({ segments: [{ text: 3 }, { video: Int32Array.of(6, 2, 2), secondsPerGrid: spg }, { text: 2 }], model: 'qwen2.5-vl', tokensPerSecond: tps });
-      const L = 3 + 6 + 2;
-      const times = Array.from({ length: 6 }, (_, i) => 3 + Math.floor(i * spg * tps));
-      expect(Array.from(positions.subarray(3, 9))).toEqual(times);
-      expect(Array.from(positions.subarray(L + 3, L + 9))).toEqual([3, 3, 3, 3, 3, 3]); // one merged row and column
-      const next = Math.max(times[5], 3) + 1;
-      expect(Array.from(positions.subarray(9, 11))).toEqual([next, next + 1]);
-      expect(delta).toBe(next + 2 - L);
+    // [secondsPerGrid, tokensPerSecond, HF position_ids[:, 0, :] flattened, rope_deltas] of text 3 +
+    // video [6, 2, 2] + text 2: scripts/vl-time-vectors.py (torch, second_per_grid_ts float32 as
+    // the processor makes it; the float64 product gives the same integers here).
+    const cases: [number, number, number[], number][] = [
+      [0.5, 2, [0,1,2,3,4,5,6,7,8,9,10,0,1,2,3,3,3,3,3,3,9,10,0,1,2,3,3,3,3,3,3,9,10], 0],
+      [0.75, 2, [0,1,2,3,4,6,7,9,10,11,12,0,1,2,3,3,3,3,3,3,11,12,0,1,2,3,3,3,3,3,3,11,12], 2],
+      [1 / 3, 2, [0,1,2,3,3,4,5,5,6,7,8,0,1,2,3,3,3,3,3,3,7,8,0,1,2,3,3,3,3,3,3,7,8], -2],
+      [2 / 3, 3, [0,1,2,3,5,7,9,11,13,14,15,0,1,2,3,3,3,3,3,3,14,15,0,1,2,3,3,3,3,3,3,14,15], 5],
+      [0.4, 25, [0,1,2,3,13,23,33,43,53,54,55,0,1,2,3,3,3,3,3,3,54,55,0,1,2,3,3,3,3,3,3,54,55], 45],
+      [1.5, 1, [0,1,2,3,4,6,7,9,10,11,12,0,1,2,3,3,3,3,3,3,11,12,0,1,2,3,3,3,3,3,3,11,12], 2],
+    ];
+    for (const [spg, tps, want, delta] of cases) {
+      const r = pe.mropePositions({ segments: [{ text: 3 }, { video: Int32Array.of(6, 2, 2), secondsPerGrid: spg }, { text: 2 }], model: 'qwen2.5-vl', tokensPerSecond: tps });
+      expect(Array.from(r.positions), `${spg}, ${tps}`).toEqual(want);
+      expect(r.delta, `${spg}, ${tps}`).toBe(delta);
     }
   });
 
