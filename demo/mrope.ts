@@ -3,6 +3,7 @@
 // positions, for the three ways of splitting the pairs among axes (Qwen2-VL chunks, Qwen3-VL
 // cycle, per-axis frequencies). main.ts calls renderMrope on every redraw.
 import type { Posenc, RopeAxes } from 'posenc';
+import { cycleAxes } from '../src/rope.js';
 
 /** The control ids of this panel (main.ts redraws when one changes). */
 export const MROPE_CONTROLS = ['mrope-variant', 'mrope-text', 'mrope-height', 'mrope-width', 'mrope-after'];
@@ -19,8 +20,9 @@ export const MROPE_VARIANTS: Record<string, { label: string; base: number; axes:
 export function featureAxes(axes: RopeAxes, headDim: number): Int32Array {
   const s = Array.from(axes.sections);
   const h = headDim / 2;
+  const cycle = axes.assign === 'cycle' ? cycleAxes(s, h) : null;
   const pair = (j: number) => {
-    if (axes.assign === 'cycle') return j % 3 === 1 && j < 3 * s[1] ? 1 : j % 3 === 2 && j < 3 * s[2] ? 2 : 0;
+    if (cycle) return cycle[j];
     let a = 0;
     for (let at = s[0]; j >= at; at += s[++a]);
     return a;

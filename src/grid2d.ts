@@ -12,8 +12,8 @@
 
 import { checkBool } from './angles32.js';
 import { checkFrequencies, frequenciesKey, refuseKnobs } from './frequencies.js';
-import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, isFloat64Array, rangeError, typeError } from './options.js';
-import { LAYOUT_HALVES, type MathLib, type SinEncoding } from './plan.js';
+import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, rangeError } from './options.js';
+import { LAYOUT_HALVES, checkOut, type MathLib, type SinEncoding } from './plan.js';
 import type { FloatArray, ModuleTensor, Preset2d } from './types.js';
 
 export interface Grid2dPlan {
@@ -93,11 +93,7 @@ export function planSincos2d(options: unknown, math: MathLib, fn = 'sincos2d', k
   const f32 = o.float32Angles === undefined ? false : checkBool(fn, 'options.float32Angles', o.float32Angles);
   const rows = (cls ? 1 : 0) + height * width;
   checkProduct(fn, 'a table of shape', [rows, dim], f64 ? 8 : 4);
-  if (o.out !== undefined) {
-    const a = floatArray(fn, 'options.out', o.out);
-    if (isFloat64Array(a) !== f64) throw typeError(fn, 'options.out', `a ${f64 ? 'Float64Array' : 'Float32Array'} (the result's dtype)`, o.out);
-    if (a.length !== rows * dim) throw rangeError(fn, 'options.out.length', `${rows * dim}`, a.length);
-  }
+  if (o.out !== undefined) checkOut(fn, 'options.out', o.out, f64, rows * dim);
   const K = Math.floor(dim / 4);
   // Both axes share the K frequencies (every preset encodes rows and columns alike).
   const freqs = o.frequencies === undefined

@@ -10,8 +10,8 @@
 // puts the column index first and its "emb_h" is computed from it (as in MAE's 2-D code).
 
 import { frequencies } from './grid2d.js';
-import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, isFloat64Array, rangeError, typeError } from './options.js';
-import { LAYOUT_HALVES, type MathLib, type SinEncoding } from './plan.js';
+import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, rangeError } from './options.js';
+import { LAYOUT_HALVES, checkOut, type MathLib, type SinEncoding } from './plan.js';
 import type { FloatArray, ModuleTensor, Preset3d } from './types.js';
 
 export interface Grid3dPlan {
@@ -79,11 +79,7 @@ export function planSincos3d(options: unknown, math: MathLib): { plan: Grid3dPla
   const f64 = checkEnum(fn, 'options.dtype', o.dtype === undefined ? 'float32' : o.dtype, ['float32', 'float64']) === 'float64';
   checkProduct(fn, 'a table of shape', [frames, height, width, dim], f64 ? 8 : 4);
   const rows = frames * height * width;
-  if (o.out !== undefined) {
-    const a = floatArray(fn, 'options.out', o.out);
-    if (isFloat64Array(a) !== f64) throw typeError(fn, 'options.out', `a ${f64 ? 'Float64Array' : 'Float32Array'} (the result's dtype)`, o.out);
-    if (a.length !== rows * dim) throw rangeError(fn, 'options.out.length', `${rows * dim}`, a.length);
-  }
+  if (o.out !== undefined) checkOut(fn, 'options.out', o.out, f64, rows * dim);
   const plan: Grid3dPlan = {
     frames, height, width, dim, rows, f64,
     axisT: axis(dim / 8, math), axisS: axis((3 * dim) / 16, math),

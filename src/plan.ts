@@ -254,7 +254,8 @@ export function planSinusoidal(options: unknown, math: MathLib, fn = 'sinusoidal
   return { plan: { enc, rows, start: enc.start + offset, positions, f64 }, out: o.out as FloatArray | ModuleTensor | undefined };
 }
 
-function checkOut(fn: string, param: string, out: unknown, f64: boolean, length: number): FloatArray {
+/** A caller's `out` for a table of `length` values: a Float32Array or Float64Array of the result's dtype, exactly that long. */
+export function checkOut(fn: string, param: string, out: unknown, f64: boolean, length: number): FloatArray {
   const a = floatArray(fn, param, out);
   if (isFloat64Array(a) !== f64) {
     throw typeError(fn, param, `a ${f64 ? 'Float64Array' : 'Float32Array'} (the result's dtype)`, out);

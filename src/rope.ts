@@ -449,8 +449,8 @@ function checkAxes(fn: string, v: unknown, rotaryDim: number, scalingV: unknown)
   return { sections, perAxis: frequencies === 'per-axis', cycle: assign === 'cycle' };
 }
 
-/** HF Qwen3-VL apply_interleaved_mrope: axis of pair j. */
-function cycleAxes(sections: readonly number[], h: number): number[] {
+/** HF Qwen3-VL apply_interleaved_mrope: axis of pair j (also drawn by the demo's multi-axis panel). */
+export function cycleAxes(sections: readonly number[], h: number): number[] {
   return Array.from({ length: h }, (_, j) => (j % 3 === 1 && j < 3 * sections[1] ? 1 : j % 3 === 2 && j < 3 * sections[2] ? 2 : 0));
 }
 
