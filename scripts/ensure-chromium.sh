@@ -1,7 +1,8 @@
 #!/bin/sh
 # The browser of the browser tests: finds it, or installs Debian's chromium, and says how it got it.
-# npm runs it before the tests (`pretest`, so a missing browser stops `npm test` at once, and
-# `pretest:browser`); test/browser/chromium.ts asks it (--path) which browser to launch, so the
+# npm runs it before the tests, once: `pretest`, so a missing browser stops `npm test` at once, and
+# `pretest:browser` for `npm run test:browser` alone (npm test sets POSENC_CHROMIUM_ENSURED=1 to
+# skip that second run); test/browser/chromium.ts asks it (--path) which browser to launch, so the
 # tests launch exactly the browser reported here.
 #
 #   sh scripts/ensure-chromium.sh          find a browser, else install Debian's chromium (as root or
