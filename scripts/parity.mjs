@@ -20,6 +20,15 @@ const fixtureAt = process.argv.indexOf('--fixture');
 const fixturePath = fixtureAt > 0 ? process.argv[fixtureAt + 1] : undefined;
 
 const dir = mkdtempSync(join(tmpdir(), 'posenc-parity-'));
+const TORCH_HINT = "install Debian's python3-torch: apt-get install -y python3-torch (runs on /usr/bin/python3)";
+try {
+  execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+} catch (e) {
+  rmSync(dir, { recursive: true, force: true });
+  const what = e.code === 'ENOENT' ? 'was not found' : 'cannot import torch';
+  console.error(`parity: ${python} ${what}; ${TORCH_HINT} (or set PYTHON to a python with torch)`);
+  process.exit(1);
+}
 try {
   execFileSync(python, [join(root, 'scripts/parity/torch_refs.py'), dir], { stdio: ['ignore', 'inherit', 'inherit'] });
 } catch (e) {
@@ -66,7 +75,7 @@ function compute(pe, c, variant) {
   return pe.rope(c.xv, { shape: c.shape, positions: c.positions, ...o });
 }
 
-/** The acceptance bound of element i (issue 9): 2^-22; add: + 1 ulp of the sum; rope: af·2^-21 + 1 ulp. */
+/** The acceptance bound of element i (README "Matching a checkpoint exactly"): 2^-22; add: + 1 ulp of the sum; rope: af·2^-21 + 1 ulp. */
 function bound(c, ref, i) {
   if (c.kind === 'table') return 2 ** -22;
   if (c.kind === 'add') return 2 ** -22 + ulp32(ref[i]);

@@ -45,11 +45,14 @@ export function frequenciesKey(freqs: Float64Array): string {
   return s;
 }
 
-/** Refuses a schedule knob given beside `frequencies` (the frequencies replace what it would derive). */
+/**
+ * Refuses a knob that only shapes derived frequencies (a schedule's base or timescales, a rotary
+ * scaling, the seqLen a dynamic scaling is chosen for) when `frequencies` gives them outright.
+ */
 export function refuseKnobs(fn: string, p: string, o: Record<string, unknown>, knobs: readonly string[]): void {
   for (const k of knobs) {
     if (o[k] !== undefined) {
-      throw new TypeError(`posenc.${fn}: ${p}.${k} cannot be combined with ${p}.frequencies (the frequencies replace the schedule ${k} would derive)`);
+      throw new TypeError(`posenc.${fn}: ${p}.${k} cannot be combined with ${p}.frequencies (${k} only shapes the frequencies posenc derives itself; given frequencies are used as they are)`);
     }
   }
 }
