@@ -1,4 +1,4 @@
-// Benchmark cases of issue 11 (3-D video grids), in the case format of ./cases/index.mjs:
+// Benchmark cases of 3-D video grids, in the case format of ./cases/index.mjs:
 // pe.sincos3d for CogVideoX-2b's latent grid (13 frames × 30 × 45 patches, dim 1920, spatial
 // scale 1.875: a 135 MB float32 table). posenc's rows (module tensor, into a given Float32Array,
 // new array, scalar wasm, the js backend) with the copy and allocation references.

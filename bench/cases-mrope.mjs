@@ -1,4 +1,4 @@
-// Benchmark cases of issue 11 (multi-axis rotary), in the case format of ./cases/index.mjs.
+// Benchmark cases of multi-axis rotary, in the case format of ./cases/index.mjs.
 //
 // q of a Qwen2-VL-7B-sized layer, [batch 1, heads 16, length 2048, headDim 128] float32, base
 // 10^6, positions of a text + image + text prompt (T/H/W rows: 100 text tokens, a 32×56 merged
@@ -106,7 +106,7 @@ export function mropeCases({ quick }) {
   ];
 }
 
-/** Target of issue 11, in the format of ./targets.mjs. */
+/** Target of multi-axis rotary, in the format of ./targets.mjs. */
 export const MROPE_TARGETS = [
   {
     title: 'multi-axis rope f32 [1, 16, 2048, 128]: ≤ 1.2× the time of the 1-D rope of the same shape',

@@ -1,4 +1,4 @@
-// Benchmark cases of issue 4 (rotary embeddings and 2-D tables), in the case format of
+// Benchmark cases of rotary embeddings and 2-D tables, in the case format of
 // ./cases/index.mjs: list `...ropeCases(opts), ...grid2dCases(opts)` in allCases and merge
 // ROPE_TARGETS into ./targets.mjs TARGETS.
 //
@@ -149,7 +149,7 @@ export function grid2dCases({ quick }) {
     : [grid2dCase('mae', 14, 14, 768, true, { reps: 8 }), grid2dCase('timm', 32, 32, 1024, false)];
 }
 
-/** Targets of issue 4, in the format of ./targets.mjs. */
+/** Targets of rotary embeddings and 2-D tables, in the format of ./targets.mjs. */
 export const ROPE_TARGETS = [
   {
     title: 'rope f32 [1, 32, 2048, 128]: ≥ 4× the js baseline',

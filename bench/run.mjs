@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// posenc's benchmark suite (issue 3): `npm run bench` (build, then this file).
+// posenc's benchmark suite: `npm run bench` (build, then this file).
 //
 //   node bench/run.mjs [--quick] [--only table,add] [--rounds N] [--time MS] [--no-peers]
 //                      [--no-numpy] [--no-startup] [--out NAME] [--list]
@@ -157,7 +157,7 @@ async function main() {
     console.log(s.error ? `  ${s.backend}: ${s.error}` : `  init(${s.backend}) → ${s.resolved}: init + first result ${s.init.median.toFixed(2)} ms (p25–p75 ${s.init.p25.toFixed(2)}–${s.init.p75.toFixed(2)}), import ${s.import.median.toFixed(1)} ms, ${s.runs} processes`);
   }
   for (const s of sizes ?? []) console.log(`  ${s.file}: ${s.bytes ?? 'missing'} bytes`);
-  console.log('\nTargets (issues 3 and 4)');
+  console.log('\nTargets');
   for (const t of targets) {
     console.log(`  ${t.status.padEnd(4)}  ${t.title}`);
     for (const d of t.details) console.log(`        ${d}`);

@@ -1,4 +1,4 @@
-// The targets of issue 3, checked against one run. Each compares two rows of one case as
+// The speed targets of the core tables and kernels, checked against one run. Each compares two rows of one case as
 // time(slower) / time(faster) (the median of per-round ratios), or a recorded value to a limit.
 import { MROPE_TARGETS } from './cases-mrope.mjs';
 import { ROPE_TARGETS } from './cases-rope.mjs';

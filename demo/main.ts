@@ -15,7 +15,7 @@ const params = new URLSearchParams(location.search);
 const QUICK = params.get('bench') === 'quick';
 
 // ---------------------------------------------------------------------------------------------
-// Rotary (pe.rope) and 2-D grids (pe.sincos2d) came with issue 4; the views show a note on a
+// Rotary (pe.rope) and 2-D grids (pe.sincos2d) came after posenc's first tables; the views show a note on a
 // build without them.
 function hasMethod(pe: Posenc, name: 'rope' | 'sincos2d'): boolean {
   return typeof (pe as unknown as Record<string, unknown>)[name] === 'function';
@@ -135,7 +135,7 @@ function renderGrid(pe: Posenc, c: Controls): void {
   const canvas = $<HTMLCanvasElement>('grid-canvas');
   if (!hasMethod(pe, 'sincos2d')) {
     canvas.hidden = true;
-    showStatus('grid-status', 'pe.sincos2d is not in this build yet (2-D grids come with issue 4).');
+    showStatus('grid-status', 'pe.sincos2d is not in this build of posenc (it has no 2-D grids).');
     return;
   }
   canvas.hidden = false;
@@ -154,7 +154,7 @@ function renderRope(pe: Posenc, c: Controls): void {
   const canvas = $<HTMLCanvasElement>('rope-canvas');
   if (!hasMethod(pe, 'rope')) {
     canvas.hidden = true;
-    showStatus('rope-status', 'pe.rope is not in this build yet (rotary embeddings come with issue 4).');
+    showStatus('rope-status', 'pe.rope is not in this build of posenc (it has no rotary embeddings).');
     return;
   }
   canvas.hidden = false;

@@ -126,7 +126,7 @@ const cases: Case[] = [
   { name: 'out a view into freed module memory', type: TypeError, param: 'options.out', only: ['wasm-simd', 'wasm'], call: (pe, a) => pe.sinusoidal({ length: 6, dim: 4, out: a.stale }) },
   { name: 'out an Int32Array', type: TypeError, param: 'options.out', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, out: new Int32Array(8) as never }) },
   { name: 'out a DataView', type: TypeError, param: 'options.out', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, out: new DataView(new ArrayBuffer(32)) as never }) },
-  // frequencies (issue 9): checked before the table is written, out included
+  // frequencies: checked before the table is written, out included
   { name: 'frequencies of the wrong length', type: RangeError, param: 'options.frequencies.length', call: (pe, a) => pe.sinusoidal({ length: 2, dim: 4, frequencies: [1, 0.1, 0.01], out: a.x.subarray(0, 8) }) },
   { name: 'frequencies with NaN', type: RangeError, param: 'options.frequencies[1]', call: (pe, a) => pe.sinusoidal({ length: 2, dim: 4, frequencies: [1, NaN], out: a.x.subarray(0, 8) }) },
   { name: 'frequencies with Infinity (typed)', type: RangeError, param: 'options.frequencies[0]', call: (pe) => pe.sinusoidal({ length: 2, dim: 4, frequencies: Float32Array.of(Infinity, 1) }) },
@@ -356,7 +356,7 @@ const cases: Case[] = [
   { name: 'visionPositions: width a string', type: TypeError, param: 'options.width', call: (pe) => pe.visionPositions({ height: 4, width: '4' as never }) },
   { name: 'visionPositions: spatialMergeSize fractional', type: RangeError, param: 'options.spatialMergeSize', call: (pe) => pe.visionPositions({ height: 4, width: 4, spatialMergeSize: 1.5 }) },
   { name: 'visionPositions: unknown option', type: TypeError, param: 'options.merge', call: (pe) => pe.visionPositions({ height: 4, width: 4, merge: 2 } as never) },
-  // ---- identify / similarity (issue 12)
+  // ---- identify / similarity
   { name: 'identify: rows·dim ≠ length', type: RangeError, param: 'table.length', call: (pe, a) => pe.identify(a.table, { dim: 5 }) },
   { name: 'identify: dim 0', type: RangeError, param: 'options.dim', call: (pe, a) => pe.identify(a.table, { dim: 0 }) },
   { name: 'identify: dim missing', type: TypeError, param: 'options.dim', call: (pe, a) => pe.identify(a.table, {} as never) },

@@ -29,7 +29,7 @@ function bound(v: number, a: number, f64: boolean): number {
   return f64 ? 1e-12 + Math.abs(a) * 2 ** -49 : ulp32(v) + Math.abs(a) * 2 ** -49 + 2 ** -60;
 }
 
-/** Where sin_i and cos_i go in a 1-D row (the layouts of Appendix A), and the zero columns. */
+/** Where sin_i and cos_i go in a 1-D row (the layouts of docs/conventions.md §0), and the zero columns. */
 function row64(dim: number, layout: 'interleaved' | 'halves', w: ArrayLike<number>, p: number): { v: number[]; a: number[] } {
   const n = w.length;
   const h = Math.floor(dim / 2);
@@ -329,7 +329,7 @@ describeBackends('frequencies: a given array is copied, and each set of values i
   });
 });
 
-describeBackends('pe.frequencies: the schedules of the spec', (pe) => {
+describeBackends('pe.frequencies: the schedules of docs/conventions.md §1–§6', (pe) => {
   it('1-D test values (conventions §1, §3, §4c) and 2-D (§6)', () => {
     const near = (got: ArrayLike<number>, want: number[], tol: number) => want.forEach((v, i) => expect(Math.abs(got[i] - v), `[${i}]`).toBeLessThanOrEqual(tol * Math.abs(v)));
     near(pe().frequencies({ dim: 8 }), [1, 0.1, 0.01, 0.001], 2 ** -51);

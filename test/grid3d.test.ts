@@ -1,9 +1,9 @@
-// 3-D sin-cos tables (issue 11): diffusers get_3d_sincos_pos_embed (CogVideoX). The vectors below
+// 3-D sin-cos tables: diffusers get_3d_sincos_pos_embed (CogVideoX). The vectors below
 // were computed with torch on the CPU by re-running diffusers' steps in its order (float32
 // arange / interpolation scale, float64 frequencies 1/10000^(k/K), torch.outer → float64 angles,
 // sin/cos, [temporal | spatial] with spatial = [emb of grid[0] | emb of grid[1]] from
 // meshgrid(grid_w, grid_h, indexing="xy"), spatial_size = (width, height) as CogVideoXPatchEmbed
-// passes it). Bound (issue 11): 1 float32 ulp + |p·ω|·2^-49 of diffusers' float64 output.
+// passes it). Bound (README "Video grids (3-D)"): 1 float32 ulp + |p·ω|·2^-49 of diffusers' float64 output.
 import { expect, it } from 'vitest';
 import { init } from '../src/index.js';
 import { describeBackends, firstByteDiff, ulp32 } from './backends.js';

@@ -530,7 +530,7 @@ describe('add and concat against a plain-JS model', () => {
   });
 });
 
-// ---- rope, sincos2d, positionsFromTokens/Mask (issue 4), where the instance has them ---------------
+// ---- rope, sincos2d, positionsFromTokens/Mask, where the instance has them ---------------------------
 
 const i4 = issue4(PE.js);
 

@@ -6,7 +6,7 @@ import { worstRatio, type RefOptions } from './reference.js';
 const range = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + i);
 
 // Test values of docs/conventions.md (float64, printed to 10 decimals): [row, col, value].
-const SPEC: { name: string; opts: Record<string, unknown>; dim: number; rows: number; values: [number, number, number][] }[] = [
+const DOC_VALUES: { name: string; opts: Record<string, unknown>; dim: number; rows: number; values: [number, number, number][] }[] = [
   { name: '§1 vaswani d=8', opts: {}, dim: 8, rows: 8, values: [[1, 0, 0.8414709848], [1, 1, 0.5403023059], [1, 2, 0.0998334166], [1, 3, 0.9950041653], [7, 6, 0.0069999428], [7, 7, 0.9999755001]] },
   { name: '§1/§4a vaswani d=7 (odd: extra sin column)', opts: {}, dim: 7, rows: 8, values: [[1, 6, 0.0003727594], [7, 5, 0.9993428115]] },
   { name: '§2 tensor2tensor d=8', opts: { preset: 'tensor2tensor' }, dim: 8, rows: 8, values: [[1, 0, 0.8414709848], [1, 1, 0.0463992235], [1, 4, 0.5403023059], [7, 3, 0.0006999999], [7, 7, 0.9999997550]] },
@@ -21,8 +21,8 @@ const SPEC: { name: string; opts: Record<string, unknown>; dim: number; rows: nu
 // §3 fairseq (pad = 1): the table rows themselves, by explicit positions = row numbers.
 const FAIRSEQ_ROWS: [number, number, number][] = [[2, 0, 0.9092974268], [2, 1, 0.0926985008], [2, 4, -0.4161468365], [8, 3, 0.0007999999], [8, 7, 0.9999996800]];
 
-describeBackends('sinusoidal: spec test values', (pe) => {
-  for (const c of SPEC) {
+describeBackends('sinusoidal: test values of docs/conventions.md', (pe) => {
+  for (const c of DOC_VALUES) {
     for (const dtype of ['float64', 'float32'] as const) {
       it(`${c.name} (${dtype})`, () => {
         const t = pe().sinusoidal({ ...c.opts, length: c.rows, dim: c.dim, dtype });

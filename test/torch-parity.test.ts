@@ -1,4 +1,4 @@
-// Acceptance of issue 9 without torch: test/fixtures/torch-float32.json holds, per family, torch's
+// The torch parity bound (README "Matching a checkpoint exactly"), checked without torch: test/fixtures/torch-float32.json holds, per family, torch's
 // own float32 frequencies and a few rows of torch's float32 output (the first rows, the last, and
 // the row where posenc's derived ω are furthest from torch), written by
 // `npm run parity -- --fixture test/fixtures/torch-float32.json` from torch computing each model's

@@ -1,4 +1,4 @@
-// identify (issue 12): which encoding is a 2048×768 float32 table (the vaswani/DistilBERT table,
+// identify: which encoding is a 2048×768 float32 table (the vaswani/DistilBERT table,
 // float64 angles stored in float32)? Each row identifies the table and the check regenerates it
 // from the options found; posenc's own table generation and a copy of the table's bytes are the
 // scale. Target: ≤ 100 ms on wasm-simd.

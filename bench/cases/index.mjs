@@ -14,9 +14,9 @@ import { tableCases } from './table.mjs';
 export function allCases(opts) {
   return [
     ...overheadCases(opts), ...tableCases(opts), ...addCases(opts), ...concatCases(opts),
-    ...ropeCases(opts), ...grid2dCases(opts), // issue 4, in ../cases-rope.mjs
-    ...grid3dCases(opts), // issue 11, in ../cases-grid3d.mjs
-    ...mropeCases(opts), // issue 11, in ../cases-mrope.mjs
-    ...identifyCases(opts), // issue 12
+    ...ropeCases(opts), ...grid2dCases(opts), // in ../cases-rope.mjs
+    ...grid3dCases(opts), // in ../cases-grid3d.mjs
+    ...mropeCases(opts), // in ../cases-mrope.mjs
+    ...identifyCases(opts), // in ./identify.mjs
   ];
 }

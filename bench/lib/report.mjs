@@ -95,7 +95,7 @@ export function markdownReport({ cases, machine, startup, sizes, targets, comman
   L.push(mdTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))));
   L.push('');
   if (targets?.length) {
-    L.push('**Targets** (issues 3 and 4; ratios of medians in this run):', '');
+    L.push('**Targets** (ratios of medians in this run):', '');
     L.push(mdTable(['target', 'result', 'measured'], targets.map((t) => [t.title, t.status, t.details.join('; ')]), ['l', 'l', 'l']));
     L.push('');
   }

@@ -1,4 +1,4 @@
-"""numpy reference for posenc's benchmark: times the vaswani table (spec section 1) in float64 and
+"""numpy reference for posenc's benchmark: times the vaswani table (docs/conventions.md §1) in float64 and
 float32, written the way numpy code usually builds it (MAE's get_1d_sincos_pos_embed style, with
 numpy's SIMD sin/cos for float32), and dumps each result for posenc's checker. Two variants:
 "new" allocates everything per call (what such code does); "out" writes into a preallocated

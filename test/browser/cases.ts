@@ -86,7 +86,7 @@ export function cases(pe: Posenc): Record<string, Case> {
   return c;
 }
 
-// Rotary (pe.rope, pe.ropeFrequencies) and 2-D grids (pe.sincos2d), from issue 4. Included only
+// Rotary (pe.rope, pe.ropeFrequencies) and 2-D grids (pe.sincos2d). Included only
 // where the instance has them, so this file also runs against a build that predates them.
 export function optionalCases(pe: Posenc): Record<string, Case> {
   const c: Record<string, Case> = {};
@@ -121,7 +121,7 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
         return Float64Array.from([...f.invFreq, f.attentionFactor, f.base]);
       };
     }
-    // Multi-axis rotary (issue 11): T/H/W rows, axis-major, per batch row; negative, real and far positions.
+    // Multi-axis rotary: T/H/W rows, axis-major, per batch row; negative, real and far positions.
     const thw = Array.from({ length: 3 * 2 * 40 }, (_, i) => (i % 13 === 5 ? 1e5 + i / 4 : i % 17 === 3 ? -i : (i * 7) % 23));
     c['rope multi-axis chunks [16, 24, 24] float32'] = (p) =>
       p.rope(randomArray(2 * 3 * 40 * 128, false, 18), { shape: [2, 3, 40, 128], base: 1e6, positions: thw, axes: { sections: [16, 24, 24] } });
@@ -164,7 +164,7 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
       return Float64Array.from([...r.positions, r.delta, ...p.visionPositions({ height: 6, width: 4 })]);
     };
   }
-  // identify and similarity (issue 12): the Gram matrices (blocked through the scratch window, and
+  // identify and similarity: the Gram matrices (blocked through the scratch window, and
   // read in place from a module tensor), and tables regenerated from what identify found.
   if (typeof pe.similarity === 'function') {
     c['similarity float32 dot 300 × 64 (blocked)'] = (p) => p.similarity(randomArray(300 * 64, false, 21), { dim: 64 });
@@ -187,7 +187,7 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
     c['identify fairseq pad row → regenerated'] = (p) => regenerated(p, p.sinusoidal({ length: 100, dim: 31, preset: 'fairseq', offset: -2 }), 31);
   }
   if (typeof pe.frequencies === 'function') {
-    // Bring-your-own frequencies (issue 9): irregular values, both angle paths.
+    // Bring-your-own frequencies: irregular values, both angle paths.
     const w = (n: number, seed: number) => Float64Array.from(randomArray(n, true, seed), (v) => v * 0.7);
     for (const float32Angles of [false, true]) {
       const t = float32Angles ? ' float32Angles' : '';

@@ -8,7 +8,7 @@ import type { BackendName, FloatArray } from '../../src/types.js';
 import { digestCases, randomArray } from './cases.js';
 
 const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];
-/** Rotary and 2-D grids (issue 4): tested wherever the library has them. */
+/** Rotary and 2-D grids: tested wherever the library has them. */
 const HAS_ROPE = typeof Posenc.prototype.rope === 'function';
 const HAS_2D = typeof Posenc.prototype.sincos2d === 'function';
 
