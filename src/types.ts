@@ -280,7 +280,12 @@ export interface RopeOptions {
   seqLen?: number;
   /** Axis order of x: 'bhld' (default, HF) or 'blhd' (GPT-NeoX, flash-attn). */
   order?: 'bhld' | 'blhd';
-  /** PyTorch's float32 path: inv_freq, angles, cos/sin and the products in float32 (HF's, up to torch's libm rounding of inv_freq and cos/sin; pass `frequencies` for its inv_freq exactly). */
+  /**
+   * PyTorch's float32 path: inv_freq, angles, cos/sin and the products in float32. Matches HF up to
+   * torch's cos/sin rounding where torch's inv_freq is correctly rounded; where its float32 pow puts
+   * one an ulp away, the difference grows with the position (p·δω + ulp32(p·ω)): pass the
+   * checkpoint's inv_freq as `frequencies` to match it exactly (docs/conventions.md §12).
+   */
   float32Angles?: boolean;
   /**
    * A checkpoint's inv_freq (rotaryDim/2 values, pair j's frequency), replacing base, scaling and
