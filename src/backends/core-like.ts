@@ -5,6 +5,7 @@ import type { KernelExports } from '../loader.js';
 import type { SinEncoding, TablePlan } from '../plan.js';
 import type { FloatArray } from '../types.js';
 import { Tensor } from '../tensor.js';
+import { Lru } from '../lru.js';
 import type { Operand } from './types.js';
 
 export interface WasmCoreLike {
@@ -87,41 +88,11 @@ export const KEEP_RECENT = 2;
  * of them beyond the KEEP_RECENT newest (a context of dim 2^20 takes hundreds of MB, so a count
  * alone does not bound memory). `free` returns a context to the module.
  */
-export class ContextCache {
+export class ContextCache extends Lru<number> {
   static readonly MAX_CONTEXTS = 32;
   static readonly MAX_BYTES = 64 * 2 ** 20;
-  readonly #m = new Map<string, [number, number]>();
-  #bytes = 0;
 
-  constructor(private readonly free: (ctx: number) => void) {}
-
-  get size(): number {
-    return this.#m.size;
-  }
-
-  /** The context of `key` (now the most recently used), or undefined. */
-  get(key: string): number | undefined {
-    const hit = this.#m.get(key);
-    if (hit === undefined) return undefined;
-    this.#m.delete(key);
-    this.#m.set(key, hit);
-    return hit[0];
-  }
-
-  /** Adds a new context of `bytes` bytes, then evicts down to the limits. */
-  add(key: string, ctx: number, bytes: number): void {
-    this.#m.set(key, [ctx, bytes]);
-    this.#bytes += bytes;
-    this.evict(KEEP_RECENT, ContextCache.MAX_BYTES);
-  }
-
-  /** Frees the oldest contexts, keeping the `keep` newest, while over the count or `maxBytes`. */
-  evict(keep: number, maxBytes: number): void {
-    while (this.#m.size > keep && (this.#m.size > ContextCache.MAX_CONTEXTS || this.#bytes > maxBytes)) {
-      const [key, [ctx, bytes]] = this.#m.entries().next().value as [string, [number, number]];
-      this.#m.delete(key);
-      this.#bytes -= bytes;
-      this.free(ctx);
-    }
+  constructor(free: (ctx: number) => void) {
+    super(ContextCache.MAX_CONTEXTS, ContextCache.MAX_BYTES, KEEP_RECENT, free);
   }
 }

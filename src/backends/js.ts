@@ -9,7 +9,7 @@ import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
 import { tableF32AnglesJs } from './angles32-js.js';
 import { sincos2dJs } from './grid2d-js.js';
-import { ropeJs } from './rope-js.js';
+import { ropeJs, ropeRowsJs } from './rope-js.js';
 
 function arr(v: Operand): FloatArray {
   return v instanceof Tensor ? v.array : v;
@@ -127,6 +127,8 @@ export function createJsBackend(): Backend {
     memoryBytes: () => 0,
 
     sincos2d: (plan, out) => sincos2dJs(plan, arr(out)),
-    rope: (plan, x, out) => ropeJs(plan, arr(x), arr(out)),
+    rope: (plan, x, out, rows) => ropeJs(plan, arr(x), arr(out), rows ? (arr(rows) as Float64Array) : null),
+    ropeRowsShape: (plan) => ({ length: (plan.perBatch ? plan.batch : 1) * plan.length * plan.rotaryDim, dtype: 'float64' }),
+    ropeRows: (plan, rows) => ropeRowsJs(plan, arr(rows) as Float64Array),
   };
 }

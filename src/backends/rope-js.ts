@@ -11,68 +11,70 @@ import type { FloatArray } from '../types.js';
 
 const fr = Math.fround;
 
-/** c[i] = cos(θ_i)·af, s[i] = sin(θ_i)·af for position p, rounded to the plan's dtype. */
-function fillRow(plan: RopePlan, p: number, c: Float64Array, s: Float64Array): void {
+/** cs[t + i] = cos(θ_i)·af, cs[t + h + i] = sin(θ_i)·af for position p, rounded to the plan's dtype. */
+function fillRow(plan: RopePlan, p: number, cs: Float64Array, t: number): void {
   const { freqs, attentionFactor: af } = plan;
   const h = freqs.length;
   if (plan.f32Angles) {
     const p32 = fr(p);
     for (let i = 0; i < h; i++) {
       const a = fr(p32 * freqs[i]);
-      c[i] = fr(fr(Math.cos(a)) * af);
-      s[i] = fr(fr(Math.sin(a)) * af);
-    }
-  } else if (plan.f64) {
-    for (let i = 0; i < h; i++) {
-      const a = p * freqs[i];
-      c[i] = Math.cos(a) * af;
-      s[i] = Math.sin(a) * af;
+      cs[t + i] = fr(fr(Math.cos(a)) * af);
+      cs[t + h + i] = fr(fr(Math.sin(a)) * af);
     }
   } else {
     for (let i = 0; i < h; i++) {
       const a = p * freqs[i];
-      c[i] = Math.cos(a) * af;
-      s[i] = Math.sin(a) * af;
+      cs[t + i] = Math.cos(a) * af;
+      cs[t + h + i] = Math.sin(a) * af;
     }
   }
 }
 
 // One row at o (x → out; out may be x). Separate functions per dtype and layout keep every loop
 // monomorphic (one array type, no per-element branch).
-function halves64(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+function halves64(x: FloatArray, out: FloatArray, o: number, h: number, cs: Float64Array, t: number): void {
   for (let i = 0; i < h; i++) {
-    const a = x[o + i], b = x[o + i + h], ci = c[i], si = s[i];
+    const a = x[o + i], b = x[o + i + h], ci = cs[t + i], si = cs[t + h + i];
     out[o + i] = a * ci - b * si;
     out[o + i + h] = b * ci + a * si;
   }
 }
-function interleaved64(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+function interleaved64(x: FloatArray, out: FloatArray, o: number, h: number, cs: Float64Array, t: number): void {
   for (let i = 0, j = o; i < h; i++, j += 2) {
-    const a = x[j], b = x[j + 1], ci = c[i], si = s[i];
+    const a = x[j], b = x[j + 1], ci = cs[t + i], si = cs[t + h + i];
     out[j] = a * ci - b * si;
     out[j + 1] = b * ci + a * si;
   }
 }
-function halves32(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+function halves32(x: FloatArray, out: FloatArray, o: number, h: number, cs: Float64Array, t: number): void {
   for (let i = 0; i < h; i++) {
-    const a = x[o + i], b = x[o + i + h], ci = c[i], si = s[i];
+    const a = x[o + i], b = x[o + i + h], ci = cs[t + i], si = cs[t + h + i];
     out[o + i] = fr(a * ci) - fr(b * si);
     out[o + i + h] = fr(b * ci) + fr(a * si);
   }
 }
-function interleaved32(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+function interleaved32(x: FloatArray, out: FloatArray, o: number, h: number, cs: Float64Array, t: number): void {
   for (let i = 0, j = o; i < h; i++, j += 2) {
-    const a = x[j], b = x[j + 1], ci = c[i], si = s[i];
+    const a = x[j], b = x[j + 1], ci = cs[t + i], si = cs[t + h + i];
     out[j] = fr(a * ci) - fr(b * si);
     out[j + 1] = fr(b * ci) + fr(a * si);
   }
 }
 
-export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray): void {
+/** The cos/sin rows of a plan: [c_0 … c_{h−1} | s_0 … s_{h−1}] (float64) per position (per batch element when perBatch). */
+export function ropeRowsJs(plan: RopePlan, cs: Float64Array): void {
+  const { batch, length, start, positions, perBatch } = plan;
+  const h = plan.freqs.length;
+  const n = perBatch ? batch * length : length;
+  for (let i = 0; i < n; i++) fillRow(plan, positions ? positions[i] : start + i, cs, 2 * h * i);
+}
+
+/** `rows`: the plan's cos/sin rows from ropeRowsJs (cached), else one row is computed per position. */
+export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray, rows: Float64Array | null = null): void {
   const { batch, heads, length, headDim, rotaryDim, start, positions, perBatch } = plan;
   const h = plan.freqs.length;
-  const c = new Float64Array(h);
-  const s = new Float64Array(h);
+  const cs = rows ?? new Float64Array(2 * h);
   // float64 arithmetic (rounded once on a float32 store) unless float32Angles asks for float32's.
   const f32math = !plan.f64 && plan.f32Angles;
   const rotate = f32math ? (plan.interleaved ? interleaved32 : halves32) : plan.interleaved ? interleaved64 : halves64;
@@ -85,10 +87,15 @@ export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray): void {
   for (let b0 = 0; b0 < nb; b0++) {
     const b1 = perBatch ? b0 + 1 : batch;
     for (let l = 0; l < length; l++) {
-      fillRow(plan, positions ? positions[(perBatch ? b0 * length : 0) + l] : start + l, c, s);
+      const row = (perBatch ? b0 * length : 0) + l;
+      let t = 2 * h * row;
+      if (!rows) {
+        fillRow(plan, positions ? positions[row] : start + l, cs, 0);
+        t = 0;
+      }
       for (let b = perBatch ? b0 : 0; b < b1; b++) {
         for (let hh = 0, o = b * bS + l * lS; hh < heads; hh++, o += hS) {
-          rotate(x, out, o, h, c, s);
+          rotate(x, out, o, h, cs, t);
           if (pass) out.set(x.subarray(o + rotaryDim, o + headDim), o + rotaryDim);
         }
       }

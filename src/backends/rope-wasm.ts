@@ -10,7 +10,50 @@ import type { Operand } from './types.js';
 
 const SLACK = 6 * 16;
 
-export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand): void {
+/** The contexts of a plan's frequencies (f64 angles: ctx; float32Angles: a32), 0 when unused. */
+function ropeContexts(core: WasmCoreLike, plan: RopePlan): { ctx: number; a32: number } {
+  const h = plan.rotaryDim / 2;
+  if (h === 0) return { ctx: 0, a32: 0 };
+  // The h frequencies as one halves row [sin | cos] of 2h columns (f64 scratch of ropeTable).
+  const enc = {
+    kind: 'sinusoidal' as const, key: plan.key, freqs: plan.freqs, layout: 0, sinBase: 0, cosBase: h, nCos: h,
+    width: 2 * h, zeroFrom: 2 * h, padPos: NaN, start: 0,
+  };
+  return plan.f32Angles ? { ctx: 0, a32: a32Context(core, enc) } : { ctx: core.context(enc), a32: 0 };
+}
+
+/** Elements per cos/sin row of ropeTable (interleaved rows are expanded to [c, c, … | −s, s, …]). */
+const rowElements = (plan: RopePlan) => (plan.interleaved ? 2 * plan.rotaryDim : plan.rotaryDim);
+
+/** Elements and dtype of a plan's ropeTable rows (one per position, per batch element when perBatch). */
+export function ropeRowsShapeWasm(plan: RopePlan): { length: number; dtype: 'float32' | 'float64' } {
+  return { length: (plan.perBatch ? plan.batch : 1) * plan.length * rowElements(plan), dtype: plan.f64 ? 'float64' : 'float32' };
+}
+
+/** Writes every ropeTable row of a plan into `rowsOp` (a module tensor of ropeRowsShapeWasm). */
+export function ropeRowsWasm(core: WasmCoreLike, plan: RopePlan, rowsOp: Operand): void {
+  const tab = core.resident(rowsOp, 'rows', 'rope');
+  const { ctx, a32 } = ropeContexts(core, plan);
+  const h = plan.rotaryDim / 2;
+  const f = plan.f64 ? 1 : 0;
+  const il = plan.interleaved ? 1 : 0;
+  const tRowBytes = rowElements(plan) * (plan.f64 ? 8 : 4);
+  const n = (plan.perBatch ? plan.batch : 1) * plan.length;
+  const scratchBytes = Math.max(16, 2 * h * 8);
+  const positions = plan.positions;
+  const m = positions ? Math.max(1, Math.min(n, Math.floor((core.windowBytes - scratchBytes - SLACK) / 8))) : n;
+  const areas = new Areas(core.window((positions ? m * 8 : 0) + scratchBytes + SLACK));
+  const scratch = areas.take(scratchBytes);
+  const pos = positions ? areas.take(m * 8) : 0;
+  for (let r0 = 0; r0 < n; r0 += m) {
+    const mm = Math.min(m, n - r0);
+    if (positions) core.f64.set(positions.subarray(r0, r0 + mm), pos / 8);
+    core.ex.ropeTable(ctx, a32, h, tab + r0 * tRowBytes, mm, plan.start, r0, pos, plan.attentionFactor, il, f, scratch);
+  }
+}
+
+/** `rowsOp`: the plan's rows from ropeRowsWasm (cached), else they are generated block by block. */
+export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rowsOp: Operand | null = null): void {
   const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions, start } = plan;
   if (batch === 0 || heads === 0 || length === 0 || D === 0) return;
   const ex = core.ex;
@@ -22,20 +65,12 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   // Addresses of resident operands first: later allocations may grow (and detach) memory.
   const xRes = core.resident(xOp, 'x', 'rope');
   const oRes = core.resident(outOp, 'options.out', 'rope');
-  let ctx = 0;
-  let a32 = 0;
-  if (h > 0) {
-    // The h frequencies as one halves row [sin | cos] of 2h columns (f64 scratch of ropeTable).
-    const enc = {
-      kind: 'sinusoidal' as const, key: plan.key, freqs: plan.freqs, layout: 0, sinBase: 0, cosBase: h, nCos: h,
-      width: 2 * h, zeroFrom: 2 * h, padPos: NaN, start: 0,
-    };
-    if (plan.f32Angles) a32 = a32Context(core, enc);
-    else ctx = core.context(enc);
-  }
-  const tRowBytes = (plan.interleaved ? 2 * rd : rd) * bytes;
-  const posBytes = positions ? 8 : 0;
-  const scratchBytes = Math.max(16, 2 * h * 8);
+  const cached = rowsOp ? core.resident(rowsOp, 'rows', 'rope') : -1;
+  const { ctx, a32 } = cached >= 0 ? { ctx: 0, a32: 0 } : ropeContexts(core, plan);
+  const tRowBytes = rowElements(plan) * bytes;
+  // Per position in the window: its table row and position, unless the rows are cached.
+  const tBlock = cached >= 0 ? 0 : tRowBytes + (positions ? 8 : 0);
+  const scratchBytes = cached >= 0 ? 0 : Math.max(16, 2 * h * 8);
   // Element strides of the whole tensor.
   const BS = heads * length * D;
   const HS = blhd ? D : length * D;
@@ -43,27 +78,36 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const budget = core.windowBytes - SLACK - scratchBytes;
   const nB = perBatch ? batch : 1;
   const posAt = (b: number, l: number) => (perBatch ? b * length : 0) + l;
+  /** The table rows of positions l0 … l0 + mm − 1 of batch element b (cached, or made in `tab`). */
+  const rowsAt = (b: number, l0: number, mm: number, tab: number, pos: number, scratch: number) => {
+    if (cached >= 0) return cached + posAt(b, l0) * tRowBytes;
+    if (positions) core.f64.set(positions.subarray(posAt(b, l0), posAt(b, l0) + mm), pos / 8);
+    ex.ropeTable(ctx, a32, h, tab, mm, start, l0, pos, af, il, f, scratch);
+    return tab;
+  };
 
   if (oRes >= 0) {
     // out lives in module memory: rotate x (or a copy of it in out) straight into it.
-    const m = Math.max(1, Math.min(length, Math.floor(budget / (tRowBytes + posBytes))));
-    const win = core.window(m * (tRowBytes + posBytes) + scratchBytes + SLACK);
-    const areas = new Areas(win);
-    const tab = areas.take(m * tRowBytes);
-    const pos = positions ? areas.take(m * 8) : 0;
-    const scratch = areas.take(scratchBytes);
     let src = xRes;
     if (xRes < 0) {
       core.heap(f64).set(arrayOf(xOp), oRes / bytes);
       src = oRes;
     }
+    if (cached >= 0) {
+      ex.ropeApply(cached, perBatch ? length : 0, src, oRes, batch, heads, length, BS, HS, LS, BS, HS, LS, D, rd, il, f);
+      return;
+    }
+    const m = Math.max(1, Math.min(length, Math.floor(budget / tBlock)));
+    const areas = new Areas(core.window(m * tBlock + scratchBytes + SLACK));
+    const tab = areas.take(m * tRowBytes);
+    const pos = positions ? areas.take(m * 8) : 0;
+    const scratch = areas.take(scratchBytes);
     for (let b0 = 0; b0 < nB; b0++) {
       for (let l0 = 0; l0 < length; l0 += m) {
         const mm = Math.min(m, length - l0);
-        if (positions) core.f64.set(positions.subarray(posAt(b0, l0), posAt(b0, l0) + mm), pos / 8);
-        ex.ropeTable(ctx, a32, h, tab, mm, start, l0, pos, af, il, f, scratch);
+        const t = rowsAt(b0, l0, mm, tab, pos, scratch);
         const e = (perBatch ? b0 * BS : 0) + l0 * LS;
-        ex.ropeApply(tab, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, heads, mm, BS, HS, LS, BS, HS, LS, D, rd, il, f);
+        ex.ropeApply(t, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, heads, mm, BS, HS, LS, BS, HS, LS, D, rd, il, f);
       }
     }
     return;
@@ -71,30 +115,28 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
 
   // out is a plain array: chunks of one batch element × hh heads × m positions through the window.
   const rowB = D * bytes;
-  let m = Math.max(1, Math.min(length, Math.floor(budget / 4 / (tRowBytes + posBytes))));
-  let hh = Math.min(heads, Math.floor((budget - m * (tRowBytes + posBytes)) / (m * rowB)));
+  let m = Math.max(1, Math.min(length, Math.floor(budget / 4 / (tBlock > 0 ? tBlock : rowB))));
+  let hh = Math.min(heads, Math.floor((budget - m * tBlock) / (m * rowB)));
   if (hh < 1) {
     hh = 1;
-    m = Math.max(1, Math.min(length, Math.floor(budget / (rowB + tRowBytes + posBytes))));
+    m = Math.max(1, Math.min(length, Math.floor(budget / (rowB + tBlock))));
   }
-  const win = core.window(m * (hh * rowB + tRowBytes + posBytes) + scratchBytes + SLACK);
+  const win = core.window(m * (hh * rowB + tBlock) + scratchBytes + SLACK);
   const areas = new Areas(win);
   const data = areas.take(hh * m * rowB);
-  const tab = areas.take(m * tRowBytes);
-  const pos = positions ? areas.take(m * 8) : 0;
-  const scratch = areas.take(scratchBytes);
+  const tab = cached >= 0 ? 0 : areas.take(m * tRowBytes);
+  const pos = cached < 0 && positions ? areas.take(m * 8) : 0;
+  const scratch = cached >= 0 ? 0 : areas.take(scratchBytes);
   const heap = core.heap(f64);
   const X = xRes >= 0 ? heap : arrayOf(xOp);
   const xBase = xRes >= 0 ? xRes / bytes : 0;
   const O = arrayOf(outOp);
   const d0 = data / bytes;
+  let t = 0;
   for (let l0 = 0; l0 < length; l0 += m) {
     const mm = Math.min(m, length - l0);
     for (let b = 0; b < batch; b++) {
-      if (b === 0 || perBatch) {
-        if (positions) core.f64.set(positions.subarray(posAt(b, l0), posAt(b, l0) + mm), pos / 8);
-        ex.ropeTable(ctx, a32, h, tab, mm, start, l0, pos, af, il, f, scratch);
-      }
+      if (b === 0 || perBatch) t = rowsAt(b, l0, mm, tab, pos, scratch);
       for (let h0 = 0; h0 < heads; h0 += hh) {
         const hc = Math.min(hh, heads - h0);
         const base = b * BS + h0 * HS + l0 * LS;
@@ -112,7 +154,7 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
             heap.set(X.subarray(xBase + s, xBase + s + mm * D), d0 + j * wHS);
           }
         }
-        ex.ropeApply(tab, 0, data, data, 1, hc, mm, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f);
+        ex.ropeApply(t, 0, data, data, 1, hc, mm, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f);
         if (blhd) {
           for (let r = 0; r < mm; r++) O.set(heap.subarray(d0 + r * wLS, d0 + r * wLS + hc * D), base + r * LS);
         } else {

@@ -22,6 +22,13 @@ export interface Backend {
   memoryBytes(): number;
   /** Writes the 2-D table (plan.rows × plan.dim, cls row included) into out. */
   sincos2d(plan: Grid2dPlan, out: Operand): void;
-  /** Rotary embedding: x → out (out may be x). */
-  rope(plan: RopePlan, x: Operand, out: Operand): void;
+  /**
+   * Rotary embedding: x → out (out may be x). `rows`: the plan's cos/sin rows made by ropeRows
+   * (cached), else they are generated on the fly.
+   */
+  rope(plan: RopePlan, x: Operand, out: Operand, rows?: Operand | null): void;
+  /** Elements and dtype of the cos/sin rows of a rope plan (one row per position, per batch element when perBatch). */
+  ropeRowsShape(plan: RopePlan): { length: number; dtype: Dtype };
+  /** Writes the cos/sin rows of a rope plan into `rows` (a tensor of ropeRowsShape). */
+  ropeRows(plan: RopePlan, rows: Operand): void;
 }

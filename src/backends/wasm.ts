@@ -15,7 +15,7 @@ import { tableF32AnglesWasm } from './angles32-wasm.js';
 import { Areas, arrayOf, ContextCache, streamTableRows } from './core-like.js';
 import { MAX_TENSOR_BYTES } from '../options.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
-import { ropeWasm } from './rope-wasm.js';
+import { ropeRowsShapeWasm, ropeRowsWasm, ropeWasm } from './rope-wasm.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
 const WINDOW_BYTES = 256 * 1024;
@@ -391,7 +391,9 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
     name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc,
     memoryBytes: () => ex.memory.buffer.byteLength,
     sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
-    rope: (plan, x, out) => ropeWasm(core, plan, x, out),
+    rope: (plan, x, out, rows) => ropeWasm(core, plan, x, out, rows),
+    ropeRowsShape: ropeRowsShapeWasm,
+    ropeRows: (plan, rows) => ropeRowsWasm(core, plan, rows),
   };
 }
 
