@@ -6,7 +6,8 @@ import { createJsBackend } from './backends/js.js';
 import { loadWasmBackend, loadWasmBackendSync } from './backends/wasm.js';
 import type { Backend } from './backends/types.js';
 import { supports } from './loader.js';
-import { checkEnum, checkInt, checkKeys, checkObject } from './options.js';
+import { checkEnum, checkInt, checkKeys, checkObject, rangeError } from './options.js';
+import { availableThreads } from './threads.js';
 import { DEFAULT_CACHE_BYTES } from './rowcache.js';
 import { Posenc } from './posenc.js';
 import type { BackendChoice, BackendName } from './types.js';
@@ -20,7 +21,19 @@ export interface InitOptions {
    * either way.
    */
   cacheBytes?: number;
+  /**
+   * Threads that kernels run on: a number ≥ 1, or 'auto' (the machine's available parallelism);
+   * default 1. Large calls are split by rows over a pool of workers sharing the module's memory
+   * (Node worker_threads; Web Workers in cross-origin-isolated pages); small ones run inline.
+   * Where workers cannot run (no SharedArrayBuffer, a page without COOP/COEP, the js backend)
+   * the instance runs on one thread: `pe.threads` says what is in use. Results are bit-identical
+   * for every thread count.
+   */
+  threads?: number | 'auto';
 }
+
+/** The most threads a pool takes (beyond the cores of any machine, below Chromium's worker limits). */
+const MAX_THREADS = 64;
 
 const CHOICES: BackendChoice[] = ['auto', 'wasm-simd', 'wasm', 'js'];
 /** One instance per realm and configuration (backend, cache budget). */
@@ -30,16 +43,25 @@ const pending = new Map<string, Promise<Posenc>>();
 interface Config {
   name: BackendName;
   cacheBytes: number;
+  /** Threads asked for (what the engine allows may be fewer). */
+  threads: number;
   key: string;
 }
 
 function resolveConfig(fn: string, options: unknown): Config {
   if (options === undefined) options = {};
   checkObject(fn, 'options', options);
-  checkKeys(fn, 'options', options, ['backend', 'cacheBytes']);
+  checkKeys(fn, 'options', options, ['backend', 'cacheBytes', 'threads']);
   const cacheBytes = options.cacheBytes === undefined ? DEFAULT_CACHE_BYTES : checkInt(fn, 'options.cacheBytes', options.cacheBytes, 0);
+  const t = options.threads;
+  let threads = 1;
+  if (t === 'auto') threads = availableThreads();
+  else if (typeof t === 'string') throw rangeError(fn, 'options.threads', `an integer in [1, ${MAX_THREADS}] or 'auto'`, t);
+  else if (t !== undefined) threads = checkInt(fn, 'options.threads', t, 1, MAX_THREADS);
   const name = resolveChoice(fn, options);
-  return { name, cacheBytes, key: `${name}|${cacheBytes}` };
+  // The js backend runs on the calling thread only.
+  if (name === 'js') threads = 1;
+  return { name, cacheBytes, threads, key: `${name}|${cacheBytes}|${threads}` };
 }
 
 function resolveChoice(fn: string, options: Record<string, unknown>): BackendName {
@@ -75,7 +97,7 @@ export function init(options?: InitOptions): Promise<Posenc> {
   let p = pending.get(c.key);
   if (!p) {
     const name = c.name;
-    const backend: Promise<Backend> = name === 'js' ? Promise.resolve(createJsBackend()) : loadWasmBackend(flavor(name));
+    const backend: Promise<Backend> = name === 'js' ? Promise.resolve(createJsBackend()) : loadWasmBackend(flavor(name), c.threads);
     p = backend.then((b) => {
       const pe = instances.get(c.key) ?? new Posenc(b, c.cacheBytes);
       instances.set(c.key, pe);
@@ -90,12 +112,15 @@ export function init(options?: InitOptions): Promise<Posenc> {
   return p;
 }
 
-/** The synchronous twin of `init()` (Node, workers; browsers may refuse it on the main thread). */
+/**
+ * The synchronous twin of `init()` (Node, workers; browsers may refuse it on the main thread).
+ * Worker threads start synchronously only in Node; elsewhere `initSync` runs on one thread.
+ */
 export function initSync(options?: InitOptions): Posenc {
   const c = resolveConfig('initSync', options);
   let pe = instances.get(c.key);
   if (!pe) {
-    pe = new Posenc(c.name === 'js' ? createJsBackend() : loadWasmBackendSync(flavor(c.name)), c.cacheBytes);
+    pe = new Posenc(c.name === 'js' ? createJsBackend() : loadWasmBackendSync(flavor(c.name), c.threads), c.cacheBytes);
     instances.set(c.key, pe);
   }
   return pe;

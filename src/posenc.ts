@@ -59,6 +59,14 @@ export class Posenc {
     return this.#b.memoryBytes();
   }
 
+  /**
+   * Threads that large calls run on (`init({ threads })`): 1 unless worker threads were asked
+   * for and the engine runs them (shared memory; in browsers a cross-origin-isolated page).
+   */
+  get threads(): number {
+    return this.#b.threads;
+  }
+
   /** The backend in use: 'wasm-simd', 'wasm' (scalar WebAssembly) or 'js'. */
   get backend(): BackendName {
     return this.#b.name;

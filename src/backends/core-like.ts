@@ -6,6 +6,7 @@ import type { SinEncoding, TablePlan } from '../plan.js';
 import type { FloatArray } from '../types.js';
 import { Tensor } from '../tensor.js';
 import { Lru } from '../lru.js';
+import type { PoolKernel } from '../threads.js';
 import type { Operand } from './types.js';
 
 export interface WasmCoreLike {
@@ -17,8 +18,21 @@ export interface WasmCoreLike {
   /** The scratch window, at least `bytes` long (may grow memory: re-read views afterwards). */
   window(bytes: number): number;
   readonly windowBytes: number;
-  /** The compiled sincos context of an encoding (cached by enc.key). */
-  context(enc: SinEncoding): number;
+  /**
+   * The compiled sincos context of an encoding (cached by enc.key); thread t > 0 gets its own
+   * copy (a context caches the angles of its last position: threads must not share one).
+   */
+  context(enc: SinEncoding, thread?: number): number;
+  /** Thread t's context of an encoding (thread 0's made now, the others' on first use). */
+  contexts(enc: SinEncoding): (thread: number) => number;
+  /** Threads in use (1: no pool). */
+  readonly threads: number;
+  /**
+   * Runs `kernel` over `rows` rows split into contiguous ranges, one per thread (fewer when each
+   * thread would get less than `minElements` of work at `rowElements` a row; inline when one):
+   * `args(t, first, count)` gives thread t's arguments for rows first … first + count − 1.
+   */
+  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void;
   /** Byte address of an operand living in module memory, or −1. */
   resident(op: Operand, param: string, fn: string): number;
 }
@@ -80,8 +94,13 @@ export function streamTableRows(
   }
 }
 
-/** Contexts kept in any case: a call uses at most two at once (sincos2d: rows and columns). */
+/** Contexts kept in any case per thread: a call uses at most two at once (sincos2d: rows and columns). */
 export const KEEP_RECENT = 2;
+
+/** Work (elements) below which a thread is not worth waking: kernels that compute sin/cos rows. */
+export const MIN_GENERATE = 16384;
+/** The same for kernels that only stream memory (x·scale + T, rotations with given cos/sin). */
+export const MIN_STREAM = 65536;
 
 /**
  * Compiled contexts in module memory, least recently used first: at most 32, and at most 64 MiB
@@ -92,7 +111,7 @@ export class ContextCache extends Lru<number> {
   static readonly MAX_CONTEXTS = 32;
   static readonly MAX_BYTES = 64 * 2 ** 20;
 
-  constructor(free: (ctx: number) => void) {
-    super(ContextCache.MAX_CONTEXTS, ContextCache.MAX_BYTES, KEEP_RECENT, free);
+  constructor(free: (ctx: number) => void, threads = 1) {
+    super(ContextCache.MAX_CONTEXTS + KEEP_RECENT * (threads - 1), ContextCache.MAX_BYTES, KEEP_RECENT * threads, free);
   }
 }

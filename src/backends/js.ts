@@ -64,6 +64,7 @@ export function createJsBackend(): Backend {
   const storage = new JsStorage();
   return {
     name: 'js',
+    threads: 1,
     math: Math,
 
     table(plan: TablePlan, outOp: Operand): void {

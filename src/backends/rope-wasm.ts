@@ -5,21 +5,25 @@
 
 import type { RopePlan } from '../rope.js';
 import { a32Context } from './angles32-wasm.js';
-import { Areas, arrayOf, type WasmCoreLike } from './core-like.js';
+import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, type WasmCoreLike } from './core-like.js';
 import type { Operand } from './types.js';
 
 const SLACK = 6 * 16;
 
-/** The contexts of a plan's frequencies (f64 angles: ctx; float32Angles: a32), 0 when unused. */
-function ropeContexts(core: WasmCoreLike, plan: RopePlan): { ctx: number; a32: number } {
+/**
+ * The contexts of a plan's frequencies per thread (f64 angles: ctx[t]; float32Angles: a32, one
+ * for every thread: it holds only frequencies), 0 when unused.
+ */
+function ropeContexts(core: WasmCoreLike, plan: RopePlan): { ctx: (thread: number) => number; a32: number } {
   const h = plan.rotaryDim / 2;
-  if (h === 0) return { ctx: 0, a32: 0 };
+  if (h === 0) return { ctx: () => 0, a32: 0 };
   // The h frequencies as one halves row [sin | cos] of 2h columns (f64 scratch of ropeTable).
   const enc = {
     kind: 'sinusoidal' as const, key: plan.key, freqs: plan.freqs, layout: 0, sinBase: 0, cosBase: h, nCos: h,
     width: 2 * h, zeroFrom: 2 * h, padPos: NaN, start: 0,
   };
-  return plan.f32Angles ? { ctx: 0, a32: a32Context(core, enc) } : { ctx: core.context(enc), a32: 0 };
+  if (plan.f32Angles) return { ctx: () => 0, a32: a32Context(core, enc) };
+  return { ctx: core.contexts(enc), a32: 0 };
 }
 
 /** Elements per cos/sin row of ropeTable (interleaved rows are expanded to [c, c, … | −s, s, …]). */
@@ -39,24 +43,28 @@ export function ropeRowsWasm(core: WasmCoreLike, plan: RopePlan, rowsOp: Operand
   const il = plan.interleaved ? 1 : 0;
   const tRowBytes = rowElements(plan) * (plan.f64 ? 8 : 4);
   const n = (plan.perBatch ? plan.batch : 1) * plan.length;
-  const scratchBytes = Math.max(16, 2 * h * 8);
+  // One f64 scratch row per thread.
+  const scratchBytes = align16(Math.max(16, 2 * h * 8));
+  const T = core.threads;
   const positions = plan.positions;
-  const m = positions ? Math.max(1, Math.min(n, Math.floor((core.windowBytes - scratchBytes - SLACK) / 8))) : n;
-  const areas = new Areas(core.window((positions ? m * 8 : 0) + scratchBytes + SLACK));
-  const scratch = areas.take(scratchBytes);
+  const m = positions ? Math.max(1, Math.min(n, Math.floor((core.windowBytes - T * scratchBytes - SLACK) / 8))) : n;
+  const areas = new Areas(core.window((positions ? m * 8 : 0) + T * scratchBytes + SLACK));
+  const scratch = areas.take(T * scratchBytes);
   const pos = positions ? areas.take(m * 8) : 0;
   for (let r0 = 0; r0 < n; r0 += m) {
     const mm = Math.min(m, n - r0);
     if (positions) core.f64.set(positions.subarray(r0, r0 + mm), pos / 8);
-    core.ex.ropeTable(ctx, a32, h, tab + r0 * tRowBytes, mm, plan.start, r0, pos, plan.attentionFactor, il, f, scratch);
+    core.split('ropeTable', mm, rowElements(plan), MIN_GENERATE, (t, a, k) =>
+      [ctx(t), a32, h, tab + (r0 + a) * tRowBytes, k, plan.start, r0 + a, pos && pos + a * 8, plan.attentionFactor, il, f, scratch + t * scratchBytes]);
   }
 }
+
+const align16 = (n: number) => (n + 15) & ~15;
 
 /** `rowsOp`: the plan's rows from ropeRowsWasm (cached), else they are generated block by block. */
 export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rowsOp: Operand | null = null): void {
   const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions, start } = plan;
   if (batch === 0 || heads === 0 || length === 0 || D === 0) return;
-  const ex = core.ex;
   const bytes = f64 ? 8 : 4;
   const f = f64 ? 1 : 0;
   const il = plan.interleaved ? 1 : 0;
@@ -66,11 +74,13 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const xRes = core.resident(xOp, 'x', 'rope');
   const oRes = core.resident(outOp, 'options.out', 'rope');
   const cached = rowsOp ? core.resident(rowsOp, 'rows', 'rope') : -1;
-  const { ctx, a32 } = cached >= 0 ? { ctx: 0, a32: 0 } : ropeContexts(core, plan);
+  const { ctx, a32 } = cached >= 0 ? { ctx: () => 0, a32: 0 } : ropeContexts(core, plan);
   const tRowBytes = rowElements(plan) * bytes;
   // Per position in the window: its table row and position, unless the rows are cached.
   const tBlock = cached >= 0 ? 0 : tRowBytes + (positions ? 8 : 0);
-  const scratchBytes = cached >= 0 ? 0 : Math.max(16, 2 * h * 8);
+  // One f64 scratch row per thread.
+  const sBytes = align16(Math.max(16, 2 * h * 8));
+  const scratchBytes = cached >= 0 ? 0 : core.threads * sBytes;
   // Element strides of the whole tensor.
   const BS = heads * length * D;
   const HS = blhd ? D : length * D;
@@ -82,7 +92,8 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const rowsAt = (b: number, l0: number, mm: number, tab: number, pos: number, scratch: number) => {
     if (cached >= 0) return cached + posAt(b, l0) * tRowBytes;
     if (positions) core.f64.set(positions.subarray(posAt(b, l0), posAt(b, l0) + mm), pos / 8);
-    ex.ropeTable(ctx, a32, h, tab, mm, start, l0, pos, af, il, f, scratch);
+    core.split('ropeTable', mm, rowElements(plan), MIN_GENERATE, (t, a, k) =>
+      [ctx(t), a32, h, tab + a * tRowBytes, k, start, l0 + a, pos && pos + a * 8, af, il, f, scratch + t * sBytes]);
     return tab;
   };
 
@@ -93,8 +104,12 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
       core.heap(f64).set(arrayOf(xOp), oRes / bytes);
       src = oRes;
     }
+    // Positions split over the threads: a row offset moves x, out and the table; strides stay.
+    const apply = (t0: number, tBS: number, s0: number, o0: number, nb: number, rows: number) =>
+      core.split('ropeApply', rows, nb * heads * D, MIN_STREAM, (_t, a, k) =>
+        [t0 + a * tRowBytes, tBS, s0 + a * LS * bytes, o0 + a * LS * bytes, nb, heads, k, BS, HS, LS, BS, HS, LS, D, rd, il, f]);
     if (cached >= 0) {
-      ex.ropeApply(cached, perBatch ? length : 0, src, oRes, batch, heads, length, BS, HS, LS, BS, HS, LS, D, rd, il, f);
+      apply(cached, perBatch ? length : 0, src, oRes, batch, length);
       return;
     }
     const m = Math.max(1, Math.min(length, Math.floor(budget / tBlock)));
@@ -107,7 +122,7 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
         const mm = Math.min(m, length - l0);
         const t = rowsAt(b0, l0, mm, tab, pos, scratch);
         const e = (perBatch ? b0 * BS : 0) + l0 * LS;
-        ex.ropeApply(t, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, heads, mm, BS, HS, LS, BS, HS, LS, D, rd, il, f);
+        apply(t, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, mm);
       }
     }
     return;
@@ -154,7 +169,9 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
             heap.set(X.subarray(xBase + s, xBase + s + mm * D), d0 + j * wHS);
           }
         }
-        ex.ropeApply(t, 0, data, data, 1, hc, mm, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f);
+        const tt = t;
+        core.split('ropeApply', mm, hc * D, MIN_STREAM, (_t, a, k) =>
+          [tt + a * tRowBytes, 0, data + a * wLS * bytes, data + a * wLS * bytes, 1, hc, k, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f]);
         if (blhd) {
           for (let r = 0; r < mm; r++) O.set(heap.subarray(d0 + r * wLS, d0 + r * wLS + hc * D), base + r * LS);
         } else {

@@ -10,6 +10,8 @@ export type Operand = FloatArray | Tensor;
 
 export interface Backend {
   readonly name: BackendName;
+  /** Threads that kernels run on (1: the calling thread only). */
+  readonly threads: number;
   /** Used by the plans to derive frequencies. */
   readonly math: MathLib;
   /** Writes plan.rows rows of plan.enc.width columns into out. */
