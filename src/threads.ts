@@ -7,27 +7,37 @@
 // data segments, which hold only constants (the math tables below __heap_base), so the bytes it
 // writes are the bytes already there.
 //
-// A call stays synchronous: the caller writes one job per worker into a small control block
-// (a SharedArrayBuffer), wakes the workers with Atomics.notify, runs its own share, then waits
-// for the workers' count: with Atomics.wait where the thread may block (Node's main thread,
-// workers), else by spinning on Atomics.load (a browser's main thread may not block; its wait is
-// the slowest worker's remaining share, since every thread gets the same amount of work).
+// A call stays synchronous: the caller writes the call's chunks (row ranges, a few per thread)
+// into a small control block (a SharedArrayBuffer), wakes the workers with Atomics.notify, and
+// every thread, the caller included, takes the next chunk (Atomics.compareExchange on a shared
+// index) until none is left. The caller then waits until every chunk is done: with Atomics.wait
+// where the thread may block (Node's main thread, workers), else by spinning on Atomics.load (a
+// browser's main thread may not block; it waits for at most the chunks still running). A worker
+// that is slow to wake (its core busy with another process) takes fewer chunks or none: the call
+// never waits for a worker that has not started, and a chunk's rows give the same bits whichever
+// thread computes them.
 
-/** Control block: Int32 slots, then one job slot of float64 values per worker. */
-const GEN = 0; // job generation: bumped by the caller to start a round
-const DONE = 1; // workers finished with the current round
+/** Control block: Int32 slots, then per-worker argument overrides, then the chunks (float64). */
+const GEN = 0; // round: bumped by the caller to wake the workers
 const ERROR = 2; // a worker's kernel threw
 const PROBE = 3; // never written: Atomics.wait on it tells whether this thread may block
 const READY = 4; // workers instantiated
+const NEXT = 5; // next chunk to take
+const COUNT = 6; // chunks of the current round
+const COMPLETED = 7; // chunks finished
 const HEADER_BYTES = 64;
-const SLOT_F64 = 32; // [kernel id, argc, args…]
+const MAX_OVERRIDES = 4;
+const OVERRIDE_F64 = 1 + 2 * MAX_OVERRIDES; // [count, (argument index, value)…]
+const SLOT_F64 = 32; // a chunk: [kernel id, argc, args…]
 const MAX_ARGS = SLOT_F64 - 2;
+/** Chunks per thread at most: enough to even out threads that start late. */
+export const CHUNKS_PER_THREAD = 4;
 
 /** The worker's whole program (a classic script: no imports, runs in Node and in browsers). */
 const WORKER_SOURCE = `
 'use strict';
 function start(d, post) {
-  const { module, memory, ctrl, index, names } = d;
+  const { module, memory, ctrl, index, size, names } = d;
   const imports = {};
   for (const imp of WebAssembly.Module.imports(module)) {
     const m = (imports[imp.module] = imports[imp.module] || {});
@@ -37,28 +47,32 @@ function start(d, post) {
   const fns = names.map((n) => ex[n]);
   const i32 = new Int32Array(ctrl);
   const f64 = new Float64Array(ctrl);
-  const base = (${HEADER_BYTES} / 8) + index * ${SLOT_F64};
-  // The generation is read before the worker reports ready: a round started right after the
-  // pool is up must find this worker waiting on the generation before it.
+  const over = ${HEADER_BYTES} / 8 + index * ${OVERRIDE_F64};
+  const chunks = ${HEADER_BYTES} / 8 + (size - 1) * ${OVERRIDE_F64};
+  // The round is read before the worker reports ready: a round started right after the pool is
+  // up must find this worker waiting on the round before it.
   let gen = Atomics.load(i32, ${GEN});
   Atomics.add(i32, ${READY}, 1);
   Atomics.notify(i32, ${READY});
   post('ready');
   for (;;) {
     Atomics.wait(i32, ${GEN}, gen);
-    const g = Atomics.load(i32, ${GEN});
-    if (g === gen) continue;
-    gen = g;
-    const id = f64[base];
-    if (id >= 0) {
+    gen = Atomics.load(i32, ${GEN});
+    for (;;) {
+      const i = Atomics.load(i32, ${NEXT});
+      if (i >= Atomics.load(i32, ${COUNT})) break;
+      if (Atomics.compareExchange(i32, ${NEXT}, i, i + 1) !== i) continue;
+      const base = chunks + i * ${SLOT_F64};
+      const args = Array.prototype.slice.call(f64.subarray(base + 2, base + 2 + f64[base + 1]));
+      for (let k = 0; k < f64[over]; k++) args[f64[over + 1 + 2 * k]] = f64[over + 2 + 2 * k];
       try {
-        fns[id].apply(null, Array.prototype.slice.call(f64.subarray(base + 2, base + 2 + f64[base + 1])));
+        fns[f64[base]].apply(null, args);
       } catch (e) {
         Atomics.store(i32, ${ERROR}, 1);
       }
+      Atomics.add(i32, ${COMPLETED}, 1);
+      Atomics.notify(i32, ${COMPLETED});
     }
-    Atomics.add(i32, ${DONE}, 1);
-    Atomics.notify(i32, ${DONE});
   }
 }
 if (typeof require === 'function') {
@@ -153,9 +167,9 @@ export class Pool {
    * thread's instance's.
    */
   static start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory, exports: Record<string, unknown>, sync: boolean): Promise<Pool> | Pool {
-    const ctrl = new SharedArrayBuffer(HEADER_BYTES + (size - 1) * SLOT_F64 * 8);
+    const ctrl = new SharedArrayBuffer(HEADER_BYTES + ((size - 1) * OVERRIDE_F64 + size * CHUNKS_PER_THREAD * SLOT_F64) * 8);
     const fns = POOL_KERNELS.map((n) => exports[n] as (...a: number[]) => void);
-    const msg = (index: number) => ({ module, memory, ctrl, index, names: POOL_KERNELS });
+    const msg = (index: number) => ({ module, memory, ctrl, index, size, names: POOL_KERNELS });
     const i32 = new Int32Array(ctrl);
     if (isNode) {
       const Worker = nodeModule<{ Worker: NodeWorkerCtor }>('node:worker_threads')!.Worker;
@@ -223,48 +237,71 @@ export class Pool {
   }
 
   /**
-   * Runs `kernel` once per argument list, calls[0] on this thread and calls[i] on worker i − 1
-   * (calls.length ≤ size), and returns when every call has returned.
+   * Runs `kernel` once per chunk (argument lists, at most size × CHUNKS_PER_THREAD) over every
+   * thread and returns when all have returned. The chunks' arguments are the calling thread's;
+   * `overrides[w]` lists the (argument index, value) pairs that worker w replaces (its own
+   * context and scratch).
    */
-  run(kernel: PoolKernel, calls: readonly (readonly number[])[]): void {
+  run(kernel: PoolKernel, chunks: readonly (readonly number[])[], overrides: readonly (readonly [number, number][])[]): void {
     const id = POOL_KERNELS.indexOf(kernel);
     const f64 = this.#f64;
     const i32 = this.#i32;
-    const workers = this.size - 1;
-    for (let w = 0; w < workers; w++) {
-      const base = HEADER_BYTES / 8 + w * SLOT_F64;
-      const args = calls[w + 1];
-      if (!args) {
-        f64[base] = -1;
-        continue;
-      }
+    const n = chunks.length;
+    if (n > this.size * CHUNKS_PER_THREAD) throw new Error(`posenc: ${n} chunks is more than the pool holds`);
+    // No chunk can be taken while they are written: the index is reset first (a worker still
+    // looking at the last round's index fails its compareExchange), the count set last.
+    Atomics.store(i32, NEXT, 0);
+    for (let w = 0; w < this.size - 1; w++) {
+      const o = HEADER_BYTES / 8 + w * OVERRIDE_F64;
+      const list = overrides[w] ?? [];
+      if (list.length > MAX_OVERRIDES) throw new Error(`posenc: ${kernel} has more than ${MAX_OVERRIDES} per-thread arguments`);
+      f64[o] = list.length;
+      list.forEach(([k, v], j) => {
+        f64[o + 1 + 2 * j] = k;
+        f64[o + 2 + 2 * j] = v;
+      });
+    }
+    const first = HEADER_BYTES / 8 + (this.size - 1) * OVERRIDE_F64;
+    for (let c = 0; c < n; c++) {
+      const base = first + c * SLOT_F64;
+      const args = chunks[c];
       if (args.length > MAX_ARGS) throw new Error(`posenc: ${kernel} takes more than ${MAX_ARGS} arguments`);
       f64[base] = id;
       f64[base + 1] = args.length;
       for (let k = 0; k < args.length; k++) f64[base + 2 + k] = args[k];
     }
-    Atomics.store(i32, DONE, 0);
+    Atomics.store(i32, COMPLETED, 0);
+    Atomics.store(i32, COUNT, n);
     Atomics.add(i32, GEN, 1);
     Atomics.notify(i32, GEN);
+    const fn = this.#fns[id];
     let error: unknown = null;
+    let mine = 0;
     const t0 = performance.now();
-    try {
-      this.#fns[id](...calls[0]);
-    } catch (e) {
-      error = e;
-    }
-    // Every thread has the same share: a worker far slower than this one has stopped (killed,
-    // terminated). Then the pool is dropped rather than waited for forever.
-    const deadline = performance.now() + Math.max(10_000, 20 * (performance.now() - t0));
     for (;;) {
-      const done = Atomics.load(i32, DONE);
-      if (done >= workers) break;
+      const i = Atomics.load(i32, NEXT);
+      if (i >= n) break;
+      if (Atomics.compareExchange(i32, NEXT, i, i + 1) !== i) continue;
+      try {
+        fn(...chunks[i]);
+      } catch (e) {
+        error ??= e;
+      }
+      mine++;
+      Atomics.add(i32, COMPLETED, 1);
+    }
+    // The chunks still running are as long as the ones this thread ran: a worker far slower than
+    // that has stopped (killed, terminated); the pool is dropped rather than waited for forever.
+    const deadline = performance.now() + Math.max(10_000, (20 * (performance.now() - t0)) / Math.max(mine, 1));
+    for (;;) {
+      const done = Atomics.load(i32, COMPLETED);
+      if (done >= n) break;
       if (performance.now() > deadline) {
         this.broken = true;
         this.#stop();
         throw new Error(`posenc: a worker thread stopped responding during ${kernel}; later calls run on one thread`);
       }
-      if (this.#block) Atomics.wait(i32, DONE, done, 50);
+      if (this.#block) Atomics.wait(i32, COMPLETED, done, 50);
     }
     if (error) throw error;
     if (Atomics.load(i32, ERROR)) {

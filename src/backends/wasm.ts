@@ -7,7 +7,7 @@
 // on which call computes it.
 
 import { compileShared, instantiateFlavor, instantiateFlavorSync, instantiateShared, type KernelExports, type WasmFlavor } from '../loader.js';
-import { Pool, threadsUnavailable, type PoolKernel } from '../threads.js';
+import { CHUNKS_PER_THREAD, Pool, threadsUnavailable, type PoolKernel } from '../threads.js';
 import type { CombinePlan, SinEncoding, TablePlan } from '../plan.js';
 import { Tensor, type TensorStorage } from '../tensor.js';
 import type { Dtype, FloatArray } from '../types.js';
@@ -77,17 +77,26 @@ class WasmCore implements TensorStorage {
   }
 
   split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void {
-    const n = this.#pool && !this.#pool.broken ? Math.min(this.threads, Math.floor((rows * rowElements) / minElements), rows) : 1;
-    if (n <= 1) {
+    const pool = this.#pool;
+    const most = pool && !pool.broken ? Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor((rows * rowElements) / minElements), rows) : 1;
+    if (most < this.threads || most <= 1) {
+      // Too little work for every thread to get a share: inline.
       (this.ex[kernel] as (...a: number[]) => void)(...args(0, 0, rows));
       return;
     }
-    const calls: number[][] = [];
-    for (let t = 0; t < n; t++) {
-      const first = Math.floor((rows * t) / n);
-      calls.push(args(t, first, Math.floor((rows * (t + 1)) / n) - first));
+    const chunks: number[][] = [];
+    for (let c = 0; c < most; c++) {
+      const first = Math.floor((rows * c) / most);
+      chunks.push(args(0, first, Math.floor((rows * (c + 1)) / most) - first));
     }
-    this.#pool!.run(kernel, calls);
+    // What differs for thread t (its context, its scratch): the same for every chunk.
+    const c0 = chunks[0];
+    const overrides: [number, number][][] = [];
+    for (let t = 1; t < this.threads; t++) {
+      const a = args(t, 0, Math.floor(rows / most));
+      overrides.push(a.flatMap((v, k) => (v === c0[k] ? [] : [[k, v] as [number, number]])));
+    }
+    pool!.run(kernel, chunks, overrides);
   }
 
   #refresh(): void {
