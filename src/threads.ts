@@ -75,9 +75,10 @@ function start(d, post) {
     }
   }
 }
-if (typeof require === 'function') {
-  const { parentPort } = require('node:worker_threads');
-  parentPort.once('message', (d) => start(d, (m) => parentPort.postMessage(m)));
+const node = typeof process === 'object' && typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('worker_threads') : null;
+if (node && node.parentPort) {
+  const port = node.parentPort;
+  port.once('message', (d) => start(d, (m) => port.postMessage(m)));
 } else {
   self.onmessage = (e) => { self.onmessage = null; start(e.data, (m) => self.postMessage(m)); };
 }
@@ -122,7 +123,7 @@ function nodeModule<T>(id: string): T | undefined {
 export function threadsUnavailable(): string | null {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'no SharedArrayBuffer/Atomics';
   if (typeof WebAssembly !== 'object') return 'no WebAssembly';
-  if (isNode) return nodeModule('node:worker_threads') ? null : 'node:worker_threads is not available (process.getBuiltinModule needs Node ≥ 20.16)';
+  if (isNode) return nodeModule('worker_threads') ? null : 'worker_threads is not available (process.getBuiltinModule needs Node ≥ 20.16)';
   if (g.crossOriginIsolated !== true) return 'the page is not cross-origin isolated (COOP/COEP headers)';
   if (typeof g.Worker !== 'function' || !g.URL || !g.Blob) return 'no Web Workers';
   return null;
@@ -130,7 +131,7 @@ export function threadsUnavailable(): string | null {
 
 /** What 'auto' resolves to: the available parallelism of the machine (1 when unknown). */
 export function availableThreads(): number {
-  const os = isNode ? nodeModule<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os') : undefined;
+  const os = isNode ? nodeModule<{ availableParallelism?: () => number; cpus(): unknown[] }>('os') : undefined;
   const n = os ? (os.availableParallelism?.() ?? os.cpus().length) : g.navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(64, Math.floor(n) || 1));
 }
@@ -172,7 +173,7 @@ export class Pool {
     const msg = (index: number) => ({ module, memory, ctrl, index, size, names: POOL_KERNELS });
     const i32 = new Int32Array(ctrl);
     if (isNode) {
-      const Worker = nodeModule<{ Worker: NodeWorkerCtor }>('node:worker_threads')!.Worker;
+      const Worker = nodeModule<{ Worker: NodeWorkerCtor }>('worker_threads')!.Worker;
       const workers: NodeWorker[] = [];
       const stop = () => workers.forEach((w) => w.terminate());
       const failed: unknown[] = [];

@@ -28,9 +28,10 @@ export interface WasmCoreLike {
   /** Threads in use (1: no pool). */
   readonly threads: number;
   /**
-   * Runs `kernel` over `rows` rows split into contiguous ranges, one per thread (fewer when each
-   * thread would get less than `minElements` of work at `rowElements` a row; inline when one):
-   * `args(t, first, count)` gives thread t's arguments for rows first … first + count − 1.
+   * Runs `kernel` over `rows` rows cut into chunks of at least `minElements` of work
+   * (`rowElements` a row) that the threads take in turn; inline when there are fewer chunks than
+   * threads. `args(t, first, count)` gives the arguments for rows first … first + count − 1 on
+   * thread t (what depends on t — a context, a scratch row — must not depend on the rows).
    */
   split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void;
   /** Byte address of an operand living in module memory, or −1. */

@@ -76,6 +76,11 @@ class WasmCore implements TensorStorage {
     this.#contexts = new ContextCache((ctx) => ex.ctxFree(ctx), this.threads);
   }
 
+  /** Threads that calls use now (1 once a worker stopped responding). */
+  get inUse(): number {
+    return this.#pool && !this.#pool.broken ? this.threads : 1;
+  }
+
   split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void {
     const pool = this.#pool;
     const most = pool && !pool.broken ? Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor((rows * rowElements) / minElements), rows) : 1;
@@ -448,7 +453,9 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
 
   return {
     name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc,
-    threads: core.threads,
+    get threads() {
+      return core.inUse;
+    },
     memoryBytes: () => ex.memory.buffer.byteLength,
     sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
     rope: (plan, x, out, rows) => ropeWasm(core, plan, x, out, rows),
