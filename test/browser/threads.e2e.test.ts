@@ -53,7 +53,13 @@ async function probe(dir: string) {
     };
     const x = Float32Array.from({ length: 2 * 517 * 192 }, (_, i) => Math.sin(i * 0.37));
     const q = Float32Array.from({ length: 2 * 8 * 517 * 64 }, (_, i) => Math.cos(i * 0.11));
-    const out: Record<string, unknown> = { isolated: crossOriginIsolated, checks: {} as Record<string, boolean> };
+    let blocks = true;
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    } catch {
+      blocks = false; // the page's main thread may not block: the pool spins here
+    }
+    const out: Record<string, unknown> = { isolated: crossOriginIsolated, blocks, checks: {} as Record<string, boolean> };
     for (const backend of ['wasm-simd', 'wasm']) {
       const one = await m.init({ backend });
       const two = await m.init({ backend, threads: 2 });
@@ -89,6 +95,7 @@ it('a cross-origin-isolated page runs two threads with the bits of one', async (
   const r = await probe('isolated/');
   expect(r.errors).toEqual([]);
   expect(r.isolated).toBe(true);
+  expect(r.blocks).toBe(false);
   expect(r['wasm-simd threads']).toBe(2);
   expect(r['wasm threads']).toBe(2);
   expect(r['auto threads']).toBe(Math.min(64, r.cores as number));
