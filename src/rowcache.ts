@@ -35,16 +35,9 @@ interface Entry {
   readonly rowIdx: Int32Array | null;
 }
 
-const bitKeys = new WeakMap<Float64Array, string>();
-
-/** The exact bits of an array of float64 values as a string (cached per array object). */
+/** The exact bits of an array of float64 values as a string. */
 function bitsKey(a: Float64Array): string {
-  let k = bitKeys.get(a);
-  if (k === undefined) {
-    k = a.length === 0 ? '' : Array.prototype.join.call(new Uint32Array(a.slice().buffer), ',');
-    bitKeys.set(a, k);
-  }
-  return k;
+  return a.length === 0 ? '' : Array.prototype.join.call(new Uint32Array(a.slice().buffer), ',');
 }
 
 /** A number's exact value as text (−0 included). */
@@ -65,15 +58,47 @@ function sameBits(a: Float64Array | null, b: Float64Array | null): boolean {
   return true;
 }
 
-const encKeys = new WeakMap<SinEncoding, string>();
-
-function encodingKey(e: SinEncoding): string {
-  let k = encKeys.get(e);
-  if (k === undefined) {
-    k = `${bitsKey(e.freqs)}|${e.layout},${e.sinBase},${e.cosBase},${e.nCos},${e.width},${e.zeroFrom},${num(e.padPos)},${e.f32Angles ? 1 : 0}|${e.key}`;
-    encKeys.set(e, k);
+/**
+ * Short ids for the long descriptions of what determines rows (frequency bits run to thousands of
+ * characters: hashing one per call would cost microseconds). Equal descriptions get one id; the
+ * description is built once per plan object (encodings and rotary schedules are cached objects).
+ */
+const ids = new Map<string, number>();
+let nextId = 1;
+function intern(description: string): number {
+  let id = ids.get(description);
+  if (id === undefined) {
+    // Forgetting old descriptions only costs a cache miss: an id is never reused.
+    if (ids.size >= 4096) ids.clear();
+    id = nextId++;
+    ids.set(description, id);
   }
-  return k;
+  return id;
+}
+
+const encIds = new WeakMap<SinEncoding, number>();
+
+function encodingId(e: SinEncoding): number {
+  let id = encIds.get(e);
+  if (id === undefined) {
+    id = intern(`${bitsKey(e.freqs)}|${e.layout},${e.sinBase},${e.cosBase},${e.nCos},${e.width},${e.zeroFrom},${num(e.padPos)},${e.f32Angles ? 1 : 0}|${e.key}`);
+    encIds.set(e, id);
+  }
+  return id;
+}
+
+/** Rotary frequencies → plan key → id (the plan's key string is the same object call after call). */
+const ropeIds = new WeakMap<Float64Array, Map<string, number>>();
+
+function ropeId(freqs: Float64Array, key: string): number {
+  let m = ropeIds.get(freqs);
+  if (!m) ropeIds.set(freqs, (m = new Map()));
+  let id = m.get(key);
+  if (id === undefined) {
+    id = intern(`${bitsKey(freqs)}|${key}`);
+    m.set(key, id);
+  }
+  return id;
 }
 
 /** The cached rows of one posenc instance. */
@@ -107,9 +132,13 @@ export class RowCache {
    * the first request of a key returns null (the caller generates on the fly, as without a
    * cache); so does a request that the budget or the memory cannot hold.
    */
+  /** Whether rows of `count` elements are worth caching and fit the budget. */
+  #fits(count: number, f64: boolean): boolean {
+    return count >= MIN_ELEMENTS && count * (f64 ? 8 : 4) <= this.#lru.maxBytes;
+  }
+
   #rows(key: string, count: number, f64: boolean, positions: Float64Array | null, perBatch: number, eager: boolean, fill: (t: Tensor) => void): Entry | null {
     const bytes = count * (f64 ? 8 : 4);
-    if (count < MIN_ELEMENTS || bytes > this.#lru.maxBytes) return null;
     const hit = this.#lru.get(key);
     if (hit !== undefined && sameBits(hit.positions, positions)) return hit;
     if (!eager && this.#seen.get(key) === undefined) {
@@ -152,8 +181,9 @@ export class RowCache {
     const src = plan.src;
     if (src.kind !== 'sinusoidal') return plan;
     const rows = src.perBatch ? plan.batch * plan.length : plan.length;
+    if (!this.#fits(rows * plan.width, plan.f64)) return materializeF32Angles(plan, this.#b);
     const where = src.positions ? positionsKey(src.positions) : `o${num(src.start)}+${rows}`;
-    const key = `c|${plan.f64 ? 8 : 4}|${where}|${encodingKey(src.enc)}`;
+    const key = `c|${plan.f64 ? 8 : 4}|${where}|${encodingId(src.enc)}`;
     const tp: TablePlan = { enc: src.enc, rows, start: src.start, positions: src.positions, f64: plan.f64 };
     // float32-angle rows are materialised as a table anyway: cache them the first time.
     const e = this.#rows(key, rows * plan.width, plan.f64, src.positions, src.perBatch ? rows : 0, !!src.enc.f32Angles, (t) => this.#b.table(tp, t));
@@ -165,8 +195,9 @@ export class RowCache {
   rope(plan: RopePlan): Operand | null {
     if (plan.rotaryDim === 0 || plan.length === 0 || plan.batch === 0) return null;
     const { length, dtype } = this.#b.ropeRowsShape(plan);
+    if (!this.#fits(length, dtype === 'float64')) return null;
     const where = plan.positions ? positionsKey(plan.positions) + (plan.perBatch ? 'b' : '') : `o${num(plan.start)}+${plan.length}`;
-    const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${bitsKey(plan.freqs)}|${plan.key}`;
+    const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.freqs, plan.key)}`;
     const e = this.#rows(key, length, dtype === 'float64', plan.positions, 0, false, (t) => this.#b.ropeRows(plan, t));
     return e === null ? null : e.rows;
   }
