@@ -86,7 +86,7 @@ export function ropeCase([b, h, l, d], layout = 'halves', { reps = 1, group = 'r
       return {
         reference: ropeReference64(x, shape, layout),
         impls: [
-          ...posencImpls(ctx, { x, outLength: n, call }),
+          ...posencImpls(ctx, { x, outLength: n, call, cold: true }),
           {
             key: 'js-plain', label: 'plain JS loop (cos/sin per position, float64 math) · into out', kind: 'ref', mode: 'into out',
             setup() {
@@ -96,6 +96,7 @@ export function ropeCase([b, h, l, d], layout = 'halves', { reps = 1, group = 'r
           },
           copyImpl(n),
           ...(alloc ? [allocImpl(n)] : []),
+          ...(ctx.ceiling ?? []),
         ],
         notes: ['cos/sin computed once per position and reused across the 32 heads by every row'],
       };

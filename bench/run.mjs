@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { allCases } from './cases/index.mjs';
 import { gc, runCase } from './lib/harness.mjs';
+import { ceilingImpls } from './lib/impls.mjs';
 import { describeMachine, machineLine } from './lib/machine.mjs';
 import { consoleReport, markdownReport, svgChart } from './lib/report.mjs';
 import { measureStartup, wasmSizes } from './lib/startup.mjs';
@@ -93,18 +94,27 @@ async function main() {
     throw new Error(`cannot import dist/esm/index.js (${e.message}); run \`npm run build\` first, or use \`npm run bench\``);
   }
   const posenc = {};
-  for (const backend of ['wasm-simd', 'wasm', 'js']) {
+  // Issue 10: the default instances keep generated rows (a repeated call is steady state);
+  // 'wasm-simd cold' has no cache (every call generates, as a first call does); the threaded
+  // instances split large calls over workers.
+  const configs = {
+    'wasm-simd': { backend: 'wasm-simd' }, wasm: { backend: 'wasm' }, js: { backend: 'js' },
+    'wasm-simd cold': { backend: 'wasm-simd', cacheBytes: 0 },
+    'wasm-simd 2t': { backend: 'wasm-simd', threads: 2 },
+    'wasm-simd auto': { backend: 'wasm-simd', threads: 'auto' },
+  };
+  for (const [name, options] of Object.entries(configs)) {
     try {
-      posenc[backend] = await api.init({ backend });
+      posenc[name] = await api.init(options);
     } catch (e) {
-      posenc[backend] = `init({ backend: '${backend}' }) failed: ${e.message}`;
+      posenc[name] = `init(${JSON.stringify(options)}) failed: ${e.message}`;
     }
   }
 
   const machine = describeMachine(ROOT);
   log(`posenc bench${args.quick ? ' (quick)' : ''}: ${cases.length} cases on ${machineLine(machine)}`);
 
-  const ctx = { posenc, tfjs: null, onnx: null, numpy: null };
+  const ctx = { posenc, tfjs: null, onnx: null, numpy: null, ceiling: await ceilingImpls() };
   const peers = {};
   if (args.peers) {
     ctx.tfjs = await loadTfjs();

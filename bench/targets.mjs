@@ -6,6 +6,25 @@ import { speedup } from './lib/harness.mjs';
 
 const TABLES = ['table 2048x768', 'table 8192x1024'];
 const ADDS = ['add 8x512x768', 'add 4x2048x1024'];
+const ROPES = ['rope 1x32x2048x128 halves', 'rope 1x32x2048x128 interleaved'];
+
+/**
+ * Issue 10: steady state (cached rows: the default instance's repeated call; the cold row has no
+ * cache) and threads (2 and 'auto' against one, all module tensors).
+ */
+/** What 2 threads could give at that moment (bench/lib/impls.mjs ceilingImpls). */
+const CEILING = { row: 'ceiling-2t', than: 'ceiling-1t' };
+const STEADY_TARGETS = [
+  { title: 'add, module tensors, steady state: within 1.6× of the copy', cases: ADDS, row: 'posenc-simd-resident', than: 'copy', max: 1.6, info: ['posenc-simd-cold-resident', 'posenc-simd-inplace'] },
+  { title: 'add, module tensors, steady state: ≥ 1.5× faster than tfjs-backend-wasm resident', cases: ADDS, row: 'posenc-simd-resident', than: 'tfjs-wasm-resident', min: 1.5, info: ['posenc-simd-cold-resident'] },
+  { title: 'add, Float32Array into out, steady state: ≥ 4× a plain-JS loop adding a cached table', cases: ADDS, row: 'posenc-simd-out', than: 'js-table-loop', min: 4 },
+  { title: 'rope [1, 32, 2048, 128], module tensors, steady state: within 1.3× of the copy', cases: ROPES, row: 'posenc-simd-resident', than: 'copy', max: 1.3, info: ['posenc-simd-cold-resident'] },
+  { title: 'threads 2 vs 1: table 8192×1024 ≥ 1.6×', cases: ['table 8192x1024'], row: 'posenc-simd-2t-resident', than: 'posenc-simd-resident', min: 1.6, info: ['posenc-simd-autot-resident', CEILING] },
+  { title: 'threads 2 vs 1: rope [1, 32, 2048, 128] ≥ 1.4×', cases: ROPES, row: 'posenc-simd-2t-resident', than: 'posenc-simd-resident', min: 1.4, info: ['posenc-simd-autot-resident', CEILING] },
+  { title: 'threads 2 vs 1: add [4, 2048, 1024] steady state ≥ 1.15×', cases: ['add 4x2048x1024'], row: 'posenc-simd-2t-resident', than: 'posenc-simd-resident', min: 1.15, info: ['posenc-simd-autot-resident', CEILING] },
+  { title: 'threads 2: a 1×64 table within 10% of one thread', cases: ['overhead table 1x64'], row: 'posenc-simd-2t-resident', than: 'posenc-simd-resident', max: 1.1 },
+  { title: 'threads 2: table 2048×768 within 3× of the copy', cases: ['table 2048x768'], row: 'posenc-simd-2t-resident', than: 'copy', max: 3 },
+];
 
 /**
  * A ratio target: in each case, time(`than`) / time(`row`) must be ≥ min (speedup), or
@@ -26,6 +45,7 @@ export const TARGETS = [
   ...ROPE_TARGETS,
   ...MROPE_TARGETS,
   { title: 'identify 2048×768 on wasm-simd: ≤ 100 ms', cases: ['identify 2048x768'], row: 'posenc-simd-identify', maxMs: 100, info: [{ row: 'posenc-simd-identify', than: 'posenc-simd-table' }] },
+  ...STEADY_TARGETS,
 ];
 
 function ratioFor(t, c, rowKey, thanKey = t.than) {

@@ -100,3 +100,99 @@ export async function instantiateFlavor(flavor: WasmFlavor): Promise<KernelExpor
 export function instantiateFlavorSync(flavor: WasmFlavor): KernelExports {
   return exportsOf(instantiateSync(wasmBytes(flavor), {}));
 }
+
+/** Pages of a shared memory's maximum: the whole 32-bit address space (reserved, not committed). */
+const SHARED_MAX_PAGES = 65536;
+
+function readLeb(b: Uint8Array, at: number): [number, number] {
+  let v = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = b[at++];
+    v += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return [v, at];
+    shift += 7;
+  }
+}
+
+function leb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = v % 128;
+    v = Math.floor(v / 128);
+    if (v > 0) byte |= 0x80;
+    out.push(byte);
+  } while (v > 0);
+  return out;
+}
+
+const sharedCache: Partial<Record<WasmFlavor, { bytes: Uint8Array<ArrayBuffer>; minPages: number }>> = {};
+
+/**
+ * The flavor's binary with its memory turned into an import of a shared memory (env.memory,
+ * maximum 4 GiB): the same code and data, so the results are the same bits. Rewritten here
+ * rather than built twice: the package carries each binary once. The module's own memory
+ * section is dropped and an import entry for it is appended to the import section (memory
+ * imports do not shift function indices); the export of 'memory' then exports the import.
+ */
+export function sharedBinary(flavor: WasmFlavor): { bytes: Uint8Array<ArrayBuffer>; minPages: number } {
+  const hit = sharedCache[flavor];
+  if (hit) return hit;
+  const b = wasmBytes(flavor);
+  const sections: { id: number; body: Uint8Array }[] = [];
+  let at = 8;
+  let minPages = -1;
+  while (at < b.length) {
+    const id = b[at];
+    const [size, start] = readLeb(b, at + 1);
+    sections.push({ id, body: b.subarray(start, start + size) });
+    at = start + size;
+  }
+  const out: number[] = Array.from(b.subarray(0, 8));
+  const entry = (): number[] => {
+    const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+    return [...name('env'), ...name('memory'), 0x02, 0x03, ...leb(minPages), ...leb(SHARED_MAX_PAGES)];
+  };
+  for (const s of sections) {
+    if (s.id === 5) {
+      // count (1), then limits: flags, min[, max]
+      const [, p] = readLeb(s.body, 0);
+      minPages = readLeb(s.body, p + 1)[0];
+    }
+  }
+  if (minPages < 0) throw new Error('posenc: the WebAssembly binary has no memory section');
+  let imported = false;
+  const emit = (id: number, body: ArrayLike<number>) => out.push(id, ...leb(body.length), ...Array.from(body));
+  for (const s of sections) {
+    if (s.id === 5) continue;
+    if (s.id === 2) {
+      const [count, p] = readLeb(s.body, 0);
+      emit(2, [...leb(count + 1), ...Array.from(s.body.subarray(p)), ...entry()]);
+      imported = true;
+      continue;
+    }
+    // Known sections are ordered; the import section comes before the function section (3).
+    if (!imported && s.id !== 0 && s.id > 2) {
+      emit(2, [1, ...entry()]);
+      imported = true;
+    }
+    emit(s.id, s.body);
+  }
+  const res = { bytes: new Uint8Array(out), minPages };
+  sharedCache[flavor] = res;
+  return res;
+}
+
+/** A flavor instantiated on a new shared memory (for worker threads): the module, its memory and exports. */
+export function instantiateShared(flavor: WasmFlavor, module?: WebAssembly.Module): { module: WebAssembly.Module; memory: WebAssembly.Memory; exports: KernelExports } {
+  const { bytes, minPages } = sharedBinary(flavor);
+  const m = module ?? new WebAssembly.Module(bytes);
+  const memory = new WebAssembly.Memory({ initial: minPages, maximum: SHARED_MAX_PAGES, shared: true });
+  const ex = exportsOf(instantiateSync(m, { env: { memory } }));
+  return { module: m, memory, exports: { ...ex, memory } as KernelExports };
+}
+
+/** Compiles the shared variant of a flavor asynchronously (browsers' main thread). */
+export function compileShared(flavor: WasmFlavor): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(sharedBinary(flavor).bytes);
+}

@@ -4,7 +4,6 @@ import type { Backend } from './backends/types.js';
 import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from './options.js';
 import { planCombine, planSinusoidal } from './plan.js';
 import { planFrequencies } from './frequencies-plan.js';
-import { materializeF32Angles } from './angles32.js';
 import { planSincos2d } from './grid2d.js';
 import { planSincos3d } from './grid3d.js';
 import { positionsFromMask, positionsFromTokens } from './positions.js';
@@ -12,6 +11,7 @@ import { planRope, planRopeFrequencies } from './rope.js';
 import { mropePositions, visionPositions } from './vl-positions.js';
 import { identifyTable } from './identify.js';
 import { planSimilarity } from './similarity.js';
+import { DEFAULT_CACHE_BYTES, RowCache } from './rowcache.js';
 import type { Tensor } from './tensor.js';
 import type {
   AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, FrequenciesOptions, ModuleTensor, SinusoidalOptions,
@@ -27,10 +27,34 @@ function newArray(f64: boolean, length: number): FloatArray {
 /** An initialised posenc: every method is synchronous. Obtain one with `init()` or `initSync()`. */
 export class Posenc {
   readonly #b: Backend;
+  readonly #rows: RowCache;
 
   /** @internal */
-  constructor(backend: Backend) {
+  constructor(backend: Backend, cacheBytes = DEFAULT_CACHE_BYTES) {
     this.#b = backend;
+    this.#rows = new RowCache(backend, cacheBytes);
+  }
+
+  /**
+   * The byte budget for cached encoding rows (`init({ cacheBytes })`; 0: no cache). add, concat
+   * and rope keep the rows they generate (rotary: cos/sin) in the module's memory (js: plain
+   * arrays), least recently used evicted, so that a repeated call only streams x through them.
+   */
+  get cacheBytes(): number {
+    return this.#rows.budget;
+  }
+
+  /** Bytes of cached encoding rows held now (≤ cacheBytes). */
+  get cachedBytes(): number {
+    return this.#rows.bytes;
+  }
+
+  /**
+   * Frees every cached encoding row (the module's memory keeps its size; the freed blocks serve
+   * later allocations). Results never depend on the cache: this only costs the next calls time.
+   */
+  clearCache(): void {
+    this.#rows.clear();
   }
 
   /**
@@ -39,6 +63,14 @@ export class Posenc {
    */
   get memoryBytes(): number {
     return this.#b.memoryBytes();
+  }
+
+  /**
+   * Threads that large calls run on (`init({ threads })`): 1 unless worker threads were asked
+   * for and the engine runs them (shared memory; in browsers a cross-origin-isolated page).
+   */
+  get threads(): number {
+    return this.#b.threads;
   }
 
   /** The backend in use: 'wasm-simd', 'wasm' (scalar WebAssembly) or 'js'. */
@@ -75,7 +107,7 @@ export class Posenc {
   add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray | ModuleTensor {
     const { plan, out } = planCombine('add', x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.length * plan.dimIn);
-    this.#b.combine(materializeF32Angles(plan, this.#b), x as FloatArray | Tensor, target as FloatArray | Tensor);
+    this.#b.combine(this.#rows.combine(plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -90,7 +122,7 @@ export class Posenc {
   concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray | ModuleTensor {
     const { plan, out } = planCombine('concat', x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.length * (plan.dimIn + plan.width));
-    this.#b.combine(materializeF32Angles(plan, this.#b), x as FloatArray | Tensor, target as FloatArray | Tensor);
+    this.#b.combine(this.#rows.combine(plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -211,7 +243,7 @@ export class Posenc {
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray | ModuleTensor {
     const { plan, out } = planRope(x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.heads * plan.length * plan.headDim);
-    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor);
+    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, this.#rows.rope(plan));
     return target;
   }
 
@@ -285,6 +317,13 @@ export class Posenc {
     if (bytes > MAX_TENSOR_BYTES) {
       throw new RangeError(`posenc.alloc: length ${length} (${d}) needs ${bytes} bytes, more than a module tensor can hold (${MAX_TENSOR_BYTES} bytes)`);
     }
-    return this.#b.alloc(length, d);
+    try {
+      return this.#b.alloc(length, d);
+    } catch (e) {
+      // Cached rows give way to the caller's tensors.
+      if (this.#rows.bytes === 0) throw e;
+      this.#rows.clear();
+      return this.#b.alloc(length, d);
+    }
   }
 }

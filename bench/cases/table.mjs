@@ -26,6 +26,7 @@ export function tableCase(length, dim, { reps = 1, group = 'table', id = `table 
           ...numpyTableImpls(ctx.numpy, spec),
           copyImpl(length * dim),
           ...(alloc ? [allocImpl(length * dim)] : []),
+          ...(group === 'table' ? ctx.ceiling ?? [] : []),
         ],
         notes: ['peers compute p·ω in float32 (as their users do); posenc computes the angle exactly'],
       };

@@ -13,6 +13,13 @@ export const MODE_LABEL = {
   inplace: 'module tensor, in place (out = x)',
 };
 
+/** The extra instances of issue 10 (bench/run.mjs): short key → [instance name, label]. */
+const VARIANTS = {
+  cold: ['wasm-simd cold', 'posenc wasm-simd, first call (no cached rows)'],
+  '2t': ['wasm-simd 2t', 'posenc wasm-simd, 2 threads'],
+  autot: ['wasm-simd auto', "posenc wasm-simd, threads 'auto'"],
+};
+
 function posencImpl(ctx, backend, short, label, mode, kind, make) {
   const key = backend === 'js' ? `js-${mode}` : `posenc-${short}-${mode}`;
   const pe = ctx.posenc[backend];
@@ -29,7 +36,7 @@ function posencImpl(ctx, backend, short, label, mode, kind, make) {
  * `call(pe, x, out)` performs the call (x: module tensor, Float32Array or null for tables; out:
  * module tensor, Float32Array, or undefined for a new array) and returns the result.
  */
-export function posencImpls(ctx, { x, outLength, call, extra = [] }) {
+export function posencImpls(ctx, { x, outLength, call, extra = [], cold = false }) {
   const rows = [];
   const resident = (pe) => {
     const xt = x ? pe.alloc(x.length) : null;
@@ -53,6 +60,14 @@ export function posencImpls(ctx, { x, outLength, call, extra = [] }) {
   rows.push(posencImpl(ctx, 'wasm-simd', 'simd', 'posenc wasm-simd', 'out', 'posenc', intoOut));
   rows.push(posencImpl(ctx, 'wasm-simd', 'simd', 'posenc wasm-simd', 'new', 'posenc', fresh));
   for (const e of extra) rows.push(posencImpl(ctx, 'wasm-simd', 'simd', 'posenc wasm-simd', e.mode, 'posenc', e.make));
+  // Issue 10 rows, module tensors: the first call (no cached rows: ops that cache, `cold`), and
+  // 2 and 'auto' threads (keys posenc-simd-cold-resident, posenc-simd-2t-resident, posenc-simd-autot-resident).
+  for (const [short, [name, label]] of Object.entries(VARIANTS)) {
+    if (short === 'cold' && !cold) continue;
+    const pe = ctx.posenc[name];
+    const threads = pe && typeof pe === 'object' ? ` (${pe.threads} in use)` : '';
+    rows.push(posencImpl(ctx, name, `simd-${short}`, label + (short === 'cold' ? '' : threads), 'resident', 'posenc', resident));
+  }
   rows.push(posencImpl(ctx, 'wasm', 'wasm', 'posenc wasm (scalar)', 'resident', 'posenc', resident));
   rows.push(posencImpl(ctx, 'js', 'js', 'posenc js (baseline)', 'out', 'baseline', intoOut));
   return rows;
@@ -86,4 +101,43 @@ export function allocImpl(elements) {
       };
     },
   };
+}
+
+/**
+ * The machine's parallel ceiling now (issue 10): a CPU-bound loop of `iterations` steps on this
+ * thread ('ceiling-1t'), and the same loop split in halves between this thread and one worker
+ * woken through Atomics as posenc's pool is ('ceiling-2t'). Timed interleaved with the posenc rows,
+ * time(ceiling-1t) / time(ceiling-2t) is the most that 2 threads could give at that moment (1.0
+ * to 2.0 on a 2-core VM, less when other processes hold the cores).
+ */
+export async function ceilingImpls(iterations = 400_000) {
+  const { Worker } = await import('node:worker_threads');
+  const ctrl = new SharedArrayBuffer(16);
+  const i32 = new Int32Array(ctrl);
+  const loop = `(n) => { let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i) * 1.0000001; return s; }`;
+  const w = new Worker(`
+    const { workerData } = require('node:worker_threads');
+    const i32 = new Int32Array(workerData.ctrl);
+    const work = ${loop};
+    let gen = 0;
+    for (;;) {
+      Atomics.wait(i32, 0, gen);
+      gen = Atomics.load(i32, 0);
+      work(workerData.n);
+      Atomics.add(i32, 1, 1);
+      Atomics.notify(i32, 1);
+    }`, { eval: true, workerData: { ctrl, n: iterations / 2 } });
+  w.unref();
+  const work = eval(loop); // eslint-disable-line no-eval
+  const both = () => {
+    const done = Atomics.load(i32, 1);
+    Atomics.add(i32, 0, 1);
+    Atomics.notify(i32, 0);
+    work(iterations / 2);
+    while (Atomics.load(i32, 1) === done) Atomics.wait(i32, 1, done, 50);
+  };
+  return [
+    { key: 'ceiling-1t', label: 'parallel ceiling: CPU-bound loop, 1 thread', kind: 'ref', mode: 'ref', setup: () => ({ run: () => work(iterations) }) },
+    { key: 'ceiling-2t', label: 'parallel ceiling: the same loop split over 2 threads', kind: 'ref', mode: 'ref', setup: () => ({ run: both }) },
+  ];
 }

@@ -2,7 +2,7 @@
 // float32Angles encodings (the same chunking as the wasm backend's table()).
 
 import type { SinEncoding, TablePlan } from '../plan.js';
-import { ContextCache, streamTableRows, type WasmCoreLike } from './core-like.js';
+import { ContextCache, MIN_GENERATE, streamTableRows, type WasmCoreLike } from './core-like.js';
 import type { Operand } from './types.js';
 
 const caches = new WeakMap<object, ContextCache>();
@@ -44,5 +44,8 @@ export function tableF32AnglesWasm(core: WasmCoreLike, plan: TablePlan, outOp: O
   const outPtr = core.resident(outOp, 'options.out', 'sinusoidal');
   const ctx = a32Context(core, plan.enc);
   const f = plan.f64 ? 1 : 0;
-  streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => core.ex.a32Table(ctx, dst, m, plan.start, r0, pos, f));
+  const rowBytes = plan.enc.width * (plan.f64 ? 8 : 4);
+  // A float32-angle context only holds frequencies and layout: the threads share it.
+  streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => core.split('a32Table', m, plan.enc.width, MIN_GENERATE,
+    (_t, a, n) => [ctx, dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f]));
 }

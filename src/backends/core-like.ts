@@ -5,6 +5,8 @@ import type { KernelExports } from '../loader.js';
 import type { SinEncoding, TablePlan } from '../plan.js';
 import type { FloatArray } from '../types.js';
 import { Tensor } from '../tensor.js';
+import { Lru } from '../lru.js';
+import type { PoolKernel } from '../threads.js';
 import type { Operand } from './types.js';
 
 export interface WasmCoreLike {
@@ -17,12 +19,25 @@ export interface WasmCoreLike {
   window(bytes: number): number;
   readonly windowBytes: number;
   /**
-   * The compiled sincos context of an encoding (cached by enc.key). `inUse`: how many contexts
-   * the call took just before this one and still needs (they are never evicted to make room).
+   * The compiled sincos context of an encoding (cached by enc.key); thread t > 0 gets its own
+   * copy (a context caches the angles of its last position: threads must not share one).
+   * `inUse`: how many contexts the call took just before this one and still needs (they are
+   * never evicted to make room).
    */
-  context(enc: SinEncoding, inUse?: number): number;
+  context(enc: SinEncoding, thread?: number, inUse?: number): number;
+  /** Thread t's context of an encoding (thread 0's made now, the others' on first use). */
+  contexts(enc: SinEncoding, inUse?: number): (thread: number) => number;
   /** A block of module memory (16-byte aligned; a RangeError naming `what` when memory cannot grow); free it with ex.free. */
   allocBytes(bytes: number, what: string): number;
+  /** Threads in use (1: no pool). */
+  readonly threads: number;
+  /**
+   * Runs `kernel` over `rows` rows cut into chunks of at least `minElements` of work
+   * (`rowElements` a row) that the threads take in turn; inline when there are fewer chunks than
+   * threads. `args(t, first, count)` gives the arguments for rows first … first + count − 1 on
+   * thread t (what depends on t — a context, a scratch row — must not depend on the rows).
+   */
+  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void;
   /** Byte address of an operand living in module memory, or −1. */
   resident(op: Operand, param: string, fn: string): number;
 }
@@ -84,49 +99,24 @@ export function streamTableRows(
   }
 }
 
-/** Contexts kept in any case: most calls use at most two at once (sincos2d: rows and columns; multi-axis rope passes its count). */
+/** Contexts kept in any case per thread: most calls use at most two at once (sincos2d: rows and columns; multi-axis rope passes its count as `inUse`). */
 export const KEEP_RECENT = 2;
+
+/** Work (elements) below which a thread is not worth waking: kernels that compute sin/cos rows. */
+export const MIN_GENERATE = 16384;
+/** The same for kernels that only stream memory (x·scale + T, rotations with given cos/sin). */
+export const MIN_STREAM = 65536;
 
 /**
  * Compiled contexts in module memory, least recently used first: at most 32, and at most 64 MiB
  * of them beyond the KEEP_RECENT newest (a context of dim 2^20 takes hundreds of MB, so a count
  * alone does not bound memory). `free` returns a context to the module.
  */
-export class ContextCache {
+export class ContextCache extends Lru<number> {
   static readonly MAX_CONTEXTS = 32;
   static readonly MAX_BYTES = 64 * 2 ** 20;
-  readonly #m = new Map<string, [number, number]>();
-  #bytes = 0;
 
-  constructor(private readonly free: (ctx: number) => void) {}
-
-  get size(): number {
-    return this.#m.size;
-  }
-
-  /** The context of `key` (now the most recently used), or undefined. */
-  get(key: string): number | undefined {
-    const hit = this.#m.get(key);
-    if (hit === undefined) return undefined;
-    this.#m.delete(key);
-    this.#m.set(key, hit);
-    return hit[0];
-  }
-
-  /** Adds a new context of `bytes` bytes, then evicts down to the limits (keeping the `keep` newest). */
-  add(key: string, ctx: number, bytes: number, keep = KEEP_RECENT): void {
-    this.#m.set(key, [ctx, bytes]);
-    this.#bytes += bytes;
-    this.evict(Math.max(keep, KEEP_RECENT), ContextCache.MAX_BYTES);
-  }
-
-  /** Frees the oldest contexts, keeping the `keep` newest, while over the count or `maxBytes`. */
-  evict(keep: number, maxBytes: number): void {
-    while (this.#m.size > keep && (this.#m.size > ContextCache.MAX_CONTEXTS || this.#bytes > maxBytes)) {
-      const [key, [ctx, bytes]] = this.#m.entries().next().value as [string, [number, number]];
-      this.#m.delete(key);
-      this.#bytes -= bytes;
-      this.free(ctx);
-    }
+  constructor(free: (ctx: number) => void, threads = 1) {
+    super(ContextCache.MAX_CONTEXTS + KEEP_RECENT * (threads - 1), ContextCache.MAX_BYTES, KEEP_RECENT * threads, free);
   }
 }

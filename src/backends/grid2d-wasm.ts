@@ -15,7 +15,7 @@ export function sincos2dWasm(core: WasmCoreLike, plan: Grid2dPlan, outOp: Operan
   const outPtr = core.resident(outOp, 'options.out', 'sincos2d');
   const f32 = plan.f32Angles;
   const ctxR = f32 ? a32Context(core, plan.axisR) : core.context(plan.axisR);
-  const ctxC = f32 ? a32Context(core, plan.axisC, 1) : core.context(plan.axisC, 1);
+  const ctxC = f32 ? a32Context(core, plan.axisC, 1) : core.context(plan.axisC, 0, 1);
   const tokens = H * W;
   const first = cls ? 1 : 0;
   if (outPtr >= 0) {

@@ -10,7 +10,7 @@ import type { Backend, Operand } from './types.js';
 import { tableF32AnglesJs } from './angles32-js.js';
 import { sincos2dJs } from './grid2d-js.js';
 import { sincos3dJs } from './grid3d-js.js';
-import { ropeJs } from './rope-js.js';
+import { ropeJs, ropeRowsJs } from './rope-js.js';
 import { gramJs } from './gram-js.js';
 
 function arr(v: Operand): FloatArray {
@@ -66,6 +66,7 @@ export function createJsBackend(): Backend {
   const storage = new JsStorage();
   return {
     name: 'js',
+    threads: 1,
     math: Math,
 
     table(plan: TablePlan, outOp: Operand): void {
@@ -130,7 +131,9 @@ export function createJsBackend(): Backend {
 
     sincos2d: (plan, out) => sincos2dJs(plan, arr(out)),
     sincos3d: (plan, out) => sincos3dJs(plan, arr(out)),
-    rope: (plan, x, out) => ropeJs(plan, arr(x), arr(out)),
+    rope: (plan, x, out, rows) => ropeJs(plan, arr(x), arr(out), rows ? (arr(rows) as Float64Array) : null),
+    ropeRowsShape: (plan) => ({ length: (plan.perBatch ? plan.batch : 1) * plan.length * plan.rotaryDim, dtype: 'float64' }),
+    ropeRows: (plan, rows) => ropeRowsJs(plan, arr(rows) as Float64Array),
     gram: (plan, table, out) => gramJs(plan, arr(table), out),
   };
 }

@@ -12,88 +12,81 @@ import type { FloatArray } from '../types.js';
 const fr = Math.fround;
 
 /**
- * c[i] = cos(θ_i)·af, s[i] = sin(θ_i)·af for position p, rounded to the plan's dtype. Multi-axis:
- * pair i takes the position pa[colAxis[i]] instead.
+ * cs[t + i] = cos(θ_i)·af, cs[t + h + i] = sin(θ_i)·af for position p, rounded to the plan's
+ * dtype. Multi-axis: pair i takes the position pa[colAxis[i]] instead.
  */
-function fillRow(plan: RopePlan, p: number, c: Float64Array, s: Float64Array, pa?: Float64Array): void {
-  if (pa) return fillRowAxes(plan, pa, c, s);
+function fillRow(plan: RopePlan, p: number, cs: Float64Array, t: number, pa: Float64Array | null): void {
   const { freqs, attentionFactor: af } = plan;
   const h = freqs.length;
+  const colAxis = pa ? plan.axes!.colAxis : null;
   if (plan.f32Angles) {
     const p32 = fr(p);
     for (let i = 0; i < h; i++) {
-      const a = fr(p32 * freqs[i]);
-      c[i] = fr(fr(Math.cos(a)) * af);
-      s[i] = fr(fr(Math.sin(a)) * af);
-    }
-  } else if (plan.f64) {
-    for (let i = 0; i < h; i++) {
-      const a = p * freqs[i];
-      c[i] = Math.cos(a) * af;
-      s[i] = Math.sin(a) * af;
+      const a = fr((colAxis ? fr(pa![colAxis[i]]) : p32) * freqs[i]);
+      cs[t + i] = fr(fr(Math.cos(a)) * af);
+      cs[t + h + i] = fr(fr(Math.sin(a)) * af);
     }
   } else {
     for (let i = 0; i < h; i++) {
-      const a = p * freqs[i];
-      c[i] = Math.cos(a) * af;
-      s[i] = Math.sin(a) * af;
+      const a = (colAxis ? pa![colAxis[i]] : p) * freqs[i];
+      cs[t + i] = Math.cos(a) * af;
+      cs[t + h + i] = Math.sin(a) * af;
     }
   }
 }
 
-function fillRowAxes(plan: RopePlan, pa: Float64Array, c: Float64Array, s: Float64Array): void {
-  const { freqs, attentionFactor: af } = plan;
-  const colAxis = plan.axes!.colAxis;
-  for (let i = 0; i < freqs.length; i++) {
-    const p = pa[colAxis[i]];
-    if (plan.f32Angles) {
-      const a = fr(fr(p) * freqs[i]);
-      c[i] = fr(fr(Math.cos(a)) * af);
-      s[i] = fr(fr(Math.sin(a)) * af);
-    } else {
-      const a = p * freqs[i];
-      c[i] = Math.cos(a) * af;
-      s[i] = Math.sin(a) * af;
-    }
-  }
+/** Row `row` (b·length + l when perBatch, else l) of sequence position l: its cos/sin into cs at t. */
+function fillPlanRow(plan: RopePlan, row: number, l: number, cs: Float64Array, t: number, pa: Float64Array | null): void {
+  const { positions, start } = plan;
+  if (pa) for (let a = 0; a < pa.length; a++) pa[a] = positions ? positions[a * plan.axes!.stride + row] : start + l;
+  fillRow(plan, positions ? positions[row] : start + l, cs, t, pa);
 }
 
 // One row at o (x → out; out may be x). Separate functions per dtype and layout keep every loop
 // monomorphic (one array type, no per-element branch).
-function halves64(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+function halves64(x: FloatArray, out: FloatArray, o: number, h: number, cs: Float64Array, t: number): void {
   for (let i = 0; i < h; i++) {
-    const a = x[o + i], b = x[o + i + h], ci = c[i], si = s[i];
+    const a = x[o + i], b = x[o + i + h], ci = cs[t + i], si = cs[t + h + i];
     out[o + i] = a * ci - b * si;
     out[o + i + h] = b * ci + a * si;
   }
 }
-function interleaved64(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+function interleaved64(x: FloatArray, out: FloatArray, o: number, h: number, cs: Float64Array, t: number): void {
   for (let i = 0, j = o; i < h; i++, j += 2) {
-    const a = x[j], b = x[j + 1], ci = c[i], si = s[i];
+    const a = x[j], b = x[j + 1], ci = cs[t + i], si = cs[t + h + i];
     out[j] = a * ci - b * si;
     out[j + 1] = b * ci + a * si;
   }
 }
-function halves32(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+function halves32(x: FloatArray, out: FloatArray, o: number, h: number, cs: Float64Array, t: number): void {
   for (let i = 0; i < h; i++) {
-    const a = x[o + i], b = x[o + i + h], ci = c[i], si = s[i];
+    const a = x[o + i], b = x[o + i + h], ci = cs[t + i], si = cs[t + h + i];
     out[o + i] = fr(a * ci) - fr(b * si);
     out[o + i + h] = fr(b * ci) + fr(a * si);
   }
 }
-function interleaved32(x: FloatArray, out: FloatArray, o: number, h: number, c: Float64Array, s: Float64Array): void {
+function interleaved32(x: FloatArray, out: FloatArray, o: number, h: number, cs: Float64Array, t: number): void {
   for (let i = 0, j = o; i < h; i++, j += 2) {
-    const a = x[j], b = x[j + 1], ci = c[i], si = s[i];
+    const a = x[j], b = x[j + 1], ci = cs[t + i], si = cs[t + h + i];
     out[j] = fr(a * ci) - fr(b * si);
     out[j + 1] = fr(b * ci) + fr(a * si);
   }
 }
 
-export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray): void {
-  const { batch, heads, length, headDim, rotaryDim, start, positions, perBatch } = plan;
+/** The cos/sin rows of a plan: [c_0 … c_{h−1} | s_0 … s_{h−1}] (float64) per position (per batch element when perBatch). */
+export function ropeRowsJs(plan: RopePlan, cs: Float64Array): void {
+  const { batch, length, perBatch } = plan;
   const h = plan.freqs.length;
-  const c = new Float64Array(h);
-  const s = new Float64Array(h);
+  const n = perBatch ? batch * length : length;
+  const pa = plan.axes ? new Float64Array(plan.axes.count) : null;
+  for (let i = 0; i < n; i++) fillPlanRow(plan, i, i % length, cs, 2 * h * i, pa);
+}
+
+/** `rows`: the plan's cos/sin rows from ropeRowsJs (cached), else one row is computed per position. */
+export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray, rows: Float64Array | null = null): void {
+  const { batch, heads, length, headDim, rotaryDim, perBatch } = plan;
+  const h = plan.freqs.length;
+  const cs = rows ?? new Float64Array(2 * h);
   // float64 arithmetic (rounded once on a float32 store) unless float32Angles asks for float32's.
   const f32math = !plan.f64 && plan.f32Angles;
   const rotate = f32math ? (plan.interleaved ? interleaved32 : halves32) : plan.interleaved ? interleaved64 : halves64;
@@ -103,17 +96,19 @@ export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray): void {
   const hS = plan.blhd ? headDim : length * headDim;
   const lS = plan.blhd ? heads * headDim : headDim;
   const nb = perBatch ? batch : 1;
-  const axes = plan.axes;
-  const pa = axes ? new Float64Array(axes.count) : undefined;
+  const pa = plan.axes ? new Float64Array(plan.axes.count) : null;
   for (let b0 = 0; b0 < nb; b0++) {
     const b1 = perBatch ? b0 + 1 : batch;
     for (let l = 0; l < length; l++) {
-      const at = (perBatch ? b0 * length : 0) + l;
-      if (pa) for (let a = 0; a < pa.length; a++) pa[a] = positions ? positions[a * axes!.stride + at] : start + l;
-      fillRow(plan, positions ? positions[at] : start + l, c, s, pa);
+      const row = (perBatch ? b0 * length : 0) + l;
+      let t = 2 * h * row;
+      if (!rows) {
+        fillPlanRow(plan, row, l, cs, 0, pa);
+        t = 0;
+      }
       for (let b = perBatch ? b0 : 0; b < b1; b++) {
         for (let hh = 0, o = b * bS + l * lS; hh < heads; hh++, o += hS) {
-          rotate(x, out, o, h, c, s);
+          rotate(x, out, o, h, cs, t);
           if (pass) out.set(x.subarray(o + rotaryDim, o + headDim), o + rotaryDim);
         }
       }

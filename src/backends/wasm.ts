@@ -6,17 +6,18 @@
 // kernel takes the absolute row of its first row, and the encoding of a position does not depend
 // on which call computes it.
 
-import { instantiateFlavor, instantiateFlavorSync, type KernelExports, type WasmFlavor } from '../loader.js';
+import { compileShared, instantiateFlavor, instantiateFlavorSync, instantiateShared, type KernelExports, type WasmFlavor } from '../loader.js';
+import { CHUNKS_PER_THREAD, Pool, threadsUnavailable, type PoolKernel } from '../threads.js';
 import type { CombinePlan, SinEncoding, TablePlan } from '../plan.js';
 import { Tensor, type TensorStorage } from '../tensor.js';
 import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
 import { tableF32AnglesWasm } from './angles32-wasm.js';
-import { Areas, arrayOf, ContextCache, streamTableRows } from './core-like.js';
+import { Areas, arrayOf, ContextCache, MIN_GENERATE, MIN_STREAM, streamTableRows } from './core-like.js';
 import { MAX_TENSOR_BYTES } from '../options.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
 import { sincos3dWasm } from './grid3d-wasm.js';
-import { ropeWasm } from './rope-wasm.js';
+import { ropeRowsShapeWasm, ropeRowsWasm, ropeWasm } from './rope-wasm.js';
 import { gramWasm } from './gram-wasm.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
@@ -67,10 +68,42 @@ class WasmCore implements TensorStorage {
   readonly #contexts: ContextCache;
   /** Live tensors: ptr → bytes (to accept views inside them and refuse views into freed memory). */
   readonly live = new Map<number, number>();
+  readonly #pool: Pool | null;
+  readonly threads: number;
 
-  constructor(ex: KernelExports) {
+  constructor(ex: KernelExports, pool: Pool | null) {
     this.ex = ex;
-    this.#contexts = new ContextCache((ctx) => ex.ctxFree(ctx));
+    this.#pool = pool;
+    this.threads = pool ? pool.size : 1;
+    this.#contexts = new ContextCache((ctx) => ex.ctxFree(ctx), this.threads);
+  }
+
+  /** Threads that calls use now (1 once a worker stopped responding). */
+  get inUse(): number {
+    return this.#pool && !this.#pool.broken ? this.threads : 1;
+  }
+
+  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void {
+    const pool = this.#pool;
+    const most = pool && !pool.broken ? Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor((rows * rowElements) / minElements), rows) : 1;
+    if (most < this.threads || most <= 1) {
+      // Too little work for every thread to get a share: inline.
+      (this.ex[kernel] as (...a: number[]) => void)(...args(0, 0, rows));
+      return;
+    }
+    const chunks: number[][] = [];
+    for (let c = 0; c < most; c++) {
+      const first = Math.floor((rows * c) / most);
+      chunks.push(args(0, first, Math.floor((rows * (c + 1)) / most) - first));
+    }
+    // What differs for thread t (its context, its scratch): the same for every chunk.
+    const c0 = chunks[0];
+    const overrides: [number, number][][] = [];
+    for (let t = 1; t < this.threads; t++) {
+      const a = args(t, 0, Math.floor(rows / most));
+      overrides.push(a.flatMap((v, k) => (v === c0[k] ? [] : [[k, v] as [number, number]])));
+    }
+    pool!.run(kernel, chunks, overrides);
   }
 
   #refresh(): void {
@@ -119,10 +152,10 @@ class WasmCore implements TensorStorage {
     this.ex.free(ptr);
   }
 
-  /** The scratch window, at least `bytes` long. */
+  /** The scratch window, at least `bytes` long (one default window per thread: every thread gets a full share of each chunk). */
   window(bytes: number): number {
     if (bytes > this.#windowBytes) {
-      const size = Math.max(WINDOW_BYTES, align16(bytes));
+      const size = Math.max(WINDOW_BYTES * this.threads, align16(bytes));
       const ptr = this.allocBytes(size, 'window');
       if (this.#window) this.ex.free(this.#window);
       this.#window = ptr;
@@ -131,7 +164,7 @@ class WasmCore implements TensorStorage {
     return this.#window;
   }
   get windowBytes(): number {
-    return Math.max(this.#windowBytes, WINDOW_BYTES);
+    return Math.max(this.#windowBytes, WINDOW_BYTES * this.threads);
   }
 
   /** Scratch for one encoding row. */
@@ -146,13 +179,16 @@ class WasmCore implements TensorStorage {
   }
 
   /** The compiled context of an encoding (frequencies, layout and cached sin/cos tables). */
-  context(enc: SinEncoding, inUse = 0): number {
+  context(enc: SinEncoding, thread = 0, inUse = 0): number {
     // Repeated calls with one encoding (the common case) skip the LRU bookkeeping.
-    if (enc.key === this.#lastKey) return this.#lastCtx;
-    const hit = this.#contexts.get(enc.key);
+    if (thread === 0 && enc.key === this.#lastKey) return this.#lastCtx;
+    const key = thread === 0 ? enc.key : `${enc.key}#${thread}`;
+    const hit = this.#contexts.get(key);
     if (hit !== undefined) {
-      this.#lastKey = enc.key;
-      this.#lastCtx = hit;
+      if (thread === 0) {
+        this.#lastKey = enc.key;
+        this.#lastCtx = hit;
+      }
       return hit;
     }
     const n = enc.freqs.length;
@@ -174,10 +210,21 @@ class WasmCore implements TensorStorage {
     }
     this.f64.set(enc.freqs, this.ex.ctxOmega(ctx) / 8);
     this.ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
-    this.#contexts.add(enc.key, ctx, contextBytes(n), inUse + 1); // evicts only older ones than those in use
-    this.#lastKey = enc.key;
-    this.#lastCtx = ctx;
+    this.#contexts.add(key, ctx, contextBytes(n), inUse + 1); // evicts only older ones than those in use
+    if (thread === 0) {
+      this.#lastKey = enc.key;
+      this.#lastCtx = ctx;
+    }
     return ctx;
+  }
+
+  /**
+   * The context of an encoding per thread: thread 0's now, the others' when a call is split
+   * (then allocated while the split builds its arguments, before any kernel runs).
+   */
+  contexts(enc: SinEncoding, inUse = 0): (thread: number) => number {
+    const first = this.context(enc, 0, inUse);
+    return (t) => (t === 0 ? first : this.context(enc, t, inUse));
   }
 
   /** Frees cached contexts (see ContextCache.evict); the last-used shortcut is dropped. */
@@ -215,18 +262,20 @@ class WasmCore implements TensorStorage {
 }
 
 
-function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backend {
+function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: Pool | null = null): Backend {
   const ex = unsignedAddresses(rawExports);
-  const core = new WasmCore(ex);
+  const core = new WasmCore(ex, pool);
   const math = { pow: ex.mathPow, exp: ex.mathExp, log: ex.mathLog };
 
   function table(plan: TablePlan, outOp: Operand): void {
     if (plan.enc.f32Angles) return tableF32AnglesWasm(core, plan, outOp);
     if (plan.rows === 0) return;
     const outPtr = core.resident(outOp, 'options.out', 'sinusoidal');
-    const ctx = core.context(plan.enc);
+    const ctxs = core.contexts(plan.enc);
     const f = plan.f64 ? 1 : 0;
-    streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => ex.sinusoidalTable(ctx, dst, m, plan.start, r0, pos, f));
+    const rowBytes = plan.enc.width * (plan.f64 ? 8 : 4);
+    streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => core.split('sinusoidalTable', m, plan.enc.width, MIN_GENERATE,
+      (t, a, n) => [ctxs(t), dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f]));
   }
 
 
@@ -241,8 +290,10 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
     const xRes = core.resident(xOp, 'x', fn);
     const oRes = core.resident(outOp, 'options.out', fn);
     const tRes = src.kind === 'table' ? core.resident(src.table, 'options.encoding', fn) : -1;
-    const ctx = src.kind === 'sinusoidal' ? core.context(src.enc) : 0;
-    const pe = src.kind === 'sinusoidal' && add ? core.peRow(width * bytes) : 0;
+    const ctxs = src.kind === 'sinusoidal' ? core.contexts(src.enc) : () => 0;
+    // One encoding row of scratch per thread.
+    const peBytes = align16(width * bytes);
+    const pe = src.kind === 'sinusoidal' && add ? core.peRow(peBytes * core.threads) : 0;
     const inPlace = add && xRes < 0 && oRes < 0;
 
     // Scratch bytes per (row, batch element) and per row shared by the batch.
@@ -321,8 +372,15 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
               f64h.set(src.positions.subarray(r0, r0 + m), pos / 8);
             }
           }
-          if (add) ex.addSinusoidal(ctx, xPtr, oPtr, mb, m, xBS, oBS, src.start, r0, pos, posBS, scale, f, pe);
-          else ex.concatSinusoidal(ctx, xPtr, oPtr, mb, m, dimIn, xBS, oBS, src.start, r0, pos, posBS, f);
+          // Rows split over the threads: row offsets move x, out and positions; batch strides stay.
+          const xp = xPtr, op = oPtr;
+          if (add) {
+            core.split('addSinusoidal', m, mb * width, MIN_GENERATE, (t, a, k) =>
+              [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, scale, f, pe + t * peBytes]);
+          } else {
+            core.split('concatSinusoidal', m, mb * width, MIN_GENERATE, (t, a, k) =>
+              [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, f]);
+          }
         } else {
           let tPtr: number;
           let tBS = 0;
@@ -365,8 +423,14 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
               }
             }
           }
-          if (add) ex.addTable(tPtr, tBS, xPtr, oPtr, mb, m, dimIn, xBS, oBS, rowStart, idx, idxBS, scale, f);
-          else ex.concatTable(tPtr, tBS, width, xPtr, oPtr, mb, m, dimIn, xBS, oBS, rowStart, idx, idxBS, f);
+          const tp = tPtr, xp = xPtr, op = oPtr;
+          if (add) {
+            core.split('addTable', m, mb * dimIn, MIN_STREAM, (_t, a, k) =>
+              [tp, tBS, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, scale, f]);
+          } else {
+            core.split('concatTable', m, mb * outW, MIN_STREAM, (_t, a, k) =>
+              [tp, tBS, width, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, f]);
+          }
         }
 
         if (oRes < 0) {
@@ -391,18 +455,45 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports): Backe
 
   return {
     name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc,
+    get threads() {
+      return core.inUse;
+    },
     memoryBytes: () => ex.memory.buffer.byteLength,
     sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
     sincos3d: (plan, out) => sincos3dWasm(core, plan, out),
-    rope: (plan, x, out) => ropeWasm(core, plan, x, out),
+    rope: (plan, x, out, rows) => ropeWasm(core, plan, x, out, rows),
+    ropeRowsShape: ropeRowsShapeWasm,
+    ropeRows: (plan, rows) => ropeRowsWasm(core, plan, rows),
     gram: (plan, table, out) => gramWasm(core, plan, table, out),
   };
 }
 
-export async function loadWasmBackend(flavor: WasmFlavor): Promise<Backend> {
+/**
+ * A wasm backend on `threads` threads: the flavor on a shared memory with threads − 1 workers
+ * where the engine allows it (threadsUnavailable), else on one thread, as when the workers fail
+ * to start.
+ */
+export async function loadWasmBackend(flavor: WasmFlavor, threads = 1): Promise<Backend> {
+  if (threads > 1 && threadsUnavailable() === null) {
+    try {
+      const s = instantiateShared(flavor, await compileShared(flavor));
+      return createWasmBackend(flavor, s.exports, await Pool.start(threads, s.module, s.memory, s.exports as unknown as Record<string, unknown>, false));
+    } catch {
+      // One thread, as in an engine without shared memory.
+    }
+  }
   return createWasmBackend(flavor, await instantiateFlavor(flavor));
 }
 
-export function loadWasmBackendSync(flavor: WasmFlavor): Backend {
+/** The synchronous twin (worker threads: Node only, where this thread may wait for them to start). */
+export function loadWasmBackendSync(flavor: WasmFlavor, threads = 1): Backend {
+  if (threads > 1 && threadsUnavailable() === null) {
+    try {
+      const s = instantiateShared(flavor);
+      return createWasmBackend(flavor, s.exports, Pool.start(threads, s.module, s.memory, s.exports as unknown as Record<string, unknown>, true) as Pool);
+    } catch {
+      // One thread.
+    }
+  }
   return createWasmBackend(flavor, instantiateFlavorSync(flavor));
 }
