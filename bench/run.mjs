@@ -94,7 +94,7 @@ async function main() {
     throw new Error(`cannot import dist/esm/index.js (${e.message}); run \`npm run build\` first, or use \`npm run bench\``);
   }
   const posenc = {};
-  // Issue 10: the default instances keep generated rows (a repeated call is steady state);
+  // The default instances keep generated rows (a repeated call is steady state);
   // 'wasm-simd cold' has no cache (every call generates, as a first call does); the threaded
   // instances split large calls over workers.
   const configs = {

@@ -9,7 +9,7 @@ const ADDS = ['add 8x512x768', 'add 4x2048x1024'];
 const ROPES = ['rope 1x32x2048x128 halves', 'rope 1x32x2048x128 interleaved'];
 
 /**
- * Issue 10: steady state (cached rows: the default instance's repeated call; the cold row has no
+ * Steady state (cached rows: the default instance's repeated call; the cold row has no
  * cache) and threads (2 and 'auto' against one, all module tensors).
  */
 /** What 2 threads could give at that moment (bench/lib/impls.mjs ceilingImpls). */

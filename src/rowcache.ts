@@ -1,4 +1,4 @@
-// Reuse of the encoding rows that add, concat and rope generate (issue 10). A model adds the same
+// Reuse of the encoding rows that add, concat and rope generate. A model adds the same
 // table on every forward pass and rotates q and k by the same cos/sin in every layer: the second
 // time a call needs the same rows they are generated once into the backend's memory (module
 // memory for WebAssembly, plain arrays for js) and kept, least recently used evicted, under a byte

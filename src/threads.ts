@@ -1,4 +1,4 @@
-// A pool of worker threads that run kernels on the module's shared memory (issue 10).
+// A pool of worker threads that run kernels on the module's shared memory.
 //
 // Every thread holds its own instance of the same compiled module over one shared
 // WebAssembly.Memory. Only the calling thread's instance allocates: the workers run kernels on

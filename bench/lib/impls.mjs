@@ -13,7 +13,7 @@ export const MODE_LABEL = {
   inplace: 'module tensor, in place (out = x)',
 };
 
-/** The extra instances of issue 10 (bench/run.mjs): short key → [instance name, label]. */
+/** The extra instances for steady-state and thread rows (bench/run.mjs): short key → [instance name, label]. */
 const VARIANTS = {
   cold: ['wasm-simd cold', 'posenc wasm-simd, first call (no cached rows)'],
   '2t': ['wasm-simd 2t', 'posenc wasm-simd, 2 threads'],
@@ -60,7 +60,7 @@ export function posencImpls(ctx, { x, outLength, call, extra = [], cold = false 
   rows.push(posencImpl(ctx, 'wasm-simd', 'simd', 'posenc wasm-simd', 'out', 'posenc', intoOut));
   rows.push(posencImpl(ctx, 'wasm-simd', 'simd', 'posenc wasm-simd', 'new', 'posenc', fresh));
   for (const e of extra) rows.push(posencImpl(ctx, 'wasm-simd', 'simd', 'posenc wasm-simd', e.mode, 'posenc', e.make));
-  // Issue 10 rows, module tensors: the first call (no cached rows: ops that cache, `cold`), and
+  // Steady-state and thread rows, module tensors: the first call (no cached rows: ops that cache, `cold`), and
   // 2 and 'auto' threads (keys posenc-simd-cold-resident, posenc-simd-2t-resident, posenc-simd-autot-resident).
   for (const [short, [name, label]] of Object.entries(VARIANTS)) {
     if (short === 'cold' && !cold) continue;
@@ -104,7 +104,7 @@ export function allocImpl(elements) {
 }
 
 /**
- * The machine's parallel ceiling now (issue 10): a CPU-bound loop of `iterations` steps on this
+ * The machine's parallel ceiling now: a CPU-bound loop of `iterations` steps on this
  * thread ('ceiling-1t'), and the same loop split in halves between this thread and one worker
  * woken through Atomics as posenc's pool is ('ceiling-2t'). Timed interleaved with the posenc rows,
  * time(ceiling-1t) / time(ceiling-2t) is the most that 2 threads could give at that moment (1.0
