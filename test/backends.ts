@@ -2,7 +2,7 @@
 // backend and asserts in beforeAll which backend it got.
 import { beforeAll, describe, expect } from 'vitest';
 import { init, type Posenc } from '../src/index.js';
-import type { BackendName } from '../src/types.js';
+import type { BackendName, FloatArray, ModuleTensor } from '../src/types.js';
 
 export const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];
 
@@ -26,7 +26,8 @@ export function ulp32(x: number): number {
   return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
-export { rng } from './support/rng.js';
+import { rng } from './support/rng.js';
+export { rng };
 
 /** Index of the first differing byte of two views (−1 when identical, −2 when lengths differ). */
 export function firstByteDiff(a: ArrayBufferView, b: ArrayBufferView): number {
@@ -35,4 +36,22 @@ export function firstByteDiff(a: ArrayBufferView, b: ArrayBufferView): number {
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
   return -1;
+}
+
+/** n values uniform in [−2, 2) (seeded), as a Float32Array or Float64Array. */
+export function randomOperand(n: number, f64: boolean, seed: number): FloatArray {
+  const r = rng(seed);
+  const a = f64 ? new Float64Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = r() * 4 - 2;
+  return a;
+}
+
+/** x copied into a module tensor of pe, the call run on it, the result read back (the resident paths). */
+export function onModuleTensor(pe: Posenc, x: FloatArray, run: (t: ModuleTensor) => void): FloatArray {
+  const t = pe.alloc(x.length, x instanceof Float64Array ? 'float64' : 'float32');
+  t.array.set(x);
+  run(t);
+  const r = t.array.slice();
+  t.free();
+  return r;
 }

@@ -2,44 +2,27 @@
 // cache, on the first (generated on the fly), second (rows generated into the cache) and later
 // (rows streamed from the cache) calls; memory stays bounded whatever the keys.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, type FloatArray, type ModuleTensor, type Posenc } from '../src/index.js';
-import { BACKENDS, firstByteDiff, rng } from './backends.js';
+import { init, type FloatArray, type Posenc } from '../src/index.js';
+import { BACKENDS, firstByteDiff, onModuleTensor, randomOperand } from './backends.js';
 
 type Call = (pe: Posenc) => FloatArray;
 
-function data(n: number, f64: boolean, seed: number): FloatArray {
-  const r = rng(seed);
-  const a = f64 ? new Float64Array(n) : new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = r() * 4 - 2;
-  return a;
-}
-
-/** x copied into a module tensor of pe, the call run on it, the result read back. */
-function resident(pe: Posenc, x: FloatArray, run: (t: ModuleTensor) => void): FloatArray {
-  const t = pe.alloc(x.length, x instanceof Float64Array ? 'float64' : 'float32');
-  t.array.set(x);
-  run(t);
-  const r = t.array.slice();
-  t.free();
-  return r;
-}
-
 const B = 3, L = 96, D = 64;
-const x32 = data(B * L * D, false, 1);
-const x64 = data(B * L * D, true, 2);
+const x32 = randomOperand(B * L * D, false, 1);
+const x64 = randomOperand(B * L * D, true, 2);
 const perBatch = Array.from({ length: B * L }, (_, i) => (i * 7919) % 1000 + 0.25 * (i % 3));
 const shared = Array.from({ length: L }, (_, i) => 3 * i - 40);
-const q32 = data(2 * 4 * L * 32, false, 3);
-const q64 = data(2 * 4 * L * 32, true, 4);
+const q32 = randomOperand(2 * 4 * L * 32, false, 3);
+const q64 = randomOperand(2 * 4 * L * 32, true, 4);
 // Multi-axis cases: wide enough rows (≥ 4096 elements a call) to be cached.
-const qa32 = data(2 * 4 * L * 64, false, 5);
-const qa64 = data(2 * 4 * L * 64, true, 6);
+const qa32 = randomOperand(2 * 4 * L * 64, false, 5);
+const qa64 = randomOperand(2 * 4 * L * 64, true, 6);
 const pos3 = Array.from({ length: 3 * 2 * L }, (_, i) => (i % 5 === 0 ? i * 0.37 : Math.floor(i / 7) % 300));
 
 const CALLS: [string, Call][] = [
   ['add f32 offset', (pe) => pe.add(x32, { shape: [B, L, D], offset: 5, scale: 2 })],
   ['add f64', (pe) => pe.add(x64, { shape: [B, L, D] })],
-  ['add f32 module tensor in place', (pe) => resident(pe, x32, (t) => pe.add(t, { shape: [B, L, D], out: t, scale: 8 }))],
+  ['add f32 module tensor in place', (pe) => onModuleTensor(pe, x32, (t) => pe.add(t, { shape: [B, L, D], out: t, scale: 8 }))],
   ['add shared positions', (pe) => pe.add(x32, { shape: [B, L, D], positions: shared })],
   ['add per-batch positions', (pe) => pe.add(x32, { shape: [B, L, D], positions: perBatch })],
   ['add whisper preset f64', (pe) => pe.add(x64, { shape: [B, L, D], encoding: { preset: 'whisper' } })],
@@ -49,7 +32,7 @@ const CALLS: [string, Call][] = [
   ['concat f64 per-batch positions', (pe) => pe.concat(x64, { shape: [B, L, D], encoding: { dim: 64 }, positions: perBatch })],
   ['concat module tensors', (pe) => {
     const out = pe.alloc(B * L * (D + 64));
-    resident(pe, x32, (t) => pe.concat(t, { shape: [B, L, D], encoding: { dim: 64 }, out }));
+    onModuleTensor(pe, x32, (t) => pe.concat(t, { shape: [B, L, D], encoding: { dim: 64 }, out }));
     const r = out.array.slice();
     out.free();
     return r;
@@ -59,10 +42,10 @@ const CALLS: [string, Call][] = [
   ['rope blhd partial rotary', (pe) => pe.rope(q32, { shape: [2, L, 4, 32], order: 'blhd', rotaryDim: 16 })],
   ['rope per-batch positions', (pe) => pe.rope(q32, { shape: [2, 4, L, 32], positions: perBatch.slice(0, 2 * L) })],
   ['rope float32Angles yarn', (pe) => pe.rope(q32, { shape: [2, 4, L, 32], float32Angles: true, scaling: { type: 'yarn', factor: 4, originalMaxPositionEmbeddings: 64 } })],
-  ['rope module tensor in place', (pe) => resident(pe, q32, (t) => pe.rope(t, { shape: [2, 4, L, 32], out: t, layout: 'interleaved' }))],
+  ['rope module tensor in place', (pe) => onModuleTensor(pe, q32, (t) => pe.rope(t, { shape: [2, 4, L, 32], out: t, layout: 'interleaved' }))],
   ['rope module tensor, plain out', (pe) => {
     const out = new Float32Array(q32.length);
-    resident(pe, q32, (t) => pe.rope(t, { shape: [2, 4, L, 32], out }));
+    onModuleTensor(pe, q32, (t) => pe.rope(t, { shape: [2, 4, L, 32], out }));
     return out;
   }],
   ['rope axes chunks', (pe) => pe.rope(qa32, { shape: [2, 4, L, 64], positions: pos3.slice(0, 3 * L), axes: { sections: [8, 12, 12] } })],
@@ -127,8 +110,8 @@ for (const backend of BACKENDS) {
 
     it('memory stays bounded while the keys vary 10^4 times', async () => {
       const small = await init({ backend, cacheBytes: 2 ** 20 });
-      const x = data(L * D, false, 5);
-      const q = data(4 * L * 32, false, 6);
+      const x = randomOperand(L * D, false, 5);
+      const q = randomOperand(4 * L * 32, false, 6);
       const check = (i: number) => {
         // Each key twice: the second call puts its rows in the cache.
         for (let k = 0; k < 2; k++) {

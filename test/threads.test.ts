@@ -3,32 +3,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
 import { init, initSync, type FloatArray, type ModuleTensor, type Posenc } from '../src/index.js';
-import { firstByteDiff, rng } from './backends.js';
-
-function data(n: number, f64: boolean, seed: number): FloatArray {
-  const r = rng(seed);
-  const a = f64 ? new Float64Array(n) : new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = r() * 4 - 2;
-  return a;
-}
-
-/** The call on a module tensor holding x (read back), so the resident paths are split too. */
-function resident(pe: Posenc, x: FloatArray, run: (t: ModuleTensor) => void): FloatArray {
-  const t = pe.alloc(x.length, x instanceof Float64Array ? 'float64' : 'float32');
-  t.array.set(x);
-  run(t);
-  const r = t.array.slice();
-  t.free();
-  return r;
-}
+import { firstByteDiff, onModuleTensor, randomOperand } from './backends.js';
 
 // Sizes above the split thresholds, with row counts that do not divide evenly.
 const B = 2, L = 517, D = 192;
-const x32 = data(B * L * D, false, 1);
-const x64 = data(B * L * D, true, 2);
+const x32 = randomOperand(B * L * D, false, 1);
+const x64 = randomOperand(B * L * D, true, 2);
 const pos = Array.from({ length: B * L }, (_, i) => ((i * 7919) % 3001) - 1000.5);
-const q32 = data(2 * 8 * L * 64, false, 3);
-const q64 = data(2 * 8 * L * 64, true, 4);
+const q32 = randomOperand(2 * 8 * L * 64, false, 3);
+const q64 = randomOperand(2 * 8 * L * 64, true, 4);
 // Three axes × [batch, length]: runs of repeated positions (an image's rows) and real values.
 const pos3 = Array.from({ length: 3 * B * L }, (_, i) => (i % 5 === 0 ? i * 0.37 : Math.floor(i / 7) % 300));
 
@@ -45,10 +28,10 @@ const CALLS: [string, (pe: Posenc) => FloatArray][] = [
   ['table float32Angles', (pe) => pe.sinusoidal({ length: 1025, dim: 256, float32Angles: true })],
   ['add f32 (fused, then cached)', (pe) => pe.add(x32, { shape: [B, L, D], scale: 3 })],
   ['add f64 per-batch positions', (pe) => pe.add(x64, { shape: [B, L, D], positions: pos })],
-  ['add module tensor in place', (pe) => resident(pe, x32, (t) => pe.add(t, { shape: [B, L, D], out: t, offset: 9 }))],
-  ['add table encoding', (pe) => pe.add(x32, { shape: [B, L, D], encoding: data(600 * D, false, 7) as Float32Array, offset: 50 })],
+  ['add module tensor in place', (pe) => onModuleTensor(pe, x32, (t) => pe.add(t, { shape: [B, L, D], out: t, offset: 9 }))],
+  ['add table encoding', (pe) => pe.add(x32, { shape: [B, L, D], encoding: randomOperand(600 * D, false, 7) as Float32Array, offset: 50 })],
   ['concat f32', (pe) => pe.concat(x32, { shape: [B, L, D], encoding: { dim: 96 } })],
-  ['concat module tensor, positions', (pe) => resident(pe, x32, (t) => {
+  ['concat module tensor, positions', (pe) => onModuleTensor(pe, x32, (t) => {
     const out = pe.alloc(B * L * (D + 128));
     pe.concat(t, { shape: [B, L, D], encoding: { dim: 128 }, positions: pos, out });
     t.array.set(out.array.subarray(0, t.length));
@@ -57,13 +40,13 @@ const CALLS: [string, (pe: Posenc) => FloatArray][] = [
   ['rope halves f32', (pe) => pe.rope(q32, { shape: [2, 8, L, 64], offset: 11 })],
   ['rope interleaved f64 blhd', (pe) => pe.rope(q64, { shape: [2, L, 8, 64], layout: 'interleaved', order: 'blhd' })],
   ['rope per-batch positions, partial', (pe) => pe.rope(q32, { shape: [2, 8, L, 64], positions: pos.slice(0, 2 * L), rotaryDim: 48 })],
-  ['rope module tensor', (pe) => resident(pe, q32, (t) => pe.rope(t, { shape: [2, 8, L, 64], out: t, scaling: { type: 'linear', factor: 2 } }))],
-  ['rope float32Angles module tensor', (pe) => resident(pe, q32, (t) => pe.rope(t, { shape: [2, 8, L, 64], out: t, float32Angles: true }))],
+  ['rope module tensor', (pe) => onModuleTensor(pe, q32, (t) => pe.rope(t, { shape: [2, 8, L, 64], out: t, scaling: { type: 'linear', factor: 2 } }))],
+  ['rope float32Angles module tensor', (pe) => onModuleTensor(pe, q32, (t) => pe.rope(t, { shape: [2, 8, L, 64], out: t, float32Angles: true }))],
   ['sincos2d', (pe) => pe.sincos2d({ height: 32, width: 40, dim: 256, clsToken: true })],
   // Multi-axis rotary: one context per axis and thread, positions [axes][rows] in each chunk.
   ['rope axes chunks, shared positions', (pe) => pe.rope(q32, { shape: [2, 8, L, 64], positions: pos3.slice(0, 3 * L), base: 1e6, axes: { sections: [8, 12, 12] } })],
   ['rope axes cycle float32Angles, per-batch positions', (pe) => pe.rope(q32, { shape: [2, 8, L, 64], positions: pos3, float32Angles: true, axes: { sections: [12, 10, 10], assign: 'cycle' } })],
-  ['rope axes per-axis interleaved blhd, module tensor', (pe) => resident(pe, q32, (t) => pe.rope(t, { shape: [2, L, 8, 64], order: 'blhd', layout: 'interleaved', out: t, offset: 3, axes: { sections: [4, 14, 14], frequencies: 'per-axis' } }))],
+  ['rope axes per-axis interleaved blhd, module tensor', (pe) => onModuleTensor(pe, q32, (t) => pe.rope(t, { shape: [2, L, 8, 64], order: 'blhd', layout: 'interleaved', out: t, offset: 3, axes: { sections: [4, 14, 14], frequencies: 'per-axis' } }))],
 ];
 
 for (const backend of ['wasm-simd', 'wasm'] as const) {
@@ -98,7 +81,7 @@ for (const backend of ['wasm-simd', 'wasm'] as const) {
       const keep: [ModuleTensor, Float32Array][] = [];
       for (let i = 0; i < 20; i++) {
         const t = two.alloc(1000 + 97 * i);
-        t.array.set(data(t.length, false, 100 + i));
+        t.array.set(randomOperand(t.length, false, 100 + i));
         keep.push([t, t.array.slice() as Float32Array]);
         two.sinusoidal({ length: 600 + i, dim: 256 });
         two.add(x32, { shape: [B, L, D], offset: i });
