@@ -22,8 +22,9 @@ export interface InitOptions {
    */
   cacheBytes?: number;
   /**
-   * Threads that kernels run on: a number ≥ 1, or 'auto' (the machine's available parallelism);
-   * default 1. Large calls are split by rows over a pool of workers sharing the module's memory
+   * Threads that kernels run on: an integer from 1 to 64, or 'auto' (the machine's available
+   * parallelism, at most 64); default 1. Each distinct set of init options is its own instance
+   * (module memory, cache and worker pool). Large calls are split by rows over a pool of workers sharing the module's memory
    * (Node worker_threads; Web Workers in cross-origin-isolated pages); small ones run inline.
    * Where workers cannot run (no SharedArrayBuffer, a page without COOP/COEP, the js backend)
    * the instance runs on one thread: `pe.threads` says what is in use. Results are bit-identical

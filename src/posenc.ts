@@ -59,7 +59,8 @@ export class Posenc {
 
   /**
    * Current size of the module's WebAssembly memory in bytes (0 for the js backend). It grows
-   * with module tensors, never with the size of plain arrays passed in (those are streamed).
+   * with module tensors, cached encoding rows (up to `cacheBytes`) and frequency contexts, never
+   * with the size of plain arrays passed in (those are streamed).
    */
   get memoryBytes(): number {
     return this.#b.memoryBytes();
@@ -67,7 +68,8 @@ export class Posenc {
 
   /**
    * Threads that large calls run on (`init({ threads })`): 1 unless worker threads were asked
-   * for and the engine runs them (shared memory; in browsers a cross-origin-isolated page).
+   * for and the engine runs them (shared memory; in browsers a cross-origin-isolated page; Node
+   * 20.16+), and 1 again after a worker stopped answering.
    */
   get threads(): number {
     return this.#b.threads;
@@ -99,6 +101,9 @@ export class Posenc {
    * out = scale·x + PE, PE broadcast over the batch. x: [batch, length, dim] row-major,
    * Float32Array/Float64Array or module tensor; arithmetic in x's dtype, rounded as a framework
    * does (fl(fl(scale·x) + PE)). Allocates the result unless `out` is given; `out` may be x.
+   * A repeated call with the same encoding and positions also keeps the encoding rows it
+   * generated in the module's memory (up to `init({ cacheBytes })`; blocks under 4096 elements
+   * are not kept) and from then on only streams x through them.
    */
   add<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: AddOptions & { out: O }): O;
   add(x: Float64Array, options: AddOptions): Float64Array;
@@ -113,7 +118,9 @@ export class Posenc {
 
   /**
    * [x | PE] along the features: x [batch, length, dimIn] → [batch, length, dimIn + width], the
-   * encoding after the features (the founding article's way). Allocates unless `out` is given.
+   * encoding after the features (the founding article's way). x: Float32Array/Float64Array or
+   * module tensor, the result in x's dtype; `positions` [length] or [batch·length]. Allocates
+   * unless `out` is given; repeated calls keep their encoding rows as `add` does.
    */
   concat<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: ConcatOptions & { out: O }): O;
   concat(x: Float64Array, options: ConcatOptions): Float64Array;
@@ -233,7 +240,9 @@ export class Posenc {
    * arithmetic, within the same bound). float32Angles: ω, θ and cos/sin in float32 as PyTorch
    * does, products and sum in float32 on every backend. `frequencies` (a checkpoint's inv_freq,
    * rotaryDim/2 values) replaces base and scaling; `attentionFactor` then multiplies cos and sin.
-   * Allocates the result unless `out` is given (then returns `out`); `out` may be x.
+   * Allocates the result unless `out` is given (then returns `out`); `out` may be x. A repeated
+   * call with the same frequencies and positions keeps the cos/sin rows in the module's memory
+   * (up to `init({ cacheBytes })`) and from then on only rotates.
    * Layouts and scalings: docs/conventions.md §7.
    */
   rope<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: RopeOptions & { out: O }): O;

@@ -200,8 +200,11 @@ class WasmCore implements TensorStorage {
     try {
       ctx = this.ex.ctxNew(n);
     } catch {
-      // Memory is full: drop cached contexts (but the most recent, which this call may be using) and retry.
-      this.#evict(Math.max(1, inUse), 0);
+      // Memory is full: drop cached contexts and retry, but never those this call is using: the
+      // `inUse` it took before, thread 0's (refreshed first: the repeat shortcut above skips the
+      // LRU) and threads 1 … thread − 1's copies, all newer than every other context.
+      if (this.#lastKey) this.#contexts.get(this.#lastKey);
+      this.#evict(Math.max(1, inUse, thread), 0);
       try {
         ctx = this.ex.ctxNew(n);
       } catch {
