@@ -35,11 +35,6 @@ interface Entry {
   readonly rowIdx: Int32Array | null;
 }
 
-/** The exact bits of an array of float64 values as a string. */
-function bitsKey(a: Float64Array): string {
-  return a.length === 0 ? '' : Array.prototype.join.call(new Uint32Array(a.slice().buffer), ',');
-}
-
 /** A number's exact value as text (−0 included). */
 const num = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
 
@@ -81,22 +76,26 @@ const encIds = new WeakMap<SinEncoding, number>();
 function encodingId(e: SinEncoding): number {
   let id = encIds.get(e);
   if (id === undefined) {
-    id = intern(`${bitsKey(e.freqs)}|${e.layout},${e.sinBase},${e.cosBase},${e.nCos},${e.width},${e.zeroFrom},${num(e.padPos)},${e.f32Angles ? 1 : 0}|${e.key}`);
+    // e.key identifies the frequencies exactly (see ropeId).
+    id = intern(`${e.layout},${e.sinBase},${e.cosBase},${e.nCos},${e.width},${e.zeroFrom},${num(e.padPos)},${e.f32Angles ? 1 : 0}|${e.key}`);
     encIds.set(e, id);
   }
   return id;
 }
 
-/** Rotary frequencies → plan key → id (the plan's key string is the same object call after call). */
-const ropeIds = new WeakMap<Float64Array, Map<string, number>>();
-
-function ropeId(freqs: Float64Array, key: string): number {
-  let m = ropeIds.get(freqs);
-  if (!m) ropeIds.set(freqs, (m = new Map()));
-  let id = m.get(key);
+/**
+ * Rotary frequencies → id. The plan's key identifies its frequencies exactly (it is the key of
+ * their compiled contexts: derived ones by what derives them, given ones by their bits), so it
+ * stands for them; hashing the bits again on every call would cost given or per-axis frequencies,
+ * which are fresh arrays each call, microseconds.
+ */
+const ropeIds = new Map<string, number>();
+function ropeId(key: string): number {
+  let id = ropeIds.get(key);
   if (id === undefined) {
-    id = intern(`${bitsKey(freqs)}|${key}`);
-    m.set(key, id);
+    if (ropeIds.size >= 4096) ropeIds.clear();
+    id = intern(`rope|${key}`);
+    ropeIds.set(key, id);
   }
   return id;
 }
@@ -212,7 +211,7 @@ export class RowCache {
     const { length, dtype } = this.#b.ropeRowsShape(plan);
     if (!this.#fits(length, dtype === 'float64')) return null;
     const where = plan.positions ? positionsKey(plan.positions) + (plan.perBatch ? 'b' : '') : `o${num(plan.start)}+${plan.length}`;
-    const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.freqs, plan.key)}${axesId(plan)}`;
+    const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.key)}${axesId(plan)}`;
     const e = this.#rows(key, length, dtype === 'float64', plan.positions, 0, false, (t) => this.#b.ropeRows(plan, t));
     return e === null ? null : e.rows;
   }

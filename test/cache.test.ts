@@ -108,6 +108,18 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('given frequencies are keyed by their values: the same array changed between calls is never served stale rows', () => {
+      const f = on.ropeFrequencies({ dim: 64, base: 10000 }).invFreq.slice();
+      const table = Float64Array.from({ length: 32 }, (_, i) => 0.3 ** (i / 8));
+      for (let round = 0; round < 6; round++) {
+        if (round === 3) f[5] = Math.fround(f[5] * 1.0000001); // one frequency one float32 step away
+        for (const frequencies of [f, table]) {
+          expect(firstByteDiff(on.rope(qa32, { shape: [2, 4, L, 64], frequencies }), off.rope(qa32, { shape: [2, 4, L, 64], frequencies })), `rope round ${round}`).toBe(-1);
+        }
+        expect(firstByteDiff(on.add(x32, { shape: [B, L, D], encoding: { frequencies: f } }), off.add(x32, { shape: [B, L, D], encoding: { frequencies: f } })), `add round ${round}`).toBe(-1);
+      }
+    });
+
     it('memory stays bounded while the keys vary 10^4 times', async () => {
       const small = await init({ backend, cacheBytes: 2 ** 20 });
       const x = randomOperand(L * D, false, 5);
