@@ -19,6 +19,7 @@
 import { MAX_DIM, checkInt, checkKeys, checkObject, floatArray, isFloat64Array, rangeError, shapeValues, typeError } from './options.js';
 import { PRESETS } from './presets.js';
 import { checkTable } from './similarity.js';
+import { frequenciesKey } from './frequencies.js';
 import type { Posenc } from './posenc.js';
 import type {
   FloatArray, IdentifiedKind, IdentifyCandidate, IdentifyResult, Preset, Preset2d, RopeCacheOptions, RopeScaling,
@@ -69,12 +70,9 @@ interface Hypothesis {
   gen(rows: number[] | null, f32: boolean): FloatArray;
 }
 
-/** FNV-1a of the bits of frequencies (a cache key). */
+/** The exact bits of frequencies (a cache key: a hash could let two hypotheses share a table). */
 function bitsKey(a: Float32Array | Float64Array): string {
-  const u = new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u[i], 0x01000193);
-  return `${a.length}:${(h >>> 0).toString(16)}`;
+  return frequenciesKey(a instanceof Float64Array ? a : Float64Array.from(a));
 }
 
 function tableKey(h: Hypothesis, f32: boolean): string {

@@ -6,10 +6,10 @@
 // already serve table encodings. The rows are the bits the fused kernels would generate (same row
 // kernel, same rounding), so results are identical with and without the cache.
 //
-// Keys are built from the resolved plan, never from user options: the exact bits of the
-// frequencies, the row layout, the dtype, the positions (offset range, or the positions' bits),
-// and for rope the attention factor and pair layout; the plan's own key string is appended, so a
-// plan kind that carries more (e.g. several axes) is told apart as long as its key says so.
+// Keys are built from the resolved plan, never from user options: the plan's key (which
+// identifies the frequencies exactly: what derives them, or the bits of given ones), the row
+// layout, the dtype, the positions (offset range, or the positions' bits, confirmed on a hit), and
+// for rope the attention factor, the pair layout and (multi-axis) each pair's axis.
 
 import type { Backend, Operand } from './backends/types.js';
 import { Lru } from './lru.js';
@@ -150,7 +150,6 @@ export class RowCache {
    * the first request of a key returns null (the caller generates on the fly, as without a
    * cache); so does a request that the budget or the memory cannot hold.
    */
-
   #rows(key: string, count: number, f64: boolean, positions: Float64Array | null, perBatch: number, eager: boolean, fill: (t: Tensor) => void): Entry | null {
     const bytes = count * (f64 ? 8 : 4);
     const hit = this.#lru.get(key);
