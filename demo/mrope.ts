@@ -3,7 +3,7 @@
 // positions, for the three ways of splitting the pairs among axes (Qwen2-VL chunks, Qwen3-VL
 // cycle, per-axis frequencies). main.ts calls renderMrope on every redraw.
 import type { Posenc, RopeAxes } from 'posenc';
-import { cycleAxes } from '../src/rope.js';
+import { cycleAxes } from '../src/rope/plan.js';
 
 /** The control ids of this panel (main.ts redraws when one changes). */
 export const MROPE_CONTROLS = ['mrope-variant', 'mrope-text', 'mrope-height', 'mrope-width', 'mrope-after'];

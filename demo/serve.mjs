@@ -1,6 +1,6 @@
 // Serves the demo page on localhost (npm run demo). demo/main.ts is bundled by esbuild on each
 // page load, with 'posenc' pointing at the repository's src/ (so the page shows the working
-// tree), tinybench from node_modules. Needs src/wasm/*.ts: built here when missing.
+// tree), tinybench from node_modules. Needs src/runtime/wasm/*.ts: built here when missing.
 //   node demo/serve.mjs [--port 5173] [--host 127.0.0.1]
 // The page is served cross-origin isolated (COOP/COEP), which gives the benchmark a finer
 // performance.now().
@@ -15,8 +15,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demoDir = join(root, 'demo');
 
 function ensureWasm() {
-  if (existsSync(join(root, 'src/wasm/simd.ts')) && existsSync(join(root, 'src/wasm/scalar.ts'))) return;
-  console.log('demo: src/wasm/ is missing, compiling assembly/ (npm run build:wasm)');
+  if (existsSync(join(root, 'src/runtime/wasm/simd.ts')) && existsSync(join(root, 'src/runtime/wasm/scalar.ts'))) return;
+  console.log('demo: src/runtime/wasm/ is missing, compiling assembly/ (npm run build:wasm)');
   execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { cwd: root, stdio: 'inherit' });
 }
 

@@ -1,18 +1,18 @@
-export { init, initSync, type InitOptions } from './init.js';
-export { Posenc } from './posenc.js';
-export { PRESETS, type PresetDef } from './presets.js';
+export { init, initSync, type InitOptions } from './api/init.js';
+export { Posenc } from './api/posenc.js';
+export { PRESETS, type PresetDef } from './sinusoidal/presets.js';
 export type {
   AddOptions, BackendChoice, BackendName, ConcatOptions, Dtype, Encoding, EncodingOptions,
   FloatArray, Layout, ModuleTensor, OddPolicy, Preset, Schedule, SinusoidalOptions, TableEncoding,
-} from './types.js';
+} from './api/types.js';
 export type {
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, Preset2d, RopeFrequencies,
   RopeAxes, RopeFrequenciesOptions, RopeLayout, RopeOptions, RopeScaling, Sincos2dOptions,
-} from './types.js';
-export type { MropeModel, MropePositions, MropePositionsOptions, MropeSegment, VisionPositionsOptions } from './types.js';
-export type { Preset3d, Sincos3dOptions } from './types.js';
+} from './api/types.js';
+export type { MropeModel, MropePositions, MropePositionsOptions, MropeSegment, VisionPositionsOptions } from './api/types.js';
+export type { Preset3d, Sincos3dOptions } from './api/types.js';
 export type {
   IdentifiedKind, IdentifyCandidate, IdentifyOptions, IdentifyResult, IdentifyResultBase, RopeCacheOptions, Sincos2dIdentified,
   SimilarityOptions, SinusoidalIdentified,
-} from './types.js';
-export type { Frequencies, FrequenciesOptions } from './types.js';
+} from './api/types.js';
+export type { Frequencies, FrequenciesOptions } from './api/types.js';

@@ -2,7 +2,7 @@
 // each backend and hands them to the browser tests (inject('nodeDigests')).
 import type { TestProject } from 'vitest/node';
 import { init } from '../../src/index.js';
-import type { BackendName } from '../../src/types.js';
+import type { BackendName } from '../../src/api/types.js';
 import { digestCases, type Digest } from './cases.js';
 
 declare module 'vitest' {

@@ -4,7 +4,7 @@
 // Node's by SHA-256 (cases.ts, hashed in Node by node-hashes.ts).
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { init, initSync, Posenc } from '../../src/index.js';
-import type { BackendName, FloatArray } from '../../src/types.js';
+import type { BackendName, FloatArray } from '../../src/api/types.js';
 import { digestCases, randomArray } from './cases.js';
 
 const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../src/index.js';
-import { base64 as simdBase64 } from '../../src/wasm/simd.js';
+import { base64 as simdBase64 } from '../../src/runtime/wasm/simd.js';
 import { chromiumLaunchOptions } from './chromium.js';
 import { serveStatic } from './static-server.js';
 

@@ -1,0 +1,234 @@
+// plan → assembly/rope.ts. A block of positions gets its cos/sin rows once (ropeTable), then
+// every head (and every batch element when positions are shared) is rotated with them
+// (ropeApply); multi-axis rotary builds its rows with ropeTableAxes from one context per axis.
+// Operands in module memory are used in place; plain arrays stream through the scratch window in
+// chunks of [heads block × positions block] rows. Chunks and threads never change results.
+
+import type { RopePlan } from './plan.js';
+import { a32Context } from '../sinusoidal/angles32-wasm.js';
+import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, type WasmCoreLike } from '../runtime/wasm-core-like.js';
+import type { Operand } from '../runtime/backend.js';
+
+const SLACK = 6 * 16;
+
+const align16 = (n: number) => (n + 15) & ~15;
+
+/** Elements per cos/sin row of ropeTable (interleaved rows are expanded to [c, c, … | −s, s, …]). */
+const rowElements = (plan: RopePlan) => (plan.interleaved ? 2 * plan.rotaryDim : plan.rotaryDim);
+
+/**
+ * How a plan's cos/sin rows are made: the contexts of its frequencies (per thread where a context
+ * holds state), one f64 scratch row per thread (multi-axis: followed by that thread's context
+ * pointers and the column → slot map), and the positions of a block of rows ([axes][m] f64).
+ */
+interface RowMaker {
+  /** Bytes of one thread's scratch. */
+  readonly scratchBytes: number;
+  /** Position values per row (one per axis). */
+  readonly axes: number;
+  /** Writes thread t's context pointers into its scratch (multi-axis) and returns the kernel's arguments for rows [first, first + count) of a block. */
+  args(t: number, scratch: number, tab: number, first: number, count: number, rowBase: number, pos: number, m: number): number[];
+  /** Runs the row kernel over `count` rows (split over the threads). */
+  readonly kernel: 'ropeTable' | 'ropeTableAxes';
+}
+
+function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
+  const h = plan.rotaryDim / 2;
+  const f = plan.f64 ? 1 : 0;
+  const il = plan.interleaved ? 1 : 0;
+  const af = plan.attentionFactor;
+  const tRowBytes = rowElements(plan) * (plan.f64 ? 8 : 4);
+  const rowScratch = align16(Math.max(16, 2 * h * 8));
+  const axes = plan.axes;
+  if (!axes) {
+    // The h frequencies as one halves row [sin | cos] of 2h columns (f64 scratch of ropeTable).
+    const enc = {
+      kind: 'sinusoidal' as const, key: plan.key, freqs: plan.freqs, layout: 0, sinBase: 0, cosBase: h, nCos: h,
+      width: 2 * h, zeroFrom: 2 * h, padPos: NaN, start: 0,
+    };
+    // float32Angles: one context for every thread (it holds only frequencies).
+    const a32 = h > 0 && plan.f32Angles ? a32Context(core, enc) : 0;
+    const ctx = h > 0 && !plan.f32Angles ? core.contexts(enc) : () => 0;
+    return {
+      scratchBytes: rowScratch, axes: 1, kernel: 'ropeTable',
+      args: (t, scratch, tab, first, count, rowBase, pos) =>
+        [ctx(t), a32, h, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, af, il, f, scratch],
+    };
+  }
+  // Multi-axis: one context per axis (per thread), writing its columns at its gathered slots.
+  const n = axes.count;
+  const inUse = n * core.threads;
+  const encs = axes.freqs.map((fr, a) => ({
+    kind: 'sinusoidal' as const, key: axes.keys[a], freqs: fr, layout: 0, sinBase: axes.slot[a], cosBase: h + axes.slot[a],
+    nCos: fr.length, width: 2 * h, zeroFrom: 2 * h, padPos: NaN, start: 0,
+  }));
+  const a32 = plan.f32Angles ? encs.map((e, a) => a32Context(core, e, a)) : null;
+  const ctxs = a32 ? null : encs.map((e) => core.contexts(e, inUse));
+  const ctxBytes = align16(n * 4);
+  const permBytes = axes.perm ? align16(h * 4) : 0;
+  return {
+    scratchBytes: rowScratch + ctxBytes + permBytes, axes: n, kernel: 'ropeTableAxes',
+    args: (t, scratch, tab, first, count, rowBase, pos, m) => {
+      const cp = scratch + rowScratch;
+      core.i32.set(a32 ?? ctxs!.map((c) => c(t)), cp / 4);
+      const perm = axes.perm ? cp + ctxBytes : 0;
+      if (axes.perm) core.i32.set(axes.perm, perm / 4);
+      return [cp, a32 ? 1 : 0, n, h, perm, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, m, af, il, f, scratch];
+    },
+  };
+}
+
+/** Copies the positions of rows [r0, r0 + mm) (row = b·length + l, or l) of every axis to pos ([axes][m] f64). */
+function copyPositions(core: WasmCoreLike, plan: RopePlan, pos: number, m: number, r0: number, mm: number): void {
+  const positions = plan.positions;
+  if (!positions) return;
+  const n = plan.axes ? plan.axes.count : 1;
+  const stride = plan.axes ? plan.axes.stride : 0;
+  for (let a = 0; a < n; a++) core.f64.set(positions.subarray(a * stride + r0, a * stride + r0 + mm), pos / 8 + a * m);
+}
+
+/** Elements and dtype of a plan's ropeTable rows (one per position, per batch element when perBatch). */
+export function ropeRowsShapeWasm(plan: RopePlan): { length: number; dtype: 'float32' | 'float64' } {
+  return { length: (plan.perBatch ? plan.batch : 1) * plan.length * rowElements(plan), dtype: plan.f64 ? 'float64' : 'float32' };
+}
+
+/** Writes every ropeTable row of a plan into `rowsOp` (a module tensor of ropeRowsShapeWasm). */
+export function ropeRowsWasm(core: WasmCoreLike, plan: RopePlan, rowsOp: Operand): void {
+  const tab = core.resident(rowsOp, 'rows', 'rope');
+  const maker = rowMaker(core, plan);
+  const n = (plan.perBatch ? plan.batch : 1) * plan.length;
+  const T = core.threads;
+  const positions = plan.positions;
+  const posRow = 8 * maker.axes;
+  const m = positions ? Math.max(1, Math.min(n, Math.floor((core.windowBytes - T * maker.scratchBytes - SLACK) / posRow))) : n;
+  const areas = new Areas(core.window((positions ? m * posRow : 0) + T * maker.scratchBytes + SLACK));
+  const scratch = areas.take(T * maker.scratchBytes);
+  const pos = positions ? areas.take(m * posRow) : 0;
+  for (let r0 = 0; r0 < n; r0 += m) {
+    const mm = Math.min(m, n - r0);
+    copyPositions(core, plan, pos, m, r0, mm);
+    core.split(maker.kernel, mm, rowElements(plan), MIN_GENERATE, (t, a, k) =>
+      maker.args(t, scratch + t * maker.scratchBytes, tab + r0 * rowElements(plan) * (plan.f64 ? 8 : 4), a, k, r0, pos, m));
+  }
+}
+
+/** `rowsOp`: the plan's rows from ropeRowsWasm (cached), else they are generated block by block. */
+export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rowsOp: Operand | null = null): void {
+  const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions, start } = plan;
+  if (batch === 0 || heads === 0 || length === 0 || D === 0) return;
+  const bytes = f64 ? 8 : 4;
+  const f = f64 ? 1 : 0;
+  const il = plan.interleaved ? 1 : 0;
+  const h = rd / 2;
+  const af = plan.attentionFactor;
+  // Addresses of resident operands first: later allocations may grow (and detach) memory.
+  const xRes = core.resident(xOp, 'x', 'rope');
+  const oRes = core.resident(outOp, 'options.out', 'rope');
+  const cached = rowsOp ? core.resident(rowsOp, 'rows', 'rope') : -1;
+  const maker = cached >= 0 ? null : rowMaker(core, plan);
+  const tRowBytes = rowElements(plan) * bytes;
+  // Per position in the window: its table row and positions (one per axis), unless the rows are cached.
+  const posRow = maker ? 8 * maker.axes : 0;
+  const tBlock = maker ? tRowBytes + (positions ? posRow : 0) : 0;
+  // One scratch per thread.
+  const sBytes = maker ? maker.scratchBytes : 0;
+  const scratchBytes = core.threads * sBytes;
+  // Element strides of the whole tensor.
+  const BS = heads * length * D;
+  const HS = blhd ? D : length * D;
+  const LS = blhd ? heads * D : D;
+  const budget = core.windowBytes - SLACK - scratchBytes;
+  const nB = perBatch ? batch : 1;
+  const posAt = (b: number, l: number) => (perBatch ? b * length : 0) + l;
+  /** The table rows of positions l0 … l0 + mm − 1 of batch element b (cached, or made in `tab`). */
+  const rowsAt = (b: number, l0: number, mm: number, tab: number, pos: number, m: number, scratch: number) => {
+    if (!maker) return cached + posAt(b, l0) * tRowBytes;
+    copyPositions(core, plan, pos, m, posAt(b, l0), mm);
+    core.split(maker.kernel, mm, rowElements(plan), MIN_GENERATE, (t, a, k) => maker.args(t, scratch + t * sBytes, tab, a, k, l0, pos, m));
+    return tab;
+  };
+
+  if (oRes >= 0) {
+    // out lives in module memory: rotate x (or a copy of it in out) straight into it.
+    let src = xRes;
+    if (xRes < 0) {
+      core.heap(f64).set(arrayOf(xOp), oRes / bytes);
+      src = oRes;
+    }
+    // Positions split over the threads: a row offset moves x, out and the table; strides stay.
+    const apply = (t0: number, tBS: number, s0: number, o0: number, nb: number, rows: number) =>
+      core.split('ropeApply', rows, nb * heads * D, MIN_STREAM, (_t, a, k) =>
+        [t0 + a * tRowBytes, tBS, s0 + a * LS * bytes, o0 + a * LS * bytes, nb, heads, k, BS, HS, LS, BS, HS, LS, D, rd, il, f]);
+    if (cached >= 0) {
+      apply(cached, perBatch ? length : 0, src, oRes, batch, length);
+      return;
+    }
+    const m = Math.max(1, Math.min(length, Math.floor(budget / tBlock)));
+    const areas = new Areas(core.window(m * tBlock + scratchBytes + SLACK));
+    const tab = areas.take(m * tRowBytes);
+    const pos = positions ? areas.take(m * posRow) : 0;
+    const scratch = areas.take(scratchBytes);
+    for (let b0 = 0; b0 < nB; b0++) {
+      for (let l0 = 0; l0 < length; l0 += m) {
+        const mm = Math.min(m, length - l0);
+        const t = rowsAt(b0, l0, mm, tab, pos, m, scratch);
+        const e = (perBatch ? b0 * BS : 0) + l0 * LS;
+        apply(t, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, mm);
+      }
+    }
+    return;
+  }
+
+  // out is a plain array: chunks of one batch element × hh heads × m positions through the window.
+  const rowB = D * bytes;
+  let m = Math.max(1, Math.min(length, Math.floor(budget / 4 / (tBlock > 0 ? tBlock : rowB))));
+  let hh = Math.min(heads, Math.floor((budget - m * tBlock) / (m * rowB)));
+  if (hh < 1) {
+    hh = 1;
+    m = Math.max(1, Math.min(length, Math.floor(budget / (rowB + tBlock))));
+  }
+  const win = core.window(m * (hh * rowB + tBlock) + scratchBytes + SLACK);
+  const areas = new Areas(win);
+  const data = areas.take(hh * m * rowB);
+  const tab = maker ? areas.take(m * tRowBytes) : 0;
+  const pos = maker && positions ? areas.take(m * posRow) : 0;
+  const scratch = maker ? areas.take(scratchBytes) : 0;
+  const heap = core.heap(f64);
+  const X = xRes >= 0 ? heap : arrayOf(xOp);
+  const xBase = xRes >= 0 ? xRes / bytes : 0;
+  const O = arrayOf(outOp);
+  const d0 = data / bytes;
+  let t = 0;
+  for (let l0 = 0; l0 < length; l0 += m) {
+    const mm = Math.min(m, length - l0);
+    for (let b = 0; b < batch; b++) {
+      if (b === 0 || perBatch) t = rowsAt(b, l0, mm, tab, pos, m, scratch);
+      for (let h0 = 0; h0 < heads; h0 += hh) {
+        const hc = Math.min(hh, heads - h0);
+        const base = b * BS + h0 * HS + l0 * LS;
+        // Window layout: [hc][mm][D] for 'bhld', [mm][hc][D] for 'blhd'.
+        const wHS = blhd ? D : mm * D;
+        const wLS = blhd ? hc * D : D;
+        if (blhd) {
+          for (let r = 0; r < mm; r++) {
+            const s = base + r * LS;
+            heap.set(X.subarray(xBase + s, xBase + s + hc * D), d0 + r * wLS);
+          }
+        } else {
+          for (let j = 0; j < hc; j++) {
+            const s = base + j * HS;
+            heap.set(X.subarray(xBase + s, xBase + s + mm * D), d0 + j * wHS);
+          }
+        }
+        const tt = t;
+        core.split('ropeApply', mm, hc * D, MIN_STREAM, (_t, a, k) =>
+          [tt + a * tRowBytes, 0, data + a * wLS * bytes, data + a * wLS * bytes, 1, hc, k, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f]);
+        if (blhd) {
+          for (let r = 0; r < mm; r++) O.set(heap.subarray(d0 + r * wLS, d0 + r * wLS + hc * D), base + r * LS);
+        } else {
+          for (let j = 0; j < hc; j++) O.set(heap.subarray(d0 + j * wHS, d0 + j * wHS + mm * D), base + j * HS);
+        }
+      }
+    }
+  }
+}

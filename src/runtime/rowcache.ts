@@ -1,0 +1,217 @@
+// Reuse of the encoding rows that add, concat and rope generate. A model adds the same
+// table on every forward pass and rotates q and k by the same cos/sin in every layer: the second
+// time a call needs the same rows they are generated once into the backend's memory (module
+// memory for WebAssembly, plain arrays for js) and kept, least recently used evicted, under a byte
+// budget; from then on a call only streams x·scale + T (or the rotation) through the kernels that
+// already serve table encodings. The rows are the bits the fused kernels would generate (same row
+// kernel, same rounding), so results are identical with and without the cache.
+//
+// Keys are built from the resolved plan, never from user options: the plan's key (which
+// identifies the frequencies exactly: what derives them, or the bits of given ones), the row
+// layout, the dtype, the positions (offset range, or the positions' bits, confirmed on a hit), and
+// for rope the attention factor, the pair layout and (multi-axis) each pair's axis.
+
+import type { Backend, Operand } from './backend.js';
+import { Lru } from './lru.js';
+import type { CombinePlan, SinEncoding, TablePlan } from '../sinusoidal/plan.js';
+import { materializeF32Angles } from '../core/angles32.js';
+import type { RopePlan } from '../rope/plan.js';
+import type { Tensor } from '../core/tensor.js';
+
+/** Default budget of `init({ cacheBytes })`. */
+export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
+/** Row blocks smaller than this (elements) are generated on the fly: a few µs, not worth an entry. */
+const MIN_ELEMENTS = 4096;
+/** Entries held at most, whatever their size (bounds the bookkeeping). */
+const MAX_ENTRIES = 256;
+/** Keys remembered as seen once (no memory of their own). */
+const MAX_SEEN = 1024;
+
+interface Entry {
+  readonly rows: Tensor;
+  /** The positions the rows encode (a key collision on the positions' hash is told apart here). */
+  readonly positions: Float64Array | null;
+  /** Identity row indices for per-batch positions (row b·length + l). */
+  readonly rowIdx: Int32Array | null;
+}
+
+/** A number's exact value as text (−0 included). */
+const num = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+
+/** FNV-1a over the bits of the positions (the entry keeps the positions to confirm a hit). */
+function positionsKey(p: Float64Array): string {
+  const w = new Uint32Array(p.buffer, p.byteOffset, p.length * 2);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w[i], 0x01000193);
+  return `p${p.length}:${(h >>> 0).toString(36)}`;
+}
+
+function sameBits(a: Float64Array | null, b: Float64Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * Short ids for the long descriptions of what determines rows (frequency bits run to thousands of
+ * characters: hashing one per call would cost microseconds). Equal descriptions get one id; the
+ * description is built once per plan object (encodings and rotary schedules are cached objects).
+ */
+const ids = new Map<string, number>();
+let nextId = 1;
+function intern(description: string): number {
+  let id = ids.get(description);
+  if (id === undefined) {
+    // Forgetting old descriptions only costs a cache miss: an id is never reused.
+    if (ids.size >= 4096) ids.clear();
+    id = nextId++;
+    ids.set(description, id);
+  }
+  return id;
+}
+
+const encIds = new WeakMap<SinEncoding, number>();
+
+function encodingId(e: SinEncoding): number {
+  let id = encIds.get(e);
+  if (id === undefined) {
+    // e.key identifies the frequencies exactly (see ropeId).
+    id = intern(`${e.layout},${e.sinBase},${e.cosBase},${e.nCos},${e.width},${e.zeroFrom},${num(e.padPos)},${e.f32Angles ? 1 : 0}|${e.key}`);
+    encIds.set(e, id);
+  }
+  return id;
+}
+
+/**
+ * Rotary frequencies → id. The plan's key identifies its frequencies exactly (it is the key of
+ * their compiled contexts: derived ones by what derives them, given ones by their bits), so it
+ * stands for them; hashing the bits again on every call would cost given or per-axis frequencies,
+ * which are fresh arrays each call, microseconds.
+ */
+const ropeIds = new Map<string, number>();
+function ropeId(key: string): number {
+  let id = ropeIds.get(key);
+  if (id === undefined) {
+    if (ropeIds.size >= 4096) ropeIds.clear();
+    id = intern(`rope|${key}`);
+    ropeIds.set(key, id);
+  }
+  return id;
+}
+
+/** Multi-axis rotary: which axis each pair takes its position from (the axes plan's arrays are cached objects). */
+const axesIds = new WeakMap<Int32Array, number>();
+
+function axesId(plan: RopePlan): string {
+  const axes = plan.axes;
+  if (!axes) return '';
+  let id = axesIds.get(axes.colAxis);
+  if (id === undefined) {
+    id = intern(`axes|${axes.colAxis.join(',')}|${axes.perm ? axes.perm.join(',') : ''}`);
+    axesIds.set(axes.colAxis, id);
+  }
+  return `|a${id}`;
+}
+
+/** The cached rows of one posenc instance. */
+export class RowCache {
+  readonly #b: Backend;
+  readonly #lru: Lru<Entry>;
+  readonly #seen: Lru<true>;
+
+  constructor(backend: Backend, budget: number) {
+    this.#b = backend;
+    this.#lru = new Lru<Entry>(MAX_ENTRIES, budget, 0, (e) => e.rows.free());
+    this.#seen = new Lru<true>(MAX_SEEN, Infinity, 0, () => {});
+  }
+
+  get budget(): number {
+    return this.#lru.maxBytes;
+  }
+
+  /** Bytes of rows held now. */
+  get bytes(): number {
+    return this.#lru.bytes;
+  }
+
+  clear(): void {
+    this.#lru.clear();
+    this.#seen.clear();
+  }
+
+  /** Whether rows of `count` elements are worth caching and fit the budget. */
+  #fits(count: number, f64: boolean): boolean {
+    return count >= MIN_ELEMENTS && count * (f64 ? 8 : 4) <= this.#lru.maxBytes;
+  }
+
+  /**
+   * The rows of `key` (`count` elements of `dtype`), generated by `fill` on the second request:
+   * the first request of a key returns null (the caller generates on the fly, as without a
+   * cache); so does a request that the budget or the memory cannot hold.
+   */
+  #rows(key: string, count: number, f64: boolean, positions: Float64Array | null, perBatch: number, eager: boolean, fill: (t: Tensor) => void): Entry | null {
+    const bytes = count * (f64 ? 8 : 4);
+    const hit = this.#lru.get(key);
+    if (hit !== undefined && sameBits(hit.positions, positions)) return hit;
+    if (!eager && this.#seen.get(key) === undefined) {
+      this.#seen.add(key, true, 0);
+      return null;
+    }
+    let rows: Tensor;
+    try {
+      rows = this.#b.alloc(count, f64 ? 'float64' : 'float32') as Tensor;
+    } catch {
+      // The memory is full: give back every cached row and try once more, else go without.
+      this.#lru.clear();
+      try {
+        rows = this.#b.alloc(count, f64 ? 'float64' : 'float32') as Tensor;
+      } catch {
+        return null;
+      }
+    }
+    try {
+      fill(rows);
+    } catch (e) {
+      rows.free();
+      throw e;
+    }
+    let rowIdx: Int32Array | null = null;
+    if (perBatch > 0) {
+      rowIdx = new Int32Array(perBatch);
+      for (let i = 0; i < perBatch; i++) rowIdx[i] = i;
+    }
+    const entry: Entry = { rows, positions: positions && positions.slice(), rowIdx };
+    this.#lru.add(key, entry, bytes);
+    return entry;
+  }
+
+  /**
+   * add/concat: a plan whose sinusoidal encoding is served from cached rows (as a table
+   * encoding), or the plan as it was (float32-angle rows are then materialised for this call).
+   */
+  combine(plan: CombinePlan): CombinePlan {
+    const src = plan.src;
+    if (src.kind !== 'sinusoidal') return plan;
+    const rows = src.perBatch ? plan.batch * plan.length : plan.length;
+    if (!this.#fits(rows * plan.width, plan.f64)) return materializeF32Angles(plan, this.#b);
+    const where = src.positions ? positionsKey(src.positions) : `o${num(src.start)}+${rows}`;
+    const key = `c|${plan.f64 ? 8 : 4}|${where}|${encodingId(src.enc)}`;
+    const tp: TablePlan = { enc: src.enc, rows, start: src.start, positions: src.positions, f64: plan.f64 };
+    // float32-angle rows are materialised as a table anyway: cache them the first time.
+    const e = this.#rows(key, rows * plan.width, plan.f64, src.positions, src.perBatch ? rows : 0, !!src.enc.f32Angles, (t) => this.#b.table(tp, t));
+    if (e === null) return materializeF32Angles(plan, this.#b);
+    return { ...plan, src: { kind: 'table', table: e.rows, rows, rowStart: 0, rowIdx: e.rowIdx, perBatch: src.perBatch } };
+  }
+
+  /** rope: the cached cos/sin rows of the plan (the backend's ropeRows layout), or null. */
+  rope(plan: RopePlan): Operand | null {
+    if (plan.rotaryDim === 0 || plan.length === 0 || plan.batch === 0) return null;
+    const { length, dtype } = this.#b.ropeRowsShape(plan);
+    if (!this.#fits(length, dtype === 'float64')) return null;
+    const where = plan.positions ? positionsKey(plan.positions) + (plan.perBatch ? 'b' : '') : `o${num(plan.start)}+${plan.length}`;
+    const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.key)}${axesId(plan)}`;
+    const e = this.#rows(key, length, dtype === 'float64', plan.positions, 0, false, (t) => this.#b.ropeRows(plan, t));
+    return e === null ? null : e.rows;
+  }
+}

@@ -1,0 +1,502 @@
+// plan → pointer calls into the WebAssembly kernels (SIMD or scalar build of assembly/).
+//
+// Operands that already live in module memory (module tensors, or views inside one) are passed by
+// pointer and never copied. Plain JS arrays stream through one bounded scratch window in chunks,
+// so the module's memory does not grow with the input's size. Chunks never change results: every
+// kernel takes the absolute row of its first row, and the encoding of a position does not depend
+// on which call computes it.
+
+import { compileShared, instantiateFlavor, instantiateFlavorSync, instantiateShared, type KernelExports, type WasmFlavor } from './loader.js';
+import { CHUNKS_PER_THREAD, Pool, threadsUnavailable, type PoolKernel } from './threads.js';
+import type { CombinePlan, SinEncoding, TablePlan } from '../sinusoidal/plan.js';
+import { Tensor, type TensorStorage } from '../core/tensor.js';
+import type { Dtype, FloatArray } from '../api/types.js';
+import type { Backend, Operand } from './backend.js';
+import { tableF32AnglesWasm } from '../sinusoidal/angles32-wasm.js';
+import { Areas, arrayOf, ContextCache, MIN_GENERATE, MIN_STREAM, streamTableRows } from './wasm-core-like.js';
+import { MAX_TENSOR_BYTES } from '../core/options.js';
+import { sincos2dWasm } from '../grid/grid2d-wasm.js';
+import { sincos3dWasm } from '../grid/grid3d-wasm.js';
+import { ropeRowsShapeWasm, ropeRowsWasm, ropeWasm } from '../rope/wasm.js';
+import { gramWasm } from '../analysis/gram-wasm.js';
+
+/** Scratch window for streaming plain arrays (grown only when one row does not fit). */
+const WINDOW_BYTES = 256 * 1024;
+/**
+ * AssemblyScript's TLSF allocator does not round requests of 2^29 bytes or more up to its size
+ * classes (2^25 bytes wide there), so it may take a free block up to 32 MiB too small from the
+ * request's class, trap while splitting it and lose that block (rt/tlsf.ts searchBlock/roundSize:
+ * "don't round last fl"). Such requests are rounded up here to the next class, whose blocks are
+ * all large enough; blocks stop at 31·2^25 bytes so that the rounded request stays below the
+ * allocator's 1 GiB maximum.
+ */
+const UNROUNDED_BYTES = 2 ** 29 - 64;
+const SIZE_CLASS_BYTES = 2 ** 25;
+const MAX_BLOCK_BYTES = MAX_TENSOR_BYTES;
+function requestBytes(bytes: number): number {
+  return bytes < UNROUNDED_BYTES ? Math.max(bytes, 16) : (Math.floor(bytes / SIZE_CLASS_BYTES) + 1) * SIZE_CLASS_BYTES;
+}
+/** Bytes of the frequency context of n frequencies (assembly/sincos.ts ctxBytes). */
+const contextBytes = (n: number) => 96 + ((n + 1) & ~1) * 8 * 103;
+/** Exports that return an address: a usize comes back as a signed i32, negative from 2 GiB on. */
+const ADDRESS_RESULTS = ['alloc', 'ctxNew', 'ctxOmega', 'heapBase', 'a32New'] as const;
+
+function unsignedAddresses(ex: KernelExports): KernelExports {
+  const fixed: Record<string, unknown> = { ...ex };
+  for (const name of ADDRESS_RESULTS) {
+    const f = (ex as unknown as Record<string, unknown>)[name];
+    if (typeof f === 'function') fixed[name] = (...args: number[]) => (f as (...a: number[]) => number)(...args) >>> 0;
+  }
+  return fixed as unknown as KernelExports;
+}
+
+const align16 = (n: number) => (n + 15) & ~15;
+
+class WasmCore implements TensorStorage {
+  readonly ex: KernelExports;
+  #buffer: ArrayBuffer | null = null;
+  #f32 = new Float32Array(0);
+  #f64 = new Float64Array(0);
+  #i32 = new Int32Array(0);
+  #window = 0;
+  #windowBytes = 0;
+  #pe = 0;
+  #peBytes = 0;
+  /** The context used last (skips the LRU bookkeeping on repeated calls). */
+  #lastKey = '';
+  #lastCtx = 0;
+  readonly #contexts: ContextCache;
+  /** Live tensors: ptr → bytes (to accept views inside them and refuse views into freed memory). */
+  readonly live = new Map<number, number>();
+  readonly #pool: Pool | null;
+  readonly threads: number;
+
+  constructor(ex: KernelExports, pool: Pool | null) {
+    this.ex = ex;
+    this.#pool = pool;
+    this.threads = pool ? pool.size : 1;
+    this.#contexts = new ContextCache((ctx) => ex.ctxFree(ctx), this.threads);
+  }
+
+  /** Threads that calls use now (1 once a worker stopped responding). */
+  get inUse(): number {
+    return this.#pool && !this.#pool.broken ? this.threads : 1;
+  }
+
+  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void {
+    const pool = this.#pool;
+    const most = pool && !pool.broken ? Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor((rows * rowElements) / minElements), rows) : 1;
+    if (most < this.threads || most <= 1) {
+      // Too little work for every thread to get a share: inline.
+      (this.ex[kernel] as (...a: number[]) => void)(...args(0, 0, rows));
+      return;
+    }
+    const chunks: number[][] = [];
+    for (let c = 0; c < most; c++) {
+      const first = Math.floor((rows * c) / most);
+      chunks.push(args(0, first, Math.floor((rows * (c + 1)) / most) - first));
+    }
+    // What differs for thread t (its context, its scratch): the same for every chunk.
+    const c0 = chunks[0];
+    const overrides: [number, number][][] = [];
+    for (let t = 1; t < this.threads; t++) {
+      const a = args(t, 0, Math.floor(rows / most));
+      overrides.push(a.flatMap((v, k) => (v === c0[k] ? [] : [[k, v] as [number, number]])));
+    }
+    pool!.run(kernel, chunks, overrides);
+  }
+
+  #refresh(): void {
+    const b = this.ex.memory.buffer;
+    if (b !== this.#buffer) {
+      this.#buffer = b;
+      this.#f32 = new Float32Array(b);
+      this.#f64 = new Float64Array(b);
+      this.#i32 = new Int32Array(b);
+    }
+  }
+  get f32(): Float32Array {
+    this.#refresh();
+    return this.#f32;
+  }
+  get f64(): Float64Array {
+    this.#refresh();
+    return this.#f64;
+  }
+  get i32(): Int32Array {
+    this.#refresh();
+    return this.#i32;
+  }
+  heap(f64: boolean): FloatArray {
+    return f64 ? this.f64 : this.f32;
+  }
+
+  /** Allocates module memory, turning the allocator's failure into a RangeError. */
+  allocBytes(bytes: number, what: string): number {
+    if (bytes > MAX_BLOCK_BYTES) {
+      throw new RangeError(`posenc.${what}: ${bytes} bytes is more than one block of module memory can hold (${MAX_BLOCK_BYTES} bytes)`);
+    }
+    try {
+      return this.ex.alloc(requestBytes(bytes));
+    } catch {
+      throw new RangeError(`posenc.${what}: the module's memory cannot grow by ${bytes} bytes (WebAssembly limit or out of memory)`);
+    }
+  }
+
+  view(ptr: number, length: number, dtype: Dtype): FloatArray {
+    return dtype === 'float64' ? new Float64Array(this.ex.memory.buffer, ptr, length) : new Float32Array(this.ex.memory.buffer, ptr, length);
+  }
+
+  release(ptr: number): void {
+    this.live.delete(ptr);
+    this.ex.free(ptr);
+  }
+
+  /** The scratch window, at least `bytes` long (one default window per thread: every thread gets a full share of each chunk). */
+  window(bytes: number): number {
+    if (bytes > this.#windowBytes) {
+      const size = Math.max(WINDOW_BYTES * this.threads, align16(bytes));
+      const ptr = this.allocBytes(size, 'window');
+      if (this.#window) this.ex.free(this.#window);
+      this.#window = ptr;
+      this.#windowBytes = size;
+    }
+    return this.#window;
+  }
+  get windowBytes(): number {
+    return Math.max(this.#windowBytes, WINDOW_BYTES * this.threads);
+  }
+
+  /** Scratch for one encoding row. */
+  peRow(bytes: number): number {
+    if (bytes > this.#peBytes) {
+      const ptr = this.allocBytes(bytes, 'add');
+      if (this.#pe) this.ex.free(this.#pe);
+      this.#pe = ptr;
+      this.#peBytes = bytes;
+    }
+    return this.#pe;
+  }
+
+  /** The compiled context of an encoding (frequencies, layout and cached sin/cos tables). */
+  context(enc: SinEncoding, thread = 0, inUse = 0): number {
+    // Repeated calls with one encoding (the common case) skip the LRU bookkeeping.
+    if (thread === 0 && enc.key === this.#lastKey) return this.#lastCtx;
+    const key = thread === 0 ? enc.key : `${enc.key}#${thread}`;
+    const hit = this.#contexts.get(key);
+    if (hit !== undefined) {
+      if (thread === 0) {
+        this.#lastKey = enc.key;
+        this.#lastCtx = hit;
+      }
+      return hit;
+    }
+    const n = enc.freqs.length;
+    // Contexts are allocated inside the module, unrounded: they stay below the allocator's unrounded sizes.
+    if (contextBytes(n) >= UNROUNDED_BYTES) {
+      throw new RangeError(`posenc: dim ${enc.width} is too large for the module's memory (its frequency tables would take ${contextBytes(n)} bytes; dim ≤ 1303084 fits)`);
+    }
+    let ctx: number;
+    try {
+      ctx = this.ex.ctxNew(n);
+    } catch {
+      // Memory is full: drop cached contexts and retry, but never those this call is using: the
+      // `inUse` it took before, thread 0's (refreshed first: the repeat shortcut above skips the
+      // LRU) and threads 1 … thread − 1's copies, all newer than every other context.
+      if (this.#lastKey) this.#contexts.get(this.#lastKey);
+      this.#evict(Math.max(1, inUse, thread), 0);
+      try {
+        ctx = this.ex.ctxNew(n);
+      } catch {
+        throw new RangeError(`posenc: the module's memory cannot hold the tables of dim ${enc.width}`);
+      }
+    }
+    this.f64.set(enc.freqs, this.ex.ctxOmega(ctx) / 8);
+    this.ex.ctxLayout(ctx, enc.layout, enc.sinBase, enc.cosBase, enc.nCos, enc.width, enc.zeroFrom, enc.padPos);
+    this.#contexts.add(key, ctx, contextBytes(n), inUse + 1); // evicts only older ones than those in use
+    if (thread === 0) {
+      this.#lastKey = enc.key;
+      this.#lastCtx = ctx;
+    }
+    return ctx;
+  }
+
+  /**
+   * The context of an encoding per thread: thread 0's now, the others' when a call is split
+   * (then allocated while the split builds its arguments, before any kernel runs).
+   */
+  contexts(enc: SinEncoding, inUse = 0): (thread: number) => number {
+    const first = this.context(enc, 0, inUse);
+    return (t) => (t === 0 ? first : this.context(enc, t, inUse));
+  }
+
+  /** Frees cached contexts (see ContextCache.evict); the last-used shortcut is dropped. */
+  #evict(keep: number, maxBytes: number): void {
+    this.#lastKey = '';
+    this.#contexts.evict(keep, maxBytes);
+  }
+
+  /** Allocates a module tensor's block; when memory is full, cached contexts are freed first (no call is running). */
+  allocTensor(bytes: number): number {
+    try {
+      return this.allocBytes(bytes, 'alloc');
+    } catch (e) {
+      if (this.#contexts.size === 0 || bytes > MAX_BLOCK_BYTES) throw e;
+      this.#evict(0, 0);
+      return this.allocBytes(bytes, 'alloc');
+    }
+  }
+
+  /**
+   * The byte address of an operand that lives in module memory, or -1. A view into module memory
+   * outside every live tensor (e.g. kept after free()) is refused: writing there would corrupt
+   * the allocator.
+   */
+  resident(op: Operand, param: string, fn: string): number {
+    if (op instanceof Tensor) return op.storage === this ? op.ptr : -1;
+    if (op.buffer !== this.ex.memory.buffer) return -1;
+    const lo = op.byteOffset;
+    const hi = lo + op.byteLength;
+    for (const [ptr, bytes] of this.live) {
+      if (lo >= ptr && hi <= ptr + bytes) return lo;
+    }
+    throw new TypeError(`posenc.${fn}: ${param} is a view on posenc's module memory outside every live module tensor (was its tensor freed?)`);
+  }
+}
+
+
+function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: Pool | null = null): Backend {
+  const ex = unsignedAddresses(rawExports);
+  const core = new WasmCore(ex, pool);
+  const math = { pow: ex.mathPow, exp: ex.mathExp, log: ex.mathLog };
+
+  function table(plan: TablePlan, outOp: Operand): void {
+    if (plan.enc.f32Angles) return tableF32AnglesWasm(core, plan, outOp);
+    if (plan.rows === 0) return;
+    const outPtr = core.resident(outOp, 'options.out', 'sinusoidal');
+    const ctxs = core.contexts(plan.enc);
+    const f = plan.f64 ? 1 : 0;
+    const rowBytes = plan.enc.width * (plan.f64 ? 8 : 4);
+    streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => core.split('sinusoidalTable', m, plan.enc.width, MIN_GENERATE,
+      (t, a, n) => [ctxs(t), dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f]));
+  }
+
+
+  function combine(plan: CombinePlan, xOp: Operand, outOp: Operand): void {
+    const { op, batch, length, dimIn, width, f64, scale, src } = plan;
+    if (batch === 0 || length === 0) return;
+    const fn = op;
+    const bytes = f64 ? 8 : 4;
+    const add = op === 'add';
+    const outW = add ? dimIn : dimIn + width;
+    // Addresses of resident operands first: later allocations may grow (and detach) memory.
+    const xRes = core.resident(xOp, 'x', fn);
+    const oRes = core.resident(outOp, 'options.out', fn);
+    const tRes = src.kind === 'table' ? core.resident(src.table, 'options.encoding', fn) : -1;
+    const ctxs = src.kind === 'sinusoidal' ? core.contexts(src.enc) : () => 0;
+    // One encoding row of scratch per thread.
+    const peBytes = align16(width * bytes);
+    const pe = src.kind === 'sinusoidal' && add ? core.peRow(peBytes * core.threads) : 0;
+    const inPlace = add && xRes < 0 && oRes < 0;
+
+    // Scratch bytes per (row, batch element) and per row shared by the batch.
+    let perRB = 0;
+    let perR = 0;
+    if (xRes < 0) perRB += dimIn * bytes;
+    if (oRes < 0 && !inPlace) perRB += outW * bytes;
+    if (src.kind === 'sinusoidal') {
+      if (src.positions) src.perBatch ? (perRB += 8) : (perR += 8);
+    } else if (tRes >= 0) {
+      if (src.rowIdx) src.perBatch ? (perRB += 4) : (perR += 4);
+    } else {
+      src.perBatch ? (perRB += width * bytes) : (perR += width * bytes);
+    }
+    const slack = 6 * 16;
+    const avail = core.windowBytes - slack;
+    let nb = batch;
+    let n = length;
+    const perRowAll = batch * perRB + perR;
+    if (perRowAll > 0) {
+      if (perRowAll <= avail) n = Math.min(length, Math.floor(avail / perRowAll));
+      else {
+        nb = Math.max(1, Math.floor((avail - perR) / Math.max(perRB, 1)));
+        n = 1;
+      }
+    }
+    const win = perRowAll > 0 ? core.window(n * (nb * perRB + perR) + slack) : 0;
+    const xArr = xRes < 0 ? arrayOf(xOp) : null;
+    const oArr = oRes < 0 ? arrayOf(outOp) : null;
+    const f = f64 ? 1 : 0;
+
+    for (let b0 = 0; b0 < batch; b0 += nb) {
+      const mb = Math.min(nb, batch - b0);
+      for (let r0 = 0; r0 < length; r0 += n) {
+        const m = Math.min(n, length - r0);
+        const areas = new Areas(win);
+        const h = core.heap(f64);
+        let xPtr: number, xBS: number;
+        if (xRes >= 0) {
+          xPtr = xRes + (b0 * length + r0) * dimIn * bytes;
+          xBS = length * dimIn;
+        } else {
+          xPtr = areas.take(mb * m * dimIn * bytes);
+          xBS = m * dimIn;
+          for (let b = 0; b < mb; b++) {
+            const s = ((b0 + b) * length + r0) * dimIn;
+            h.set(xArr!.subarray(s, s + m * dimIn), xPtr / bytes + b * xBS);
+          }
+        }
+        let oPtr: number, oBS: number;
+        if (oRes >= 0) {
+          oPtr = oRes + (b0 * length + r0) * outW * bytes;
+          oBS = length * outW;
+        } else if (inPlace) {
+          oPtr = xPtr;
+          oBS = xBS;
+        } else {
+          oPtr = areas.take(mb * m * outW * bytes);
+          oBS = m * outW;
+        }
+
+        if (src.kind === 'sinusoidal') {
+          let pos = 0;
+          let posBS = 0;
+          if (src.positions) {
+            const f64h = core.f64;
+            if (src.perBatch) {
+              pos = areas.take(mb * m * 8);
+              posBS = m;
+              for (let b = 0; b < mb; b++) {
+                const s = (b0 + b) * length + r0;
+                f64h.set(src.positions.subarray(s, s + m), pos / 8 + b * m);
+              }
+            } else {
+              pos = areas.take(m * 8);
+              f64h.set(src.positions.subarray(r0, r0 + m), pos / 8);
+            }
+          }
+          // Rows split over the threads: row offsets move x, out and positions; batch strides stay.
+          const xp = xPtr, op = oPtr;
+          if (add) {
+            core.split('addSinusoidal', m, mb * width, MIN_GENERATE, (t, a, k) =>
+              [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, scale, f, pe + t * peBytes]);
+          } else {
+            core.split('concatSinusoidal', m, mb * width, MIN_GENERATE, (t, a, k) =>
+              [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, f]);
+          }
+        } else {
+          let tPtr: number;
+          let tBS = 0;
+          let rowStart = 0;
+          let idx = 0;
+          let idxBS = 0;
+          if (tRes >= 0) {
+            tPtr = tRes;
+            rowStart = src.rowStart + r0;
+            if (src.rowIdx) {
+              const i32h = core.i32;
+              if (src.perBatch) {
+                idx = areas.take(mb * m * 4);
+                idxBS = m;
+                for (let b = 0; b < mb; b++) {
+                  const s = (b0 + b) * length + r0;
+                  i32h.set(src.rowIdx.subarray(s, s + m), idx / 4 + b * m);
+                }
+              } else {
+                idx = areas.take(m * 4);
+                i32h.set(src.rowIdx.subarray(r0, r0 + m), idx / 4);
+              }
+            }
+          } else {
+            // Gather the rows this chunk needs from the caller's table.
+            const t = arrayOf(src.table);
+            const nRows = src.perBatch ? mb * m : m;
+            tPtr = areas.take(nRows * width * bytes);
+            const base = tPtr / bytes;
+            if (!src.rowIdx) {
+              const s = (src.rowStart + r0) * width;
+              h.set(t.subarray(s, s + m * width), base);
+            } else {
+              tBS = src.perBatch ? m : 0;
+              for (let i = 0; i < nRows; i++) {
+                const b = src.perBatch ? Math.floor(i / m) : 0;
+                const row = src.rowIdx[(src.perBatch ? (b0 + b) * length : 0) + r0 + (i % m)];
+                if (row < 0) h.fill(0, base + i * width, base + (i + 1) * width); // outOfRange 'zero'
+                else h.set(t.subarray(row * width, (row + 1) * width), base + i * width);
+              }
+            }
+          }
+          const tp = tPtr, xp = xPtr, op = oPtr;
+          if (add) {
+            core.split('addTable', m, mb * dimIn, MIN_STREAM, (_t, a, k) =>
+              [tp, tBS, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, scale, f]);
+          } else {
+            core.split('concatTable', m, mb * outW, MIN_STREAM, (_t, a, k) =>
+              [tp, tBS, width, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, f]);
+          }
+        }
+
+        if (oRes < 0) {
+          const hh = core.heap(f64);
+          for (let b = 0; b < mb; b++) {
+            const s = oPtr / bytes + b * oBS;
+            oArr!.set(hh.subarray(s, s + m * outW), ((b0 + b) * length + r0) * outW);
+          }
+        }
+      }
+    }
+  }
+
+  function alloc(length: number, dtype: Dtype): Tensor {
+    const bytes = length * (dtype === 'float64' ? 8 : 4);
+    const ptr = core.allocTensor(bytes);
+    core.live.set(ptr, bytes);
+    const t = new Tensor(core, ptr, length, dtype);
+    t.array.fill(0);
+    return t;
+  }
+
+  return {
+    name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc,
+    get threads() {
+      return core.inUse;
+    },
+    memoryBytes: () => ex.memory.buffer.byteLength,
+    sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
+    sincos3d: (plan, out) => sincos3dWasm(core, plan, out),
+    rope: (plan, x, out, rows) => ropeWasm(core, plan, x, out, rows),
+    ropeRowsShape: ropeRowsShapeWasm,
+    ropeRows: (plan, rows) => ropeRowsWasm(core, plan, rows),
+    gram: (plan, table, out) => gramWasm(core, plan, table, out),
+  };
+}
+
+/**
+ * A wasm backend on `threads` threads: the flavor on a shared memory with threads − 1 workers
+ * where the engine allows it (threadsUnavailable), else on one thread, as when the workers fail
+ * to start.
+ */
+export async function loadWasmBackend(flavor: WasmFlavor, threads = 1): Promise<Backend> {
+  if (threads > 1 && threadsUnavailable() === null) {
+    try {
+      const s = instantiateShared(flavor, await compileShared(flavor));
+      return createWasmBackend(flavor, s.exports, await Pool.start(threads, s.module, s.memory, s.exports as unknown as Record<string, unknown>, false));
+    } catch {
+      // One thread, as in an engine without shared memory.
+    }
+  }
+  return createWasmBackend(flavor, await instantiateFlavor(flavor));
+}
+
+/** The synchronous twin (worker threads: Node only, where this thread may wait for them to start). */
+export function loadWasmBackendSync(flavor: WasmFlavor, threads = 1): Backend {
+  if (threads > 1 && threadsUnavailable() === null) {
+    try {
+      const s = instantiateShared(flavor);
+      return createWasmBackend(flavor, s.exports, Pool.start(threads, s.module, s.memory, s.exports as unknown as Record<string, unknown>, true) as Pool);
+    } catch {
+      // One thread.
+    }
+  }
+  return createWasmBackend(flavor, instantiateFlavorSync(flavor));
+}

@@ -1,0 +1,122 @@
+// What the drivers of the 2-D, rotary and float32-angle kernels use of the wasm backend's core
+// (src/backends/wasm.ts WasmCore), as a structural type: the core is passed in, never imported.
+
+import type { KernelExports } from './loader.js';
+import type { SinEncoding, TablePlan } from '../sinusoidal/plan.js';
+import type { FloatArray } from '../api/types.js';
+import { Tensor } from '../core/tensor.js';
+import { Lru } from './lru.js';
+import type { PoolKernel } from './threads.js';
+import type { Operand } from './backend.js';
+
+export interface WasmCoreLike {
+  readonly ex: KernelExports;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  heap(f64: boolean): FloatArray;
+  /** The scratch window, at least `bytes` long (may grow memory: re-read views afterwards). */
+  window(bytes: number): number;
+  readonly windowBytes: number;
+  /**
+   * The compiled sincos context of an encoding (cached by enc.key); thread t > 0 gets its own
+   * copy (a context caches the angles of its last position: threads must not share one).
+   * `inUse`: how many contexts the call took just before this one and still needs (they are
+   * never evicted to make room).
+   */
+  context(enc: SinEncoding, thread?: number, inUse?: number): number;
+  /** Thread t's context of an encoding (thread 0's made now, the others' on first use). */
+  contexts(enc: SinEncoding, inUse?: number): (thread: number) => number;
+  /** A block of module memory (16-byte aligned; a RangeError naming `what` when memory cannot grow); free it with ex.free. */
+  allocBytes(bytes: number, what: string): number;
+  /** Threads in use (1: no pool). */
+  readonly threads: number;
+  /**
+   * Runs `kernel` over `rows` rows cut into chunks of at least `minElements` of work
+   * (`rowElements` a row) that the threads take in turn; inline when there are fewer chunks than
+   * threads. `args(t, first, count)` gives the arguments for rows first … first + count − 1 on
+   * thread t (what depends on t — a context, a scratch row — must not depend on the rows).
+   */
+  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void;
+  /** Byte address of an operand living in module memory, or −1. */
+  resident(op: Operand, param: string, fn: string): number;
+}
+
+const align16 = (n: number) => (n + 15) & ~15;
+
+/** Splits scratch into areas at 16-byte boundaries. */
+export class Areas {
+  #at: number;
+  constructor(base: number) {
+    this.#at = base;
+  }
+  take(bytes: number): number {
+    const p = this.#at;
+    this.#at += align16(bytes);
+    return p;
+  }
+}
+
+/** Bytes that Areas may lose to alignment for `n` areas. */
+export const SLACK_PER_AREA = 16;
+
+export function arrayOf(op: Operand): FloatArray {
+  return op instanceof Tensor ? op.array : op;
+}
+
+/**
+ * Drives a table kernel over `plan.rows` rows: one call straight into a resident `out` (outPtr ≥ 0,
+ * taken by the caller before any allocation could move memory), else chunks through the scratch
+ * window (positions copied in, rows copied out). The kernel gets (destination address, rows,
+ * absolute first row, positions address or 0).
+ */
+export function streamTableRows(
+  core: WasmCoreLike, plan: TablePlan, outOp: Operand, outPtr: number,
+  kernel: (dst: number, rows: number, rowBase: number, positions: number) => void,
+): void {
+  const { enc, rows, positions, f64 } = plan;
+  if (rows === 0) return;
+  const bytes = f64 ? 8 : 4;
+  const rowBytes = enc.width * bytes;
+  if (outPtr >= 0 && !positions) {
+    kernel(outPtr, rows, 0, 0);
+    return;
+  }
+  const perRow = (outPtr >= 0 ? 0 : rowBytes) + (positions ? 8 : 0);
+  const n = Math.max(1, Math.min(rows, Math.floor((core.windowBytes - 32) / perRow)));
+  const areas = new Areas(core.window(n * perRow + 32));
+  const data = outPtr >= 0 ? 0 : areas.take(n * rowBytes);
+  const pos = positions ? areas.take(n * 8) : 0;
+  for (let r0 = 0; r0 < rows; r0 += n) {
+    const m = Math.min(n, rows - r0);
+    if (positions) core.f64.set(positions.subarray(r0, r0 + m), pos / 8);
+    if (outPtr >= 0) {
+      kernel(outPtr + r0 * rowBytes, m, r0, pos);
+    } else {
+      kernel(data, m, r0, pos);
+      arrayOf(outOp).set(core.heap(f64).subarray(data / bytes, data / bytes + m * enc.width), r0 * enc.width);
+    }
+  }
+}
+
+/** Contexts kept in any case per thread: most calls use at most two at once (sincos2d: rows and columns; multi-axis rope passes its count as `inUse`). */
+export const KEEP_RECENT = 2;
+
+/** Work (elements) below which a thread is not worth waking: kernels that compute sin/cos rows. */
+export const MIN_GENERATE = 16384;
+/** The same for kernels that only stream memory (x·scale + T, rotations with given cos/sin). */
+export const MIN_STREAM = 65536;
+
+/**
+ * Compiled contexts in module memory, least recently used first: at most 32, and at most 64 MiB
+ * of them beyond the KEEP_RECENT newest (a context of dim 2^20 takes hundreds of MB, so a count
+ * alone does not bound memory). `free` returns a context to the module.
+ */
+export class ContextCache extends Lru<number> {
+  static readonly MAX_CONTEXTS = 32;
+  static readonly MAX_BYTES = 64 * 2 ** 20;
+
+  constructor(free: (ctx: number) => void, threads = 1) {
+    super(ContextCache.MAX_CONTEXTS + KEEP_RECENT * (threads - 1), ContextCache.MAX_BYTES, KEEP_RECENT * threads, free);
+  }
+}

@@ -1,0 +1,333 @@
+// identify() and similarity(), on every backend.
+//  - The corpus: tables computed by the original upstream code under torch/numpy
+//    (scripts/identify-corpus.py; fixtures decoded and checked against torch's sha256) must be
+//    identified with the right kind and options, and the returned options must regenerate them
+//    within 1e-5 — checked here by regenerating through the public API (1-D, 2-D) or from an
+//    independent float32 model of the rotary cache built from ropeFrequencies.
+//  - Recovery: tables posenc generates with random parameters (base, timescales, offsets, pad
+//    rows, odd dims, float32 angles, the 2-D presets with and without cls rows, temperatures,
+//    non-square grids, rotary scalings) come back with parameters that regenerate them.
+//  - Near misses: noise of 1e-3 or one swapped sin/cos pair is kind null with the right nearest
+//    candidate; random (learned) tables are null with candidates still filled.
+//  - similarity: Gram matrices against a float64 model; the relative-position property.
+import { expect, it } from 'vitest';
+import type { FloatArray, IdentifyResult, Posenc, RopeCacheOptions } from '../../src/index.js';
+import { describeBackends, rng } from '../support/backends.js';
+import { fixtureNames, loadFixture } from '../support/identify-fixtures.js';
+
+const fr = Math.fround;
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/**
+ * A rotary cache from its options, independently of identify's own regeneration: inverse
+ * frequencies from ropeFrequencies, then cos/sin of fl32(fl32(p)·ω) (float32 chain) or p·ω.
+ */
+function ropeModel(pe: Posenc, o: RopeCacheOptions, kind: string, rows: number, dim: number): Float64Array {
+  const f32 = o.float32Angles === true;
+  const { invFreq } = pe.ropeFrequencies({ dim: o.rotaryDim, base: o.base, ...(o.scaling ? { scaling: o.scaling } : {}), float32Angles: f32 });
+  const h = o.rotaryDim / 2;
+  const out = new Float64Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < dim; j++) {
+      const i = dim === o.rotaryDim ? (o.layout === 'interleaved' ? j >> 1 : j % h) : j;
+      const p = o.offset + r;
+      const a = f32 ? fr(fr(p) * invFreq[i]) : p * invFreq[i];
+      const v = kind === 'rope-sin' ? Math.sin(a) : Math.cos(a);
+      out[r * dim + j] = f32 ? fr(v) : v;
+    }
+  }
+  return out;
+}
+
+/** Regenerates a result's table through the public API (identify's own claim re-checked). */
+function regenerate(pe: Posenc, r: { kind: string | null; options: unknown }, rows: number, dim: number, f64: boolean): ArrayLike<number> {
+  const dtype = f64 ? 'float64' : 'float32';
+  const o = r.options as Record<string, unknown>;
+  if (r.kind === 'sinusoidal') return pe.sinusoidal({ length: rows, dim, dtype, ...o } as never) as FloatArray;
+  if (r.kind === 'sincos2d') return pe.sincos2d({ dim, dtype, ...o } as never) as FloatArray;
+  return ropeModel(pe, o as unknown as RopeCacheOptions, r.kind!, rows, dim);
+}
+
+/**
+ * The cos (or sin) cache as pe.rope itself produces it: rotating rows of unit pairs (1 on the
+ * first element of each pair, 0 on the second) gives cos θ on the first and sin θ on the second.
+ */
+function ropeThroughRope(pe: Posenc, o: RopeCacheOptions, kind: string, rows: number, dim: number): Float64Array {
+  const rd = o.rotaryDim;
+  const h = rd / 2;
+  const interleaved = o.layout === 'interleaved';
+  const x = new Float32Array(rows * rd);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < h; i++) x[r * rd + (interleaved ? 2 * i : i)] = 1;
+  const y = pe.rope(x, {
+    shape: [1, 1, rows, rd], base: o.base, layout: o.layout, rotaryDim: rd, offset: o.offset,
+    ...(o.scaling ? { scaling: o.scaling } : {}), ...(o.float32Angles ? { float32Angles: true } : {}),
+  }) as Float32Array;
+  const out = new Float64Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < dim; j++) {
+      const i = dim === rd ? (interleaved ? j >> 1 : j % h) : j;
+      const sin = kind === 'rope-sin';
+      out[r * dim + j] = y[r * rd + (interleaved ? 2 * i + (sin ? 1 : 0) : i + (sin ? h : 0))];
+    }
+  }
+  return out;
+}
+
+function expectMatch(pe: Posenc, table: FloatArray, dim: number, r: IdentifyResult): void {
+  expect(r.kind).not.toBeNull();
+  expect(r.maxError).toBeLessThanOrEqual(1e-5);
+  expect(r.candidates.length).toBeGreaterThan(0);
+  expect(r.candidates.length).toBeLessThanOrEqual(5);
+  const rows = table.length / dim;
+  const f64 = table instanceof Float64Array;
+  const e = maxDiff(table, regenerate(pe, r, rows, dim, f64));
+  expect(e).toBeLessThanOrEqual(1e-5);
+  // The reported maxError is the regeneration's: exactly so through the public API (1-D, 2-D); the
+  // rotary model above is independent of identify's regeneration, up to float32 rounding.
+  if (r.kind === 'sinusoidal' || r.kind === 'sincos2d') expect(e).toBe(r.maxError);
+  else expect(Math.abs(e - r.maxError)).toBeLessThanOrEqual(2 ** -23);
+  if (r.kind === 'rope-cos' || r.kind === 'rope-sin') {
+    expect(maxDiff(table, ropeThroughRope(pe, r.options, r.kind, rows, dim))).toBeLessThanOrEqual(1e-5);
+  }
+}
+
+describeBackends('identify: upstream corpus', (pe) => {
+  for (const name of fixtureNames()) {
+    it(name, () => {
+      const { meta, table } = loadFixture(name);
+      const e = meta.expect as Record<string, any>;
+      const r = pe().identify(table, { dim: meta.cols, ...(e.needsGrid ? { grid: e.grid } : {}) });
+      expect(r.kind).toBe(e.kind);
+      expectMatch(pe(), table, meta.cols, r);
+      if (e.float32 !== undefined) expect(r.float32).toBe(e.float32);
+      if (e.options) expect(r.options).toMatchObject(e.options);
+      if (e.recovered) {
+        // torch's float32 exp/pow: the table's own frequencies, the closed form next.
+        const o = r.options as Record<string, unknown>;
+        expect(o.frequencies).toBeInstanceOf(Float32Array);
+        expect(o.float32Angles).toBe(true);
+        expect(r.float32).toBe(true);
+        expect(r.candidates[1].kind).toBe('sinusoidal');
+        expect(r.candidates[1].options).toMatchObject(e.nearest);
+        expect(r.candidates[1].options).not.toHaveProperty('frequencies');
+        expect(r.candidates[1].maxError).toBeGreaterThan(1e-5);
+      } else if (e.nearest) {
+        expect(r.options).toMatchObject(e.nearest);
+      }
+      for (const k of ['layout', 'paddingIdx', 'offset', 'odd'] as const) {
+        if (e[k] === undefined) continue;
+        // Given explicitly, or the named preset's own choice.
+        const o = r.options as Record<string, unknown>;
+        const preset = o.preset as string;
+        const defaults: Record<string, Record<string, unknown>> = {
+          fairseq: { layout: 'halves', paddingIdx: 1, offset: 0, odd: 'zero' },
+          whisper: { layout: 'halves', paddingIdx: null, offset: 0 },
+          vaswani: { layout: 'interleaved', paddingIdx: null, offset: 0, odd: 'sin' },
+        };
+        expect(o[k] ?? defaults[preset]?.[k]).toEqual(e[k]);
+      }
+    });
+  }
+});
+
+describeBackends('identify: recovers parameters', (pe, backend) => {
+  const rand = rng(backend === 'js' ? 7 : 5);
+  it('1-D presets with any base / timescales, offsets, odd dims, pad rows, float32 angles', () => {
+    const cases: Record<string, unknown>[] = [
+      { preset: 'vaswani', base: 12345.5 },
+      { preset: 'marian', base: 500 },
+      { preset: 'tensor2tensor', maxTimescale: 1e5, offset: 7 },
+      { preset: 'tensor2tensor', minTimescale: 0.5, maxTimescale: 5000 },
+      { preset: 'whisper', offset: 3 },
+      { preset: 'fairseq', paddingIdx: 1, offset: -2 },
+      { preset: 'fairseq', paddingIdx: 0, offset: -1 },
+      { preset: 'vaswani', offset: 11.5 },
+      { preset: 'vaswani', offset: 123456 }, // beyond half a turn of the lowest frequency at dim 31
+      { preset: 'marian', float32Angles: true },
+      { preset: 'vaswani', float32Angles: true },
+      { preset: 'vaswani', layout: 'halves', base: 2e4 },
+    ];
+    for (const o of cases) {
+      for (const dim of [64, 31]) {
+        if (o.preset === 'whisper' && dim % 2) continue;
+        const rows = 200 + Math.floor(rand() * 300);
+        const table = pe().sinusoidal({ length: rows, dim, ...o });
+        const r = pe().identify(table, { dim });
+        expect(r.kind, JSON.stringify({ o, dim })).toBe('sinusoidal');
+        expectMatch(pe(), table, dim, r);
+        if (o.float32Angles) expect(r.float32).toBe(true);
+      }
+    }
+    // The estimated knobs themselves.
+    const r1 = pe().identify(pe().sinusoidal({ length: 300, dim: 64, preset: 'marian', base: 500 }), { dim: 64 });
+    expect(r1.options).toMatchObject({ preset: 'marian', base: 500 });
+    const r2 = pe().identify(pe().sinusoidal({ length: 300, dim: 64, preset: 'tensor2tensor', maxTimescale: 1e5, offset: 7 }), { dim: 64 });
+    expect(r2.options).toMatchObject({ maxTimescale: 1e5, offset: 7 });
+    const r3 = pe().identify(pe().sinusoidal({ length: 300, dim: 32, preset: 'vaswani', offset: 11.5 }), { dim: 32 });
+    expect(r3.options).toMatchObject({ preset: 'vaswani', offset: 11.5 });
+  });
+
+  it("the founding article's 'seed' encoding (2 columns, any omega)", () => {
+    const table = pe().sinusoidal({ length: 200, dim: 64, preset: 'seed' }); // ω = 1/√64
+    const r = pe().identify(table, { dim: 2 });
+    expect(r.options).toEqual({ preset: 'seed', omega: 0.125 });
+    expectMatch(pe(), table, 2, r);
+  });
+
+  it('float64 tables', () => {
+    const table = pe().sinusoidal({ length: 100, dim: 48, preset: 'marian', dtype: 'float64' });
+    const r = pe().identify(table, { dim: 48 });
+    expect(r.options).toEqual({ preset: 'marian' });
+    expect(r.maxError).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('module tensors', () => {
+    const t = pe().alloc(128 * 32);
+    pe().sinusoidal({ length: 128, dim: 32, preset: 'whisper', out: t });
+    const copy = t.array.slice();
+    const r = pe().identify(t, { dim: 32 });
+    expect(r.options).toMatchObject({ preset: 'whisper' });
+    expect(Array.from(t.array)).toEqual(Array.from(copy));
+    // A view taken from it: the regenerations may grow memory, identify reads its own copy.
+    const r2 = pe().identify(t.array, { dim: 32 });
+    expect(r2.options).toEqual(r.options);
+    t.free();
+  });
+
+  it('all five 2-D presets, with and without the cls row, any temperature, non-square grids', () => {
+    for (const preset of ['mae', 'mocov3', 'bigvision', 'timm', 'tensor2tensor'] as const) {
+      for (const clsToken of [false, true]) {
+        for (const temperature of [10000, 100, 777.7]) {
+          const dim = preset === 'tensor2tensor' ? 66 : 64;
+          const table = pe().sincos2d({ height: 12, width: 12, dim, preset, clsToken, temperature, float32Angles: preset !== 'mae' });
+          const r = pe().identify(table, { dim });
+          const what = JSON.stringify({ preset, clsToken, temperature });
+          expect(r.kind, what).toBe('sincos2d');
+          expectMatch(pe(), table, dim, r);
+          expect((r.options as Record<string, unknown>).clsToken, what).toBe(clsToken);
+          // The round temperature of the preset itself, not an equivalent one of another family
+          // (with the preset's own cls convention: otherwise both need two knobs).
+          if (temperature !== 10000 && clsToken === (preset === 'mocov3')) expect(r.options, what).toMatchObject({ preset, temperature });
+        }
+      }
+      const table = pe().sincos2d({ height: 6, width: 10, dim: 32, preset: preset === 'tensor2tensor' ? 'mae' : preset });
+      const r = pe().identify(table, { dim: 32, grid: [6, 10] });
+      expect(r.kind).toBe('sincos2d');
+      expect(r.options).toMatchObject({ height: 6, width: 10 });
+      expectMatch(pe(), table, 32, r);
+    }
+  });
+
+  it('rotary caches: sin caches with an offset, linear and llama3 scalings', () => {
+    const cases: { o: RopeCacheOptions; kind: 'rope-cos' | 'rope-sin'; dim: number }[] = [
+      { o: { base: 10000, layout: 'halves', rotaryDim: 64, offset: 100 }, kind: 'rope-sin', dim: 64 },
+      { o: { base: 1e6, layout: 'interleaved', rotaryDim: 32, offset: 0 }, kind: 'rope-cos', dim: 32 },
+      { o: { base: 10000, layout: 'halves', rotaryDim: 64, offset: 0, scaling: { type: 'linear', factor: 2 } }, kind: 'rope-cos', dim: 32 },
+      {
+        o: { base: 500000, layout: 'halves', rotaryDim: 128, offset: 0, scaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 } },
+        kind: 'rope-cos', dim: 128,
+      },
+    ];
+    for (const { o, kind, dim } of cases) {
+      const table = Float32Array.from(ropeModel(pe(), o, kind, 2048, dim));
+      const r = pe().identify(table, { dim });
+      expect(r.kind, JSON.stringify(o)).toBe(kind);
+      expectMatch(pe(), table, dim, r);
+      expect(r.options).toMatchObject({ base: o.base, rotaryDim: o.rotaryDim, offset: o.offset });
+    }
+  });
+});
+
+describeBackends('identify: near misses and learned tables', (pe, backend) => {
+  const rand = rng(backend === 'js' ? 11 : 3);
+  it('noise of 1e-3: kind null, the right nearest candidate', () => {
+    const table = pe().sinusoidal({ length: 256, dim: 64, preset: 'marian' });
+    for (let i = 0; i < table.length; i++) table[i] += (rand() - 0.5) * 2e-3;
+    const r = pe().identify(table, { dim: 64 });
+    expect(r.kind).toBeNull();
+    expect(r.options).toBeNull();
+    expect(r.candidates[0].kind).toBe('sinusoidal');
+    expect(r.candidates[0].options).toMatchObject({ preset: 'marian' });
+    expect(r.candidates[0].maxError).toBeGreaterThan(1e-5);
+    expect(r.candidates[0].maxError).toBeLessThan(3e-3);
+    expect(r.maxError).toBe(r.candidates[0].maxError);
+  });
+
+  it('one sin/cos pair swapped: kind null, the right nearest candidate', () => {
+    const table = pe().sinusoidal({ length: 256, dim: 64, preset: 'vaswani' });
+    for (let r = 0; r < 256; r++) {
+      const s = table[r * 64 + 10];
+      table[r * 64 + 10] = table[r * 64 + 11];
+      table[r * 64 + 11] = s;
+    }
+    const r = pe().identify(table, { dim: 64 });
+    expect(r.kind).toBeNull();
+    expect(r.candidates[0].options).toMatchObject({ preset: 'vaswani' });
+    expect(r.candidates[0].options).not.toHaveProperty('base');
+  });
+
+  it('a learned (random) table: kind null, candidates filled', () => {
+    const table = new Float32Array(100 * 48).map(() => rand() * 0.2 - 0.1);
+    const r = pe().identify(table, { dim: 48 });
+    expect(r.kind).toBeNull();
+    expect(r.float32).toBe(false);
+    expect(r.candidates.length).toBeGreaterThanOrEqual(3);
+    for (const c of r.candidates) expect(c.maxError).toBeGreaterThan(0.05);
+  });
+});
+
+describeBackends('similarity', (pe) => {
+  function model(a: ArrayLike<number>, rows: number, dim: number, cosine: boolean): Float64Array {
+    const out = new Float64Array(rows * rows);
+    const norm = (i: number) => Math.sqrt(Array.from({ length: dim }, (_, k) => a[i * dim + k] ** 2).reduce((x, y) => x + y, 0));
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < rows; j++) {
+        let s = 0;
+        for (let k = 0; k < dim; k++) s += a[i * dim + k] * a[j * dim + k];
+        if (cosine) s = norm(i) && norm(j) ? s / (norm(i) * norm(j)) : 0;
+        out[i * rows + j] = s;
+      }
+    }
+    return out;
+  }
+
+  it('dot and cosine against a float64 model (float32, float64, odd sizes, zero rows)', () => {
+    const rand = rng(9);
+    for (const [rows, dim] of [[1, 1], [7, 5], [70, 33], [131, 64]]) {
+      for (const f64 of [false, true]) {
+        const a = f64 ? new Float64Array(rows * dim) : new Float32Array(rows * dim);
+        for (let i = 0; i < a.length; i++) a[i] = rand() * 2 - 1;
+        if (rows > 3) a.fill(0, 2 * dim, 3 * dim);
+        for (const metric of ['dot', 'cosine'] as const) {
+          const s = pe().similarity(a, { dim, metric });
+          expect(s).toBeInstanceOf(Float32Array);
+          const m = model(a, rows, dim, metric === 'cosine');
+          for (let i = 0; i < m.length; i++) {
+            expect(Math.abs(s[i] - m[i])).toBeLessThanOrEqual(Math.abs(m[i]) * 2 ** -23 + 1e-12 * dim);
+          }
+        }
+      }
+    }
+  });
+
+  it('a sinusoidal table: row i · row j depends only on i − j; module tensors read in place', () => {
+    const rows = 96;
+    const dim = 128;
+    const t = pe().alloc(rows * dim);
+    pe().sinusoidal({ length: rows, dim, out: t });
+    const s = pe().similarity(t, { dim });
+    for (let i = 0; i < rows; i++) {
+      expect(s[i * rows + i]).toBeCloseTo(dim / 2, 4);
+      for (let j = 0; j + 1 < rows && i + 1 < rows; j++) {
+        expect(Math.abs(s[(i + 1) * rows + j + 1] - s[i * rows + j])).toBeLessThan(1e-4);
+      }
+    }
+    t.free();
+  });
+});

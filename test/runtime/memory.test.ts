@@ -1,0 +1,85 @@
+import { expect, it } from 'vitest';
+import { initSync } from '../../src/index.js';
+import { describeBackends, firstByteDiff } from '../support/backends.js';
+
+describeBackends('memory', (pe, backend) => {
+  const wasm = backend !== 'js';
+
+  it('plain arrays larger than the module memory stream through a bounded window', () => {
+    const before = pe().memoryBytes;
+    const [b, l, d] = [4, 2048, 1024]; // 32 MiB
+    const x = new Float32Array(b * l * d).fill(0.25);
+    const y = pe().add(x, { shape: [b, l, d], scale: 2 });
+    expect(y[1]).toBe(0.5 + 1); // cos(0) + 2·0.25
+    const t = pe().sinusoidal({ length: 8192, dim: 1024 });
+    expect(t.length).toBe(8192 * 1024);
+    if (wasm) {
+      expect(pe().memoryBytes).toBeLessThan(before + 8 * 2 ** 20);
+      expect(pe().memoryBytes).toBeLessThan(32 * 2 ** 20);
+    }
+  });
+
+  it('repeated calls do not grow memory (10^5 calls, module tensors and plain arrays)', () => {
+    const t = pe().alloc(2 * 16 * 32);
+    const tbl = pe().alloc(64 * 32);
+    const x = new Float32Array(2 * 16 * 32).fill(1);
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < 50; i++) pe().add(t, { shape: [2, 16, 32], out: t, offset: i });
+    const before = pe().memoryBytes;
+    for (let i = 0; i < 100_000; i++) {
+      switch (i % 4) {
+        case 0: pe().add(t, { shape: [2, 16, 32], out: t, offset: i % 3000 }); break;
+        case 1: pe().add(x, { shape: [2, 16, 32], out, encoding: tbl, offset: i % 48 }); break;
+        case 2: pe().sinusoidal({ length: 16, dim: 32, out: t.array.subarray(0, 512) as Float32Array, offset: i }); break;
+        default: pe().concat(x.subarray(0, 16 * 16), { shape: [1, 16, 16], out: out.subarray(0, 512), encoding: { dim: 16 }, positions: [i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] });
+      }
+    }
+    expect(pe().memoryBytes).toBe(before);
+    t.free();
+    tbl.free();
+  });
+
+  it('10^5 allocate/compute/free cycles keep memory bounded', () => {
+    const before = pe().memoryBytes;
+    for (let i = 0; i < 100_000; i++) {
+      const t = pe().alloc(96 + (i % 7) * 32);
+      pe().sinusoidal({ length: t.length / 32, dim: 32, out: t });
+      t.free();
+    }
+    expect(pe().memoryBytes).toBeLessThanOrEqual(Math.max(before, 2 ** 20));
+  });
+
+  it('module tensors stay valid while memory grows; stale views are impossible through the API', () => {
+    const a = pe().alloc(1024);
+    a.array.set(pe().sinusoidal({ length: 16, dim: 64 }));
+    const copy = a.array.slice();
+    const big: { free(): void }[] = [];
+    for (let i = 0; i < 4; i++) big.push(pe().alloc(4 * 2 ** 20)); // 64 MiB: memory grows
+    expect(firstByteDiff(a.array, copy)).toBe(-1); // a fresh view, same bytes
+    pe().add(a, { shape: [1, 16, 64], out: a });
+    expect(a.array[1]).toBeCloseTo(copy[1] * 2, 6);
+    for (const t of big) t.free();
+    a.free();
+    expect(a.freed).toBe(true);
+    expect(() => a.array).toThrow(TypeError);
+    a.free(); // idempotent
+  });
+
+  it('a request beyond what WebAssembly can address is a RangeError and the instance stays usable', () => {
+    expect(() => pe().alloc(2 ** 30, 'float32')).toThrow(RangeError); // 4 GiB
+    expect(pe().sinusoidal({ length: 2, dim: 2, dtype: 'float64' })[2]).toBe(Math.sin(1));
+  });
+});
+
+it('a view into freed module memory is refused (it would corrupt the allocator)', () => {
+  const pe = initSync({ backend: 'wasm-simd' });
+  const t = pe.alloc(64);
+  const view = t.array as Float32Array;
+  t.free();
+  expect(() => pe.add(view, { shape: [1, 2, 32] })).toThrow(/outside every live module tensor/);
+  const live = pe.alloc(64);
+  const sub = live.array.subarray(32) as Float32Array; // a view inside a live tensor is fine
+  pe.sinusoidal({ length: 1, dim: 32, out: sub });
+  expect(live.array[33]).toBe(1);
+  live.free();
+});
