@@ -1,7 +1,7 @@
 // js twin of assembly/gram.ts: f64 sums, rounded once to f32 (the symmetric half mirrored).
 
 import type { SimilarityPlan } from './similarity.js';
-import type { FloatArray } from '../api/types.js';
+import type { FloatArray } from '../core/types.js';
 
 export function gramJs(plan: SimilarityPlan, a: FloatArray, out: Float32Array): void {
   const { rows, dim, cosine } = plan;

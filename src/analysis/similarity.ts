@@ -3,7 +3,7 @@
 // property), a learned table shows whatever its training made of it.
 
 import { MAX_DIM, checkEnum, checkInt, checkKeys, checkObject, checkProduct, floatArray, isFloat64Array, rangeError } from '../core/options.js';
-import type { FloatArray, ModuleTensor } from '../api/types.js';
+import type { FloatArray, ModuleTensor } from '../core/types.js';
 
 export interface SimilarityPlan {
   readonly rows: number;

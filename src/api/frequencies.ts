@@ -4,7 +4,8 @@
 
 import { SINCOS2D_KEYS, PRESETS_2D, planSincos2d } from '../grid/grid2d.js';
 import { checkObject, rangeError } from '../core/options.js';
-import { SINUSOIDAL_KEYS, planSinusoidal, type MathLib } from '../sinusoidal/plan.js';
+import { SINUSOIDAL_KEYS, planSinusoidal } from '../sinusoidal/plan.js';
+import type { MathLib } from '../core/encoding.js';
 import { PRESET_NAMES } from '../sinusoidal/presets.js';
 
 const KEYS_1D = SINUSOIDAL_KEYS.filter((k) => k !== 'out');

@@ -2,9 +2,8 @@
 // 'auto' picks SIMD WebAssembly where WebAssembly.validate accepts it, else scalar WebAssembly,
 // else the js backend (locked-down engines without WebAssembly).
 
-import { createJsBackend } from '../runtime/js-backend.js';
-import { loadWasmBackend, loadWasmBackendSync } from '../runtime/wasm-backend.js';
-import type { Backend } from '../runtime/backend.js';
+import type { Backend } from './backend.js';
+import { createJsBackend, loadWasmBackend, loadWasmBackendSync } from './backends.js';
 import { supports } from '../runtime/loader.js';
 import { checkEnum, checkInt, checkKeys, checkObject, rangeError } from '../core/options.js';
 import { availableThreads } from '../runtime/threads.js';

@@ -1,6 +1,6 @@
 // The public instance: validation and planning (plan.ts), then one backend call.
 
-import type { Backend } from '../runtime/backend.js';
+import type { Backend } from './backend.js';
 import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from '../core/options.js';
 import { planCombine, planSinusoidal } from '../sinusoidal/plan.js';
 import { planFrequencies } from './frequencies.js';
@@ -9,9 +9,11 @@ import { planSincos3d } from '../grid/grid3d.js';
 import { positionsFromMask, positionsFromTokens } from '../positions/tokens.js';
 import { planRope, planRopeFrequencies } from '../rope/plan.js';
 import { mropePositions, visionPositions } from '../positions/vl.js';
-import { identifyTable } from '../analysis/identify.js';
+import { identifyTable } from '../analysis/identify/search.js';
 import { planSimilarity } from '../analysis/similarity.js';
 import { DEFAULT_CACHE_BYTES, RowCache } from '../runtime/rowcache.js';
+import { cachedCombine } from '../sinusoidal/rows.js';
+import { cachedRopeRows } from '../rope/rows.js';
 import type { Tensor } from '../core/tensor.js';
 import type {
   AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, FrequenciesOptions, ModuleTensor, SinusoidalOptions,
@@ -32,7 +34,7 @@ export class Posenc {
   /** @internal */
   constructor(backend: Backend, cacheBytes = DEFAULT_CACHE_BYTES) {
     this.#b = backend;
-    this.#rows = new RowCache(backend, cacheBytes);
+    this.#rows = new RowCache((length, dtype) => backend.alloc(length, dtype), cacheBytes);
   }
 
   /**
@@ -112,7 +114,7 @@ export class Posenc {
   add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray | ModuleTensor {
     const { plan, out } = planCombine('add', x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.length * plan.dimIn);
-    this.#b.combine(this.#rows.combine(plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
+    this.#b.combine(cachedCombine(this.#rows, this.#b, plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -129,7 +131,7 @@ export class Posenc {
   concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray | ModuleTensor {
     const { plan, out } = planCombine('concat', x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.length * (plan.dimIn + plan.width));
-    this.#b.combine(this.#rows.combine(plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
+    this.#b.combine(cachedCombine(this.#rows, this.#b, plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -252,7 +254,7 @@ export class Posenc {
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray | ModuleTensor {
     const { plan, out } = planRope(x, options, this.#b.math);
     const target = out ?? newArray(plan.f64, plan.batch * plan.heads * plan.length * plan.headDim);
-    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, this.#rows.rope(plan));
+    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, cachedRopeRows(this.#rows, this.#b, plan));
     return target;
   }
 

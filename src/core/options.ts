@@ -3,7 +3,7 @@
 // Every check runs before anything is written, so a failed call leaves the caller's arrays as
 // they were.
 
-import type { FloatArray, ModuleTensor } from '../api/types.js';
+import type { FloatArray, ModuleTensor } from './types.js';
 import { isModuleTensor } from './tensor.js';
 
 /** Tensors must stay below 2^32 bytes (WebAssembly's address space): any call that would accept or produce a larger one is a RangeError. */
@@ -202,3 +202,9 @@ export function checkPositions(fn: string, param: string, v: unknown, integer: b
 }
 
 export type { ModuleTensor };
+
+/** A boolean option. */
+export function checkBool(fn: string, param: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw typeError(fn, param, 'true or false', v);
+  return v;
+}

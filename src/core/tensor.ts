@@ -1,6 +1,6 @@
 // Module tensors: arrays that live where the kernels compute, so that no call copies them.
 
-import type { Dtype, FloatArray, ModuleTensor } from '../api/types.js';
+import type { Dtype, FloatArray, ModuleTensor } from './types.js';
 
 /** Where a tensor's bytes are; the wasm backend places them in module memory. */
 export interface TensorStorage {

@@ -2,9 +2,9 @@
 // index (Math.sin/Math.cos in f64, rounded once on store), then laid out token by token.
 
 import type { Grid2dPlan } from './grid2d.js';
-import type { SinEncoding } from '../sinusoidal/plan.js';
-import type { FloatArray } from '../api/types.js';
-import { encodeRowF32Angles } from '../sinusoidal/angles32-js.js';
+import type { SinEncoding } from '../core/encoding.js';
+import type { FloatArray } from '../core/types.js';
+import { encodeRowF32Angles } from '../sinusoidal/index.js';
 
 /** sin/cos of p·ω for the positions p = positions[i] (default i), i < count: [i][k] in two arrays. */
 export function axisValues(enc: SinEncoding, count: number, positions?: Float64Array): { s: Float64Array; c: Float64Array } {

@@ -1,7 +1,7 @@
 // plan → assembly/grid2d.ts: into module memory directly, or through the scratch window in chunks.
 
 import type { Grid2dPlan } from './grid2d.js';
-import { a32Context } from '../sinusoidal/angles32-wasm.js';
+import { a32Context } from '../sinusoidal/index.js';
 import { Areas, arrayOf, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 

@@ -10,11 +10,12 @@
 // for non-square grids this is the correct generalisation (MoCo v3's and diffusers' own code
 // mis-order tokens there, see diffusers PR #10877, HF PR #41380).
 
-import { checkBool } from '../core/angles32.js';
+import { checkBool } from '../core/options.js';
 import { checkFrequencies, frequenciesKey, refuseKnobs } from '../core/frequencies.js';
 import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, rangeError } from '../core/options.js';
-import { LAYOUT_HALVES, checkOut, type MathLib, type SinEncoding } from '../sinusoidal/plan.js';
-import type { FloatArray, ModuleTensor, Preset2d } from '../api/types.js';
+import { LAYOUT_HALVES, checkOut, type MathLib, type SinEncoding } from '../core/encoding.js';
+import type { FloatArray, ModuleTensor } from '../core/types.js';
+import type { Preset2d } from './types.js';
 
 export interface Grid2dPlan {
   /** Grid rows and columns. */

@@ -2,7 +2,7 @@
 // (Math.sin/Math.cos in float64, rounded once on store), then laid out token by token.
 
 import type { Grid3dPlan } from './grid3d.js';
-import type { FloatArray } from '../api/types.js';
+import type { FloatArray } from '../core/types.js';
 import { axisValues } from './grid2d-js.js';
 
 export function sincos3dJs(plan: Grid3dPlan, out: FloatArray): void {

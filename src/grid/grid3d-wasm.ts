@@ -3,7 +3,7 @@
 // a resident `out` directly or through the scratch window in chunks.
 
 import type { Grid3dPlan } from './grid3d.js';
-import type { SinEncoding } from '../sinusoidal/plan.js';
+import type { SinEncoding } from '../core/encoding.js';
 import { Areas, arrayOf, SLACK_PER_AREA, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 

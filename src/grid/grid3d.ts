@@ -11,8 +11,9 @@
 
 import { frequencies } from './grid2d.js';
 import { MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkProduct, floatArray, rangeError } from '../core/options.js';
-import { LAYOUT_HALVES, checkOut, type MathLib, type SinEncoding } from '../sinusoidal/plan.js';
-import type { FloatArray, ModuleTensor, Preset3d } from '../api/types.js';
+import { LAYOUT_HALVES, checkOut, type MathLib, type SinEncoding } from '../core/encoding.js';
+import type { FloatArray, ModuleTensor } from '../core/types.js';
+import type { Preset3d } from './types.js';
 
 export interface Grid3dPlan {
   readonly frames: number;

@@ -14,7 +14,7 @@
 // (rot_pos_emb) lays them out: merge blocks row-major, then row-major inside each block.
 
 import { checkEnum, checkFinite, checkInt, checkKeys, checkObject, isDetached, rangeError, typedArrayName, typeError } from '../core/options.js';
-import type { MropeModel, MropePositions } from '../api/types.js';
+import type { MropeModel, MropePositions } from './types.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 const MODELS: readonly MropeModel[] = ['qwen2-vl', 'qwen2.5-vl'];

@@ -7,7 +7,7 @@
 // kernels' float32 arithmetic (so the backends may differ by an ulp or two there).
 
 import type { RopePlan } from './plan.js';
-import type { FloatArray } from '../api/types.js';
+import type { FloatArray } from '../core/types.js';
 
 const fr = Math.fround;
 

@@ -6,14 +6,15 @@
 // as YaRN's correction range or the attention factor stays in float64, as in Python).
 // pow/exp/log come from the backend's math (WebAssembly NativeMath for the wasm backends).
 
-import { checkBool } from '../core/angles32.js';
+import { checkBool } from '../core/options.js';
 import { checkFrequencies, frequenciesKey, refuseKnobs } from '../core/frequencies.js';
 import {
   MAX_DIM, checkEnum, checkFinite, checkInt, checkKeys, checkObject, checkPositions, checkProduct, floatArray,
   isFloat64Array, partiallyOverlaps, rangeError, typedArrayName, typeError, shapeValues,
 } from '../core/options.js';
-import type { MathLib } from '../sinusoidal/plan.js';
-import type { FloatArray, ModuleTensor, RopeFrequencies } from '../api/types.js';
+import type { MathLib } from '../core/encoding.js';
+import type { FloatArray, ModuleTensor } from '../core/types.js';
+import type { RopeFrequencies } from './types.js';
 
 export interface RopePlan {
   readonly batch: number;

@@ -5,7 +5,7 @@
 // chunks of [heads block × positions block] rows. Chunks and threads never change results.
 
 import type { RopePlan } from './plan.js';
-import { a32Context } from '../sinusoidal/angles32-wasm.js';
+import { a32Context } from '../sinusoidal/index.js';
 import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 

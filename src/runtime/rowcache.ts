@@ -11,12 +11,9 @@
 // layout, the dtype, the positions (offset range, or the positions' bits, confirmed on a hit), and
 // for rope the attention factor, the pair layout and (multi-axis) each pair's axis.
 
-import type { Backend, Operand } from './backend.js';
-import { Lru } from './lru.js';
-import type { CombinePlan, SinEncoding, TablePlan } from '../sinusoidal/plan.js';
-import { materializeF32Angles } from '../core/angles32.js';
-import type { RopePlan } from '../rope/plan.js';
 import type { Tensor } from '../core/tensor.js';
+import type { Dtype } from '../core/types.js';
+import { Lru } from './lru.js';
 
 /** Default budget of `init({ cacheBytes })`. */
 export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
@@ -27,7 +24,7 @@ const MAX_ENTRIES = 256;
 /** Keys remembered as seen once (no memory of their own). */
 const MAX_SEEN = 1024;
 
-interface Entry {
+export interface CachedRows {
   readonly rows: Tensor;
   /** The positions the rows encode (a key collision on the positions' hash is told apart here). */
   readonly positions: Float64Array | null;
@@ -36,10 +33,10 @@ interface Entry {
 }
 
 /** A number's exact value as text (−0 included). */
-const num = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+export const num = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
 
 /** FNV-1a over the bits of the positions (the entry keeps the positions to confirm a hit). */
-function positionsKey(p: Float64Array): string {
+export function positionsKey(p: Float64Array): string {
   const w = new Uint32Array(p.buffer, p.byteOffset, p.length * 2);
   let h = 0x811c9dc5;
   for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w[i], 0x01000193);
@@ -60,7 +57,7 @@ function sameBits(a: Float64Array | null, b: Float64Array | null): boolean {
  */
 const ids = new Map<string, number>();
 let nextId = 1;
-function intern(description: string): number {
+export function intern(description: string): number {
   let id = ids.get(description);
   if (id === undefined) {
     // Forgetting old descriptions only costs a cache miss: an id is never reused.
@@ -71,58 +68,19 @@ function intern(description: string): number {
   return id;
 }
 
-const encIds = new WeakMap<SinEncoding, number>();
-
-function encodingId(e: SinEncoding): number {
-  let id = encIds.get(e);
-  if (id === undefined) {
-    // e.key identifies the frequencies exactly (see ropeId).
-    id = intern(`${e.layout},${e.sinBase},${e.cosBase},${e.nCos},${e.width},${e.zeroFrom},${num(e.padPos)},${e.f32Angles ? 1 : 0}|${e.key}`);
-    encIds.set(e, id);
-  }
-  return id;
-}
-
 /**
- * Rotary frequencies → id. The plan's key identifies its frequencies exactly (it is the key of
- * their compiled contexts: derived ones by what derives them, given ones by their bits), so it
- * stands for them; hashing the bits again on every call would cost given or per-axis frequencies,
- * which are fresh arrays each call, microseconds.
+ * The cached rows of one posenc instance. The families build the keys and fill the rows
+ * (src/sinusoidal/rows.ts for add/concat, src/rope/rows.ts for rotary); this class only keeps them.
  */
-const ropeIds = new Map<string, number>();
-function ropeId(key: string): number {
-  let id = ropeIds.get(key);
-  if (id === undefined) {
-    if (ropeIds.size >= 4096) ropeIds.clear();
-    id = intern(`rope|${key}`);
-    ropeIds.set(key, id);
-  }
-  return id;
-}
-
-/** Multi-axis rotary: which axis each pair takes its position from (the axes plan's arrays are cached objects). */
-const axesIds = new WeakMap<Int32Array, number>();
-
-function axesId(plan: RopePlan): string {
-  const axes = plan.axes;
-  if (!axes) return '';
-  let id = axesIds.get(axes.colAxis);
-  if (id === undefined) {
-    id = intern(`axes|${axes.colAxis.join(',')}|${axes.perm ? axes.perm.join(',') : ''}`);
-    axesIds.set(axes.colAxis, id);
-  }
-  return `|a${id}`;
-}
-
-/** The cached rows of one posenc instance. */
 export class RowCache {
-  readonly #b: Backend;
-  readonly #lru: Lru<Entry>;
+  readonly #alloc: (length: number, dtype: Dtype) => Tensor;
+  readonly #lru: Lru<CachedRows>;
   readonly #seen: Lru<true>;
 
-  constructor(backend: Backend, budget: number) {
-    this.#b = backend;
-    this.#lru = new Lru<Entry>(MAX_ENTRIES, budget, 0, (e) => e.rows.free());
+  /** `alloc`: the backend's tensors (module memory for wasm), which hold the rows. */
+  constructor(alloc: (length: number, dtype: Dtype) => Tensor, budget: number) {
+    this.#alloc = alloc;
+    this.#lru = new Lru<CachedRows>(MAX_ENTRIES, budget, 0, (e) => e.rows.free());
     this.#seen = new Lru<true>(MAX_SEEN, Infinity, 0, () => {});
   }
 
@@ -141,7 +99,7 @@ export class RowCache {
   }
 
   /** Whether rows of `count` elements are worth caching and fit the budget. */
-  #fits(count: number, f64: boolean): boolean {
+  fits(count: number, f64: boolean): boolean {
     return count >= MIN_ELEMENTS && count * (f64 ? 8 : 4) <= this.#lru.maxBytes;
   }
 
@@ -150,7 +108,7 @@ export class RowCache {
    * the first request of a key returns null (the caller generates on the fly, as without a
    * cache); so does a request that the budget or the memory cannot hold.
    */
-  #rows(key: string, count: number, f64: boolean, positions: Float64Array | null, perBatch: number, eager: boolean, fill: (t: Tensor) => void): Entry | null {
+  rows(key: string, count: number, f64: boolean, positions: Float64Array | null, perBatch: number, eager: boolean, fill: (t: Tensor) => void): CachedRows | null {
     const bytes = count * (f64 ? 8 : 4);
     const hit = this.#lru.get(key);
     if (hit !== undefined && sameBits(hit.positions, positions)) return hit;
@@ -160,12 +118,12 @@ export class RowCache {
     }
     let rows: Tensor;
     try {
-      rows = this.#b.alloc(count, f64 ? 'float64' : 'float32') as Tensor;
+      rows = this.#alloc(count, f64 ? 'float64' : 'float32');
     } catch {
       // The memory is full: give back every cached row and try once more, else go without.
       this.#lru.clear();
       try {
-        rows = this.#b.alloc(count, f64 ? 'float64' : 'float32') as Tensor;
+        rows = this.#alloc(count, f64 ? 'float64' : 'float32');
       } catch {
         return null;
       }
@@ -181,37 +139,8 @@ export class RowCache {
       rowIdx = new Int32Array(perBatch);
       for (let i = 0; i < perBatch; i++) rowIdx[i] = i;
     }
-    const entry: Entry = { rows, positions: positions && positions.slice(), rowIdx };
+    const entry: CachedRows = { rows, positions: positions && positions.slice(), rowIdx };
     this.#lru.add(key, entry, bytes);
     return entry;
-  }
-
-  /**
-   * add/concat: a plan whose sinusoidal encoding is served from cached rows (as a table
-   * encoding), or the plan as it was (float32-angle rows are then materialised for this call).
-   */
-  combine(plan: CombinePlan): CombinePlan {
-    const src = plan.src;
-    if (src.kind !== 'sinusoidal') return plan;
-    const rows = src.perBatch ? plan.batch * plan.length : plan.length;
-    if (!this.#fits(rows * plan.width, plan.f64)) return materializeF32Angles(plan, this.#b);
-    const where = src.positions ? positionsKey(src.positions) : `o${num(src.start)}+${rows}`;
-    const key = `c|${plan.f64 ? 8 : 4}|${where}|${encodingId(src.enc)}`;
-    const tp: TablePlan = { enc: src.enc, rows, start: src.start, positions: src.positions, f64: plan.f64 };
-    // float32-angle rows are materialised as a table anyway: cache them the first time.
-    const e = this.#rows(key, rows * plan.width, plan.f64, src.positions, src.perBatch ? rows : 0, !!src.enc.f32Angles, (t) => this.#b.table(tp, t));
-    if (e === null) return materializeF32Angles(plan, this.#b);
-    return { ...plan, src: { kind: 'table', table: e.rows, rows, rowStart: 0, rowIdx: e.rowIdx, perBatch: src.perBatch } };
-  }
-
-  /** rope: the cached cos/sin rows of the plan (the backend's ropeRows layout), or null. */
-  rope(plan: RopePlan): Operand | null {
-    if (plan.rotaryDim === 0 || plan.length === 0 || plan.batch === 0) return null;
-    const { length, dtype } = this.#b.ropeRowsShape(plan);
-    if (!this.#fits(length, dtype === 'float64')) return null;
-    const where = plan.positions ? positionsKey(plan.positions) + (plan.perBatch ? 'b' : '') : `o${num(plan.start)}+${plan.length}`;
-    const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.key)}${axesId(plan)}`;
-    const e = this.#rows(key, length, dtype === 'float64', plan.positions, 0, false, (t) => this.#b.ropeRows(plan, t));
-    return e === null ? null : e.rows;
   }
 }

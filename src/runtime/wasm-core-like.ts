@@ -1,9 +1,9 @@
 // What the drivers of the 2-D, rotary and float32-angle kernels use of the wasm backend's core
-// (src/backends/wasm.ts WasmCore), as a structural type: the core is passed in, never imported.
+// (src/runtime/wasm-core.ts WasmCore), as a structural type: the core is passed in, never imported.
 
 import type { KernelExports } from './loader.js';
-import type { SinEncoding, TablePlan } from '../sinusoidal/plan.js';
-import type { FloatArray } from '../api/types.js';
+import type { SinEncoding, TablePlan } from '../core/encoding.js';
+import type { FloatArray } from '../core/types.js';
 import { Tensor } from '../core/tensor.js';
 import { Lru } from './lru.js';
 import type { PoolKernel } from './threads.js';
@@ -29,6 +29,8 @@ export interface WasmCoreLike {
   contexts(enc: SinEncoding, inUse?: number): (thread: number) => number;
   /** A block of module memory (16-byte aligned; a RangeError naming `what` when memory cannot grow); free it with ex.free. */
   allocBytes(bytes: number, what: string): number;
+  /** One encoding row of scratch per thread for the fused add (`bytes` in all; may grow memory). */
+  peRow(bytes: number): number;
   /** Threads in use (1: no pool). */
   readonly threads: number;
   /**

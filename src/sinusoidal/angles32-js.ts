@@ -1,8 +1,8 @@
 // js twin of assembly/angles32.ts: rows with float32 angles (float32Angles), Math.sin/Math.cos of
 // the float32 angle fl32(fl32(p)·ω32), each rounded to float32.
 
-import { LAYOUT_HALVES, type SinEncoding, type TablePlan } from './plan.js';
-import type { FloatArray } from '../api/types.js';
+import { LAYOUT_HALVES, type SinEncoding, type TablePlan } from '../core/encoding.js';
+import type { FloatArray } from '../core/types.js';
 
 const fr = Math.fround;
 

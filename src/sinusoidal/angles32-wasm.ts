@@ -1,7 +1,7 @@
 // plan → assembly/angles32.ts: float32-angle contexts (cached per core) and the table driver for
 // float32Angles encodings (the same chunking as the wasm backend's table()).
 
-import type { SinEncoding, TablePlan } from './plan.js';
+import type { SinEncoding, TablePlan } from '../core/encoding.js';
 import { ContextCache, MIN_GENERATE, streamTableRows, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 

@@ -2,7 +2,7 @@
 // docs/conventions.md. A preset only chooses the four knobs (schedule, layout, odd dim,
 // position mapping); explicit options override each of them.
 
-import type { Layout, OddPolicy, Preset, Schedule } from '../api/types.js';
+import type { Layout, OddPolicy, Preset, Schedule } from './types.js';
 
 export interface PresetDef {
   readonly layout: Layout;

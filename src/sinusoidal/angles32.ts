@@ -10,18 +10,10 @@
 // differs from torch's by that rounding of sin/cos only; with these derived ω, torch's expf/powf
 // may put some ω one ulp away, and the difference then grows as p·ulp(ω) (README, npm run parity).
 
-import { typeError } from './options.js';
-import type { CombinePlan, MathLib, SinEncoding, TablePlan } from '../sinusoidal/plan.js';
-import type { Backend } from '../runtime/backend.js';
-import type { Preset, Schedule } from '../api/types.js';
+import type { MathLib } from '../core/encoding.js';
+import type { Preset, Schedule } from './types.js';
 
 const fr = Math.fround;
-
-/** A boolean option. */
-export function checkBool(fn: string, param: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw typeError(fn, param, 'true or false', v);
-  return v;
-}
 
 /**
  * Overwrites `freqs` with the float32 frequencies of a 1-D preset:
@@ -55,25 +47,4 @@ export function float32Freqs(freqs: Float64Array, preset: Preset, schedule: Sche
 /** The seed preset's one frequency in float32. */
 export function float32Omega(omega: number): number {
   return fr(omega);
-}
-
-/**
- * add/concat with a float32-angle encoding: the rows it needs are materialised once with the
- * backend's table kernel and combined as a table (shared positions: [length] rows; per-batch
- * positions: [batch·length] rows). Other plans are returned unchanged.
- */
-export function materializeF32Angles(plan: CombinePlan, backend: Backend): CombinePlan {
-  const src = plan.src;
-  if (src.kind !== 'sinusoidal' || !src.enc.f32Angles) return plan;
-  const enc: SinEncoding = src.enc;
-  const rows = src.perBatch ? plan.batch * plan.length : plan.length;
-  const table = plan.f64 ? new Float64Array(rows * enc.width) : new Float32Array(rows * enc.width);
-  const tp: TablePlan = { enc, rows, start: src.start, positions: src.positions, f64: plan.f64 };
-  if (rows > 0) backend.table(tp, table);
-  let rowIdx: Int32Array | null = null;
-  if (src.perBatch) {
-    rowIdx = new Int32Array(rows);
-    for (let i = 0; i < rows; i++) rowIdx[i] = i;
-  }
-  return { ...plan, src: { kind: 'table', table, rows, rowStart: 0, rowIdx, perBatch: src.perBatch } };
 }
