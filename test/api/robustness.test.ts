@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initSync, type FloatArray, type ModuleTensor, type Posenc } from '../../src/index.js';
 import { Posenc as PosencClass } from '../../src/api/posenc.js';
-import { loadWasmBackendSync } from '../../src/runtime/wasm-backend.js';
+import { loadWasmBackendSync } from '../../src/api/backends.js';
 import { describeBackends, firstByteDiff, rng } from '../support/backends.js';
 import { bundlePosenc, type Bundle } from '../support/bundle.js';
 import { churn, hashAll, randomArray } from '../support/determinism.js';
