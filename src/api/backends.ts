@@ -17,17 +17,34 @@ import { arr, type BackendBase } from '../runtime/backend.js';
 import { jsBase } from '../runtime/js-core.js';
 import type { WasmFlavor } from '../runtime/loader.js';
 import { loadWasmCore, loadWasmCoreSync, wasmBase, type WasmCore } from '../runtime/wasm-core.js';
+import type { SinusoidalBackend } from '../sinusoidal/backend.js';
 import { sinusoidalJs } from '../sinusoidal/js.js';
 import { sinusoidalWasm } from '../sinusoidal/wasm.js';
 
 import type { Backend } from './backend.js';
 
-/** base's own properties (a getter stays a getter) with the families' kernels beside them. */
-function compose(base: BackendBase, ...families: object[]): Backend {
-  const b = Object.create(null) as Backend;
-  Object.defineProperties(b, Object.getOwnPropertyDescriptors(base));
-  for (const f of families) Object.assign(b, f);
-  return b;
+/**
+ * One plain object literal with every kernel (a fixed shape: the facade's calls stay monomorphic;
+ * an object built by copying property descriptors would be a slow dictionary-mode object).
+ */
+function compose(base: BackendBase, sin: SinusoidalBackend, grid: GridBackend, rope: RopeBackend, analysis: AnalysisBackend): Backend {
+  return {
+    name: base.name,
+    math: base.math,
+    get threads() {
+      return base.threads;
+    },
+    alloc: base.alloc,
+    memoryBytes: base.memoryBytes,
+    table: sin.table,
+    combine: sin.combine,
+    sincos2d: grid.sincos2d,
+    sincos3d: grid.sincos3d,
+    rope: rope.rope,
+    ropeRowsShape: rope.ropeRowsShape,
+    ropeRows: rope.ropeRows,
+    gram: analysis.gram,
+  };
 }
 
 function wasmBackend(flavor: WasmFlavor, core: WasmCore): Backend {
