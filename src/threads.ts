@@ -19,6 +19,7 @@
 
 /** Control block: Int32 slots, then per-worker argument overrides, then the chunks (float64). */
 const GEN = 0; // round: bumped by the caller to wake the workers
+const HOOK = 1; // test-only schedule (POSENC_TEST_HOOK=stale-claim): 0 off
 const ERROR = 2; // a worker's kernel threw
 const PROBE = 3; // never written: Atomics.wait on it tells whether this thread may block
 const READY = 4; // workers instantiated
@@ -61,10 +62,21 @@ function start(d, post) {
     for (;;) {
       const i = Atomics.load(i32, ${NEXT});
       if (i >= Atomics.load(i32, ${COUNT})) break;
-      if (Atomics.compareExchange(i32, ${NEXT}, i, i + 1) !== i) continue;
+      // Test-only: worker 0 stalls between reading the claim and its compareExchange until the
+      // caller's next run() has begun, then reports once it has taken the chunk or failed to.
+      const stalled = index === 0 && Atomics.compareExchange(i32, ${HOOK}, 1, 2) === 1;
+      if (stalled) {
+        Atomics.notify(i32, ${HOOK});
+        while (Atomics.load(i32, ${HOOK}) === 2) Atomics.wait(i32, ${HOOK}, 2, 50);
+      }
+      if (Atomics.compareExchange(i32, ${NEXT}, i, i + 1) !== i) {
+        if (stalled) { Atomics.store(i32, ${HOOK}, 4); Atomics.notify(i32, ${HOOK}); }
+        continue;
+      }
       const base = chunks + i * ${SLOT_F64};
       const args = Array.prototype.slice.call(f64.subarray(base + 2, base + 2 + f64[base + 1]));
       for (let k = 0; k < f64[over]; k++) args[f64[over + 1 + 2 * k]] = f64[over + 2 + 2 * k];
+      if (stalled) { Atomics.store(i32, ${HOOK}, 4); Atomics.notify(i32, ${HOOK}); }
       try {
         fns[f64[base]].apply(null, args);
       } catch (e) {
@@ -97,7 +109,7 @@ interface NodeWorker {
 type NodeWorkerCtor = new (src: string, o: { eval: true }) => NodeWorker;
 
 const g = globalThis as unknown as {
-  process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown };
+  process?: { versions?: { node?: string }; env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
   crossOriginIsolated?: boolean;
   Worker?: new (url: string) => { postMessage(m: unknown): void; onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: unknown) => void) | null; terminate(): void };
   navigator?: { hardwareConcurrency?: number };
@@ -172,6 +184,7 @@ export class Pool {
     const fns = POOL_KERNELS.map((n) => exports[n] as (...a: number[]) => void);
     const msg = (index: number) => ({ module, memory, ctrl, index, size, names: POOL_KERNELS });
     const i32 = new Int32Array(ctrl);
+    if (g.process?.env?.POSENC_TEST_HOOK === 'stale-claim') Atomics.store(i32, HOOK, 1);
     if (isNode) {
       const Worker = nodeModule<{ Worker: NodeWorkerCtor }>('worker_threads')!.Worker;
       const workers: NodeWorker[] = [];
@@ -252,6 +265,7 @@ export class Pool {
     // No chunk can be taken while they are written: the index is reset first (a worker still
     // looking at the last round's index fails its compareExchange), the count set last.
     Atomics.store(i32, NEXT, 0);
+    this.#hookNextRound();
     for (let w = 0; w < this.size - 1; w++) {
       const o = HEADER_BYTES / 8 + w * OVERRIDE_F64;
       const list = overrides[w] ?? [];
@@ -275,6 +289,7 @@ export class Pool {
     Atomics.store(i32, COUNT, n);
     Atomics.add(i32, GEN, 1);
     Atomics.notify(i32, GEN);
+    this.#hookRound();
     const fn = this.#fns[id];
     let error: unknown = null;
     let mine = 0;
@@ -309,6 +324,21 @@ export class Pool {
       Atomics.store(i32, ERROR, 0);
       throw new Error(`posenc: ${kernel} failed on a worker thread`);
     }
+  }
+
+  /** Test-only (stale-claim): once a round is published, wait until worker 0 has read its claim and stalled. */
+  #hookRound(): void {
+    const i32 = this.#i32;
+    while (Atomics.load(i32, HOOK) === 1) Atomics.wait(i32, HOOK, 1, 50);
+  }
+
+  /** Test-only (stale-claim): at the start of the next run(), let the stalled worker try its claim, and wait for it. */
+  #hookNextRound(): void {
+    const i32 = this.#i32;
+    if (Atomics.load(i32, HOOK) !== 2) return;
+    Atomics.store(i32, HOOK, 3);
+    Atomics.notify(i32, HOOK);
+    while (Atomics.load(i32, HOOK) === 3) Atomics.wait(i32, HOOK, 3, 50);
   }
 
   /** Stops the workers (the pool cannot be used afterwards). */
