@@ -14,6 +14,7 @@ import { typeError } from './options.js';
 import type { CombinePlan, MathLib, SinEncoding, TablePlan } from './plan.js';
 import type { Backend } from './backends/types.js';
 import type { Preset, Schedule } from './types.js';
+import { diedBeforeWriting } from './threads.js';
 
 const fr = Math.fround;
 
@@ -69,7 +70,11 @@ export function materializeF32Angles(plan: CombinePlan, backend: Backend): Combi
   const rows = src.perBatch ? plan.batch * plan.length : plan.length;
   const table = plan.f64 ? new Float64Array(rows * enc.width) : new Float32Array(rows * enc.width);
   const tp: TablePlan = { enc, rows, start: src.start, positions: src.positions, f64: plan.f64 };
-  if (rows > 0) backend.table(tp, table);
+  try {
+    if (rows > 0) backend.table(tp, table);
+  } catch (e) {
+    throw diedBeforeWriting(e);
+  }
   let rowIdx: Int32Array | null = null;
   if (src.perBatch) {
     rowIdx = new Int32Array(rows);

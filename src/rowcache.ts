@@ -17,6 +17,7 @@ import type { CombinePlan, SinEncoding, TablePlan } from './plan.js';
 import { materializeF32Angles } from './angles32.js';
 import type { RopePlan } from './rope.js';
 import type { Tensor } from './tensor.js';
+import { diedBeforeWriting } from './threads.js';
 
 /** Default budget of `init({ cacheBytes })`. */
 export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
@@ -174,7 +175,8 @@ export class RowCache {
       fill(rows);
     } catch (e) {
       rows.free();
-      throw e;
+      // A worker died while the rows were made: nothing of the call was written yet.
+      throw diedBeforeWriting(e);
     }
     let rowIdx: Int32Array | null = null;
     if (perBatch > 0) {

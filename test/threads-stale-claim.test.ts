@@ -9,6 +9,7 @@
 // threw "a worker thread stopped responding".
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { init, type Posenc } from '../src/index.js';
+import { hookLog } from '../src/threads.js';
 import { firstByteDiff, randomOperand } from './backends.js';
 
 const B = 2, L = 517, D = 192;
@@ -43,6 +44,8 @@ it('a worker stalled between reading and taking a claim never takes a chunk of a
   const table = pe.alloc(2048 * 768);
   pe.sinusoidal({ length: 2048, dim: 768, out: table });
 
+  // The schedule happened: the worker stalled in call 1 and tried its claim as call 2 began.
+  expect(hookLog).toEqual(['stale-claim: worker 0 stalled before its compareExchange', 'stale-claim: worker 0 tried its compareExchange as the next call began']);
   expect(firstByteDiff(table.array, wantTable), 'call 2').toBe(-1);
   expect(firstByteDiff(xt.array, wantAdd), 'call 1, re-checked after call 2').toBe(-1);
   // Later calls: the worker is back in the pool and nothing was lost.

@@ -7,13 +7,13 @@
 // on which call computes it.
 
 import { compileShared, instantiateFlavor, instantiateFlavorSync, instantiateShared, type KernelExports, type WasmFlavor } from '../loader.js';
-import { CHUNKS_PER_THREAD, Pool, threadsUnavailable, type PoolKernel } from '../threads.js';
+import { CHUNKS_PER_THREAD, Pool, PoolDeath, threadsUnavailable, WorkerDiedError, type PoolKernel } from '../threads.js';
 import type { CombinePlan, SinEncoding, TablePlan } from '../plan.js';
 import { Tensor, type TensorStorage } from '../tensor.js';
 import type { Dtype, FloatArray } from '../types.js';
 import type { Backend, Operand } from './types.js';
 import { tableF32AnglesWasm } from './angles32-wasm.js';
-import { Areas, arrayOf, ContextCache, MIN_GENERATE, MIN_STREAM, streamTableRows } from './core-like.js';
+import { Areas, arrayOf, ContextCache, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, streamTableRows, type Progress } from './core-like.js';
 import { MAX_TENSOR_BYTES } from '../options.js';
 import { sincos2dWasm } from './grid2d-wasm.js';
 import { sincos3dWasm } from './grid3d-wasm.js';
@@ -78,12 +78,12 @@ class WasmCore implements TensorStorage {
     this.#contexts = new ContextCache((ctx) => ex.ctxFree(ctx), this.threads);
   }
 
-  /** Threads that calls use now (1 once a worker stopped responding). */
+  /** Threads that calls use now (1 once a worker died). */
   get inUse(): number {
-    return this.#pool && !this.#pool.broken ? this.threads : 1;
+    return this.#pool && this.#pool.healthy ? this.threads : 1;
   }
 
-  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void {
+  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[], progress?: Progress): void {
     const pool = this.#pool;
     const most = pool && !pool.broken ? Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor((rows * rowElements) / minElements), rows) : 1;
     if (most < this.threads || most <= 1) {
@@ -103,7 +103,24 @@ class WasmCore implements TensorStorage {
       const a = args(t, 0, Math.floor(rows / most));
       overrides.push(a.flatMap((v, k) => (v === c0[k] ? [] : [[k, v] as [number, number]])));
     }
-    pool!.run(kernel, chunks, overrides);
+    try {
+      pool!.run(kernel, chunks, overrides);
+    } catch (e) {
+      if (!(e instanceof PoolDeath)) throw e;
+      // Chunk c holds rows [⌊rows·c/most⌋, ⌊rows·(c + 1)/most⌋): consecutive chunks make one range.
+      const ranges = (cs: readonly number[]) => {
+        const out: [number, number][] = [];
+        for (const c of cs) {
+          const a = Math.floor((rows * c) / most);
+          const b = Math.floor((rows * (c + 1)) / most);
+          const last = out[out.length - 1];
+          if (last && last[0] + last[1] === a) last[1] += b - a;
+          else out.push([a, b - a]);
+        }
+        return out;
+      };
+      throw new WorkerDiedError(e.message, describeOutput(progress, e.ran ? ranges(e.done) : [], e.ran ? ranges(e.lost) : [], e.ran));
+    }
   }
 
   #refresh(): void {
@@ -264,6 +281,18 @@ class WasmCore implements TensorStorage {
   }
 }
 
+/** What a call's output holds after a worker died during one of its splits (see Progress). */
+function describeOutput(p: Progress | undefined, done: readonly [number, number][], lost: readonly [number, number][], ran: boolean): string {
+  if (!p) return 'The call stopped before it finished: its output is incomplete.';
+  const x = p.dest === 'x';
+  const res = x ? 'transformed values' : 'results';
+  const written = [p.before, p.direct && done.length ? p.rows(done) : ''].filter(Boolean);
+  const parts = [written.length ? `${p.dest} holds ${res} for ${written.join(', and for ')}` : `${p.dest} holds no ${res} of the call`];
+  if (p.direct && lost.length) parts.push(`${p.rows(lost)} may be partly ${x ? 'transformed' : 'written'}`);
+  if (written.length) parts.push(`no other row of ${p.dest} holds ${res}`);
+  const state = `The call stopped ${ran ? 'before it finished' : 'before this step began'}: ${parts.join('; ')}.`;
+  return x ? `${state} x, updated in place, is partly transformed and cannot be recomputed from itself.` : state;
+}
 
 function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: Pool | null = null): Backend {
   const ex = unsignedAddresses(rawExports);
@@ -277,8 +306,8 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
     const ctxs = core.contexts(plan.enc);
     const f = plan.f64 ? 1 : 0;
     const rowBytes = plan.enc.width * (plan.f64 ? 8 : 4);
-    streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => core.split('sinusoidalTable', m, plan.enc.width, MIN_GENERATE,
-      (t, a, n) => [ctxs(t), dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f]));
+    streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos, progress) => core.split('sinusoidalTable', m, plan.enc.width, MIN_GENERATE,
+      (t, a, n) => [ctxs(t), dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f], progress));
   }
 
 
@@ -298,6 +327,9 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
     const peBytes = align16(width * bytes);
     const pe = src.kind === 'sinusoidal' && add ? core.peRow(peBytes * core.threads) : 0;
     const inPlace = add && xRes < 0 && oRes < 0;
+    // Whether the caller passed x as out (what a worker's death leaves in x is then said).
+    const dest = (xRes >= 0 ? xRes === oRes : oRes < 0 && sameMemory(xOp, outOp)) ? 'x' : 'out';
+    const elements = (lo: number, hi: number) => (hi - lo === 1 ? `batch element ${lo}` : `batch elements ${lo}–${hi - 1}`);
 
     // Scratch bytes per (row, batch element) and per row shared by the batch.
     let perRB = 0;
@@ -332,6 +364,11 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
       const mb = Math.min(nb, batch - b0);
       for (let r0 = 0; r0 < length; r0 += n) {
         const m = Math.min(n, length - r0);
+        const progress: Progress = {
+          dest, direct: oRes >= 0,
+          before: [b0 > 0 ? `every position of ${elements(0, b0)}` : '', r0 > 0 ? `positions 0–${r0 - 1} of ${elements(b0, b0 + mb)}` : ''].filter(Boolean).join(' and '),
+          rows: (rg) => `positions ${rangesText(rg, r0)} of ${elements(b0, b0 + mb)}`,
+        };
         const areas = new Areas(win);
         const h = core.heap(f64);
         let xPtr: number, xBS: number;
@@ -379,10 +416,10 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
           const xp = xPtr, op = oPtr;
           if (add) {
             core.split('addSinusoidal', m, mb * width, MIN_GENERATE, (t, a, k) =>
-              [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, scale, f, pe + t * peBytes]);
+              [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, scale, f, pe + t * peBytes], progress);
           } else {
             core.split('concatSinusoidal', m, mb * width, MIN_GENERATE, (t, a, k) =>
-              [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, f]);
+              [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, f], progress);
           }
         } else {
           let tPtr: number;
@@ -429,10 +466,10 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
           const tp = tPtr, xp = xPtr, op = oPtr;
           if (add) {
             core.split('addTable', m, mb * dimIn, MIN_STREAM, (_t, a, k) =>
-              [tp, tBS, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, scale, f]);
+              [tp, tBS, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, scale, f], progress);
           } else {
             core.split('concatTable', m, mb * outW, MIN_STREAM, (_t, a, k) =>
-              [tp, tBS, width, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, f]);
+              [tp, tBS, width, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, f], progress);
           }
         }
 
