@@ -265,6 +265,7 @@ type NodeWorkerCtor = new (src: string, o: { eval: true }) => NodeWorker;
 const g = globalThis as unknown as {
   process?: { versions?: { node?: string }; env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
   crossOriginIsolated?: boolean;
+  POSENC_TEST_HOOK?: string;
   Worker?: new (url: string) => { postMessage(m: unknown): void; onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: unknown) => void) | null; terminate(): void };
   navigator?: { hardwareConcurrency?: number };
   URL?: { createObjectURL(b: unknown): string; revokeObjectURL(u: string): void };
@@ -345,18 +346,19 @@ export class Pool {
    * Starts size − 1 workers on `module` and `memory` (shared); resolves once every worker has
    * instantiated it, or rejects (the caller then runs on one thread). `exports` are the calling
    * thread's instance's. In Node the workers are started by a supervisor thread (see
-   * SUPERVISOR_SOURCE). POSENC_TEST_HOOK (Node, read here; tests only) arms a schedule for worker
+   * SUPERVISOR_SOURCE). POSENC_TEST_HOOK (tests only: Node's environment, a browser's global; read
+   * here) arms a schedule for worker
    * 0: 'stale-claim' (it stalls between reading a chunk's word and its compareExchange until the
    * next call began), 'die-terminate', 'die-exit', 'die-throw', 'die-oom' (it dies holding the
    * first chunk it takes, optionally ':k', the chunk to take first, of the first round it joins),
-   * 'die-idle' (it exits as it wakes for its first round).
+   * 'die-idle' (it exits as it wakes for its first round). Browsers: 'stale-claim' and 'die-throw'.
    */
   static start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory, exports: Record<string, unknown>, sync: boolean): Promise<Pool> | Pool {
     if (size > MAX_THREADS) throw new Error(`posenc: at most ${MAX_THREADS} threads`);
     const ctrl = new SharedArrayBuffer(INT32_SLOTS * 4 + ((size - 1) * OVERRIDE_F64 + size * CHUNKS_PER_THREAD * SLOT_F64) * 8);
     const fns = POOL_KERNELS.map((n) => exports[n] as (...a: number[]) => void);
     const i32 = new Int32Array(ctrl);
-    const hook = (isNode && g.process?.env?.POSENC_TEST_HOOK) || '';
+    const hook = (isNode ? g.process?.env?.POSENC_TEST_HOOK : g.POSENC_TEST_HOOK) || '';
     if (hook) Atomics.store(i32, HOOK, 1);
     // No chunk word reads "free" before a round publishes it.
     for (let c = 0; c < MAX_THREADS * 4; c++) i32[STATE + c] = word(0, DONE, 0);
@@ -558,7 +560,7 @@ export class Pool {
   #hookRound(): void {
     const i32 = this.#i32;
     if (this.#hooked) return;
-    while (Atomics.load(i32, HOOK) === 1 && !this.#deathMark()) Atomics.wait(i32, HOOK, 1, 50);
+    while (Atomics.load(i32, HOOK) === 1 && !this.#deathMark()) if (this.#block) Atomics.wait(i32, HOOK, 1, 50);
     this.#hooked = true;
     hookLog.push(`${this.#hook}: worker 0 ${this.#hook === 'stale-claim' ? 'stalled before its compareExchange' : 'is dying'}`);
   }
@@ -569,7 +571,7 @@ export class Pool {
     if (Atomics.load(i32, HOOK) !== 2) return;
     Atomics.store(i32, HOOK, 3);
     Atomics.notify(i32, HOOK);
-    while (Atomics.load(i32, HOOK) === 3) Atomics.wait(i32, HOOK, 3, 50);
+    while (Atomics.load(i32, HOOK) === 3) if (this.#block) Atomics.wait(i32, HOOK, 3, 50);
     hookLog.push('stale-claim: worker 0 tried its compareExchange as the next call began');
   }
 
