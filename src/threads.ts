@@ -182,7 +182,7 @@ if (node && node.parentPort) {
  */
 const SUPERVISOR_SOURCE = `
 'use strict';
-const { Worker, parentPort } = require('node:worker_threads');
+const { Worker, parentPort } = process.getBuiltinModule('worker_threads');
 parentPort.once('message', (d) => {
   const i32 = new Int32Array(d.ctrl);
   const mark = (w, how) => {
