@@ -27,7 +27,9 @@ export interface InitOptions {
    * (Node worker_threads; Web Workers in cross-origin-isolated pages); small ones run inline.
    * Where workers cannot run (no SharedArrayBuffer, a page without COOP/COEP, the js backend)
    * the instance runs on one thread: `pe.threads` says what is in use. Results are bit-identical
-   * for every thread count.
+   * for every thread count. A slow worker only slows a call; a worker thread that dies makes the
+   * threaded call that meets the death throw an Error saying what its output holds, and the
+   * instance then runs on one thread (README: "Reuse and threads").
    */
   threads?: number | 'auto';
 }

@@ -71,7 +71,9 @@ export class Posenc {
   /**
    * Threads that large calls run on (`init({ threads })`): 1 unless worker threads were asked
    * for and the engine runs them (shared memory; in browsers a cross-origin-isolated page; Node
-   * 20.16+), and 1 again after a worker stopped answering.
+   * 20.16+), and 1 for good once a worker thread died (terminated, out of memory, an uncaught
+   * exception): the threaded call that met the death threw (see `sinusoidal`), later calls run
+   * on the calling thread with the same bits.
    */
   get threads(): number {
     return this.#b.threads;
@@ -87,6 +89,13 @@ export class Posenc {
    * Shape [length, dim] row-major ([length, 2] for preset 'seed'); float32 unless dtype
    * 'float64'. `frequencies` replaces the derived ω (see `frequencies()`). Presets and knobs:
    * docs/conventions.md §0–§4, §11. Allocates the result unless `out` is given (then returns `out`).
+   *
+   * Threads (`init({ threads })`): a slow worker only makes the call slower. If a worker thread
+   * dies during the call (or died idle before it), the call throws an Error that says so and
+   * which rows of `out` hold results, e.g. "out holds results for rows 0–511 and 768–2047 of the
+   * table; rows 512–767 of the table may be partly written; no other row of out holds results";
+   * rows it does not list hold their previous values or partial results (without `out`, nothing
+   * is returned). Later calls run on one thread (`pe.threads` is 1). README: "Reuse and threads".
    */
   sinusoidal<O extends FloatArray | ModuleTensor>(options: SinusoidalOptions & { out: O }): O;
   sinusoidal(options: SinusoidalOptions & { dtype: 'float64' }): Float64Array;
@@ -106,6 +115,13 @@ export class Posenc {
    * A repeated call with the same encoding and positions also keeps the encoding rows it
    * generated in the module's memory (up to `init({ cacheBytes })`; blocks under 4096 elements
    * are not kept) and from then on only streams x through them.
+   *
+   * Threads: if a worker thread dies during the call (or died idle before it), the call throws an
+   * Error saying which rows ("positions … of batch elements …") of `out` hold results; the others
+   * hold their previous values or partial results. With `out` = x it says x is partly
+   * transformed: those rows have PE added, the others not, and x cannot be recomputed from
+   * itself. A death while the encoding rows are made (kept rows, float32Angles) leaves x and out
+   * untouched and says so. Later calls run on one thread (`pe.threads` is 1).
    */
   add<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: AddOptions & { out: O }): O;
   add(x: Float64Array, options: AddOptions): Float64Array;
@@ -122,7 +138,8 @@ export class Posenc {
    * [x | PE] along the features: x [batch, length, dimIn] → [batch, length, dimIn + width], the
    * encoding after the features (the founding article's way). x: Float32Array/Float64Array or
    * module tensor, the result in x's dtype; `positions` [length] or [batch·length]. Allocates
-   * unless `out` is given; repeated calls keep their encoding rows as `add` does.
+   * unless `out` is given; repeated calls keep their encoding rows as `add` does. A worker
+   * thread's death during the call: as for `add` (out is never x here).
    */
   concat<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: ConcatOptions & { out: O }): O;
   concat(x: Float64Array, options: ConcatOptions): Float64Array;
@@ -246,6 +263,12 @@ export class Posenc {
    * call with the same frequencies and positions keeps the cos/sin rows in the module's memory
    * (up to `init({ cacheBytes })`) and from then on only rotates.
    * Layouts and scalings: docs/conventions.md §7.
+   *
+   * Threads: if a worker thread dies during the call (or died idle before it), the call throws an
+   * Error saying which positions of which heads and batch elements of `out` are rotated; the
+   * others hold their previous values (x's, when x was copied into a module tensor out) or partial
+   * results. With `out` = x it says x is partly transformed (some rows rotated, the others not)
+   * and cannot be recomputed from itself. Later calls run on one thread (`pe.threads` is 1).
    */
   rope<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: RopeOptions & { out: O }): O;
   rope(x: Float64Array, options: RopeOptions): Float64Array;

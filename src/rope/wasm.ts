@@ -6,7 +6,7 @@
 
 import type { RopePlan } from './plan.js';
 import { a32Context } from '../sinusoidal/index.js';
-import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, type WasmCoreLike } from '../runtime/wasm-core-like.js';
+import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, type Progress, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 
 const SLACK = 6 * 16;
@@ -124,6 +124,14 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   // Addresses of resident operands first: later allocations may grow (and detach) memory.
   const xRes = core.resident(xOp, 'x', 'rope');
   const oRes = core.resident(outOp, 'options.out', 'rope');
+  // What a worker's death leaves in the output (see Progress): x when the caller passed x as out.
+  const dest = (xRes >= 0 ? xRes === oRes : oRes < 0 && sameMemory(xOp, outOp)) ? 'x' : 'out';
+  const elements = (lo: number, hi: number) => (hi - lo === 1 ? `batch element ${lo}` : `batch elements ${lo}–${hi - 1}`);
+  const join = (...parts: string[]) => parts.filter(Boolean).join(' and ');
+  /** Progress of a block: its rows are positions l0 + split row of `of`; its cos/sin rows are made first (scratch). */
+  const progress = (before: string, l0: number, of: string, direct: boolean): Progress => ({
+    dest, direct, before, rows: (rg) => `positions ${rangesText(rg, l0)} of ${of}`,
+  });
   const cached = rowsOp ? core.resident(rowsOp, 'rows', 'rope') : -1;
   const maker = cached >= 0 ? null : rowMaker(core, plan);
   const tRowBytes = rowElements(plan) * bytes;
@@ -141,10 +149,10 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const nB = perBatch ? batch : 1;
   const posAt = (b: number, l: number) => (perBatch ? b * length : 0) + l;
   /** The table rows of positions l0 … l0 + mm − 1 of batch element b (cached, or made in `tab`). */
-  const rowsAt = (b: number, l0: number, mm: number, tab: number, pos: number, m: number, scratch: number) => {
+  const rowsAt = (b: number, l0: number, mm: number, tab: number, pos: number, m: number, scratch: number, before: string) => {
     if (!maker) return cached + posAt(b, l0) * tRowBytes;
     copyPositions(core, plan, pos, m, posAt(b, l0), mm);
-    core.split(maker.kernel, mm, rowElements(plan), MIN_GENERATE, (t, a, k) => maker.args(t, scratch + t * sBytes, tab, a, k, l0, pos, m));
+    core.split(maker.kernel, mm, rowElements(plan), MIN_GENERATE, (t, a, k) => maker.args(t, scratch + t * sBytes, tab, a, k, l0, pos, m), progress(before, l0, '', false));
     return tab;
   };
 
@@ -156,11 +164,11 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
       src = oRes;
     }
     // Positions split over the threads: a row offset moves x, out and the table; strides stay.
-    const apply = (t0: number, tBS: number, s0: number, o0: number, nb: number, rows: number) =>
+    const apply = (t0: number, tBS: number, s0: number, o0: number, nb: number, rows: number, p: Progress) =>
       core.split('ropeApply', rows, nb * heads * D, MIN_STREAM, (_t, a, k) =>
-        [t0 + a * tRowBytes, tBS, s0 + a * LS * bytes, o0 + a * LS * bytes, nb, heads, k, BS, HS, LS, BS, HS, LS, D, rd, il, f]);
+        [t0 + a * tRowBytes, tBS, s0 + a * LS * bytes, o0 + a * LS * bytes, nb, heads, k, BS, HS, LS, BS, HS, LS, D, rd, il, f], p);
     if (cached >= 0) {
-      apply(cached, perBatch ? length : 0, src, oRes, batch, length);
+      apply(cached, perBatch ? length : 0, src, oRes, batch, length, progress('', 0, 'every head and batch element', true));
       return;
     }
     const m = Math.max(1, Math.min(length, Math.floor(budget / tBlock)));
@@ -171,9 +179,11 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
     for (let b0 = 0; b0 < nB; b0++) {
       for (let l0 = 0; l0 < length; l0 += m) {
         const mm = Math.min(m, length - l0);
-        const t = rowsAt(b0, l0, mm, tab, pos, m, scratch);
+        const of = `every head of ${perBatch ? elements(b0, b0 + 1) : 'every batch element'}`;
+        const before = join(b0 > 0 ? `every position of ${elements(0, b0)}` : '', l0 > 0 ? `positions 0–${l0 - 1} of ${of}` : '');
+        const t = rowsAt(b0, l0, mm, tab, pos, m, scratch, before);
         const e = (perBatch ? b0 * BS : 0) + l0 * LS;
-        apply(t, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, mm);
+        apply(t, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, mm, progress(before, l0, of, true));
       }
     }
     return;
@@ -202,7 +212,11 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   for (let l0 = 0; l0 < length; l0 += m) {
     const mm = Math.min(m, length - l0);
     for (let b = 0; b < batch; b++) {
-      if (b === 0 || perBatch) t = rowsAt(b, l0, mm, tab, pos, m, scratch);
+      const done = (h0: number) => join(
+        l0 > 0 ? `positions 0–${l0 - 1} of every head and batch element` : '',
+        b > 0 ? `positions ${l0}–${l0 + mm - 1} of every head of ${elements(0, b)}` : '',
+        h0 > 0 ? `positions ${l0}–${l0 + mm - 1} of heads 0–${h0 - 1} of ${elements(b, b + 1)}` : '');
+      if (b === 0 || perBatch) t = rowsAt(b, l0, mm, tab, pos, m, scratch, done(0));
       for (let h0 = 0; h0 < heads; h0 += hh) {
         const hc = Math.min(hh, heads - h0);
         const base = b * BS + h0 * HS + l0 * LS;
@@ -222,7 +236,7 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
         }
         const tt = t;
         core.split('ropeApply', mm, hc * D, MIN_STREAM, (_t, a, k) =>
-          [tt + a * tRowBytes, 0, data + a * wLS * bytes, data + a * wLS * bytes, 1, hc, k, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f]);
+          [tt + a * tRowBytes, 0, data + a * wLS * bytes, data + a * wLS * bytes, 1, hc, k, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f], progress(done(h0), l0, '', false));
         if (blhd) {
           for (let r = 0; r < mm; r++) O.set(heap.subarray(d0 + r * wLS, d0 + r * wLS + hc * D), base + r * LS);
         } else {

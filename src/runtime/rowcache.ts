@@ -14,6 +14,7 @@
 import type { Tensor } from '../core/tensor.js';
 import type { Dtype } from '../core/types.js';
 import { Lru } from './lru.js';
+import { diedBeforeWriting } from './threads.js';
 
 /** Default budget of `init({ cacheBytes })`. */
 export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
@@ -132,7 +133,8 @@ export class RowCache {
       fill(rows);
     } catch (e) {
       rows.free();
-      throw e;
+      // A worker died while the rows were made: nothing of the call was written yet.
+      throw diedBeforeWriting(e);
     }
     let rowIdx: Int32Array | null = null;
     if (perBatch > 0) {

@@ -38,13 +38,49 @@ export interface WasmCoreLike {
    * (`rowElements` a row) that the threads take in turn; inline when there are fewer chunks than
    * threads. `args(t, first, count)` gives the arguments for rows first … first + count − 1 on
    * thread t (what depends on t — a context, a scratch row — must not depend on the rows).
+   * When a worker thread dies, it throws WorkerDiedError, saying what the call's output holds
+   * from `progress` (without it: that the output is incomplete).
    */
-  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void;
+  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[], progress?: Progress): void;
   /** Byte address of an operand living in module memory, or −1. */
   resident(op: Operand, param: string, fn: string): number;
 }
 
 const align16 = (n: number) => (n + 15) & ~15;
+
+/**
+ * What a split's rows are in the call's output, for the error a worker thread's death throws
+ * (WasmCore.split composes it): rows finished before the split, the split's own rows, whether it
+ * writes the output directly.
+ */
+export interface Progress {
+  /** The call's destination: 'out', or 'x' when the call updates x in place. */
+  readonly dest: 'out' | 'x';
+  /** The split's rows [first, count) in the call's words, e.g. 'rows 0–255 and 512–767 of the table'. */
+  rows(ranges: readonly (readonly [number, number])[]): string;
+  /** What the call finished before this split, in the same words ('' for nothing). */
+  readonly before: string;
+  /** Whether the split writes the destination itself (else scratch that is copied to it afterwards, or that later steps read). */
+  readonly direct: boolean;
+}
+
+/** Whether two operands are the same memory (a call in place: x is out). */
+export function sameMemory(a: Operand, b: Operand): boolean {
+  if (a === b) return true;
+  if (a instanceof Tensor || b instanceof Tensor) return a instanceof Tensor && b instanceof Tensor && a.storage === b.storage && a.ptr === b.ptr;
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset;
+}
+
+/** Row ranges [first, count) shifted by `offset`, as text: '0–255 and 512–767'. */
+export function rangesText(ranges: readonly (readonly [number, number])[], offset = 0): string {
+  const t = ranges.map(([a, k]) => (k === 1 ? `${offset + a}` : `${offset + a}–${offset + a + k - 1}`));
+  return t.length <= 1 ? t.join('') : `${t.slice(0, -1).join(', ')} and ${t[t.length - 1]}`;
+}
+
+/** `what` rows [0, count) as text ('' when count is 0). */
+export function firstRows(what: string, count: number, of: string): string {
+  return count <= 0 ? '' : `${what} ${rangesText([[0, count]])} ${of}`;
+}
 
 /** Splits scratch into areas at 16-byte boundaries. */
 export class Areas {
@@ -74,14 +110,17 @@ export function arrayOf(op: Operand): FloatArray {
  */
 export function streamTableRows(
   core: WasmCoreLike, plan: TablePlan, outOp: Operand, outPtr: number,
-  kernel: (dst: number, rows: number, rowBase: number, positions: number) => void,
+  kernel: (dst: number, rows: number, rowBase: number, positions: number, progress: Progress) => void,
 ): void {
   const { enc, rows, positions, f64 } = plan;
   if (rows === 0) return;
   const bytes = f64 ? 8 : 4;
   const rowBytes = enc.width * bytes;
+  const progress = (r0: number, direct: boolean): Progress => ({
+    dest: 'out', direct, before: firstRows('rows', r0, 'of the table'), rows: (rg) => `rows ${rangesText(rg, r0)} of the table`,
+  });
   if (outPtr >= 0 && !positions) {
-    kernel(outPtr, rows, 0, 0);
+    kernel(outPtr, rows, 0, 0, progress(0, true));
     return;
   }
   const perRow = (outPtr >= 0 ? 0 : rowBytes) + (positions ? 8 : 0);
@@ -93,9 +132,9 @@ export function streamTableRows(
     const m = Math.min(n, rows - r0);
     if (positions) core.f64.set(positions.subarray(r0, r0 + m), pos / 8);
     if (outPtr >= 0) {
-      kernel(outPtr + r0 * rowBytes, m, r0, pos);
+      kernel(outPtr + r0 * rowBytes, m, r0, pos, progress(r0, true));
     } else {
-      kernel(data, m, r0, pos);
+      kernel(data, m, r0, pos, progress(r0, false));
       arrayOf(outOp).set(core.heap(f64).subarray(data / bytes, data / bytes + m * enc.width), r0 * enc.width);
     }
   }

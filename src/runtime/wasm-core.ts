@@ -7,12 +7,12 @@
 // on which call computes it.
 
 import { compileShared, instantiateFlavor, instantiateFlavorSync, instantiateShared, type KernelExports, type WasmFlavor } from './loader.js';
-import { CHUNKS_PER_THREAD, Pool, threadsUnavailable, type PoolKernel } from './threads.js';
+import { CHUNKS_PER_THREAD, Pool, PoolDeath, threadsUnavailable, WorkerDiedError, type PoolKernel } from './threads.js';
 import type { SinEncoding, TablePlan } from '../core/encoding.js';
 import { Tensor, type TensorStorage } from '../core/tensor.js';
 import type { Dtype, FloatArray } from '../core/types.js';
 import type { BackendBase, Operand } from './backend.js';
-import { ContextCache } from './wasm-core-like.js';
+import { ContextCache, type Progress } from './wasm-core-like.js';
 import { MAX_TENSOR_BYTES } from '../core/options.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
@@ -74,12 +74,12 @@ export class WasmCore implements TensorStorage {
     this.#contexts = new ContextCache((ctx) => ex.ctxFree(ctx), this.threads);
   }
 
-  /** Threads that calls use now (1 once a worker stopped responding). */
+  /** Threads that calls use now (1 once a worker died). */
   get inUse(): number {
-    return this.#pool && !this.#pool.broken ? this.threads : 1;
+    return this.#pool && this.#pool.healthy ? this.threads : 1;
   }
 
-  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[]): void {
+  split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[], progress?: Progress): void {
     const pool = this.#pool;
     const most = pool && !pool.broken ? Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor((rows * rowElements) / minElements), rows) : 1;
     if (most < this.threads || most <= 1) {
@@ -99,7 +99,24 @@ export class WasmCore implements TensorStorage {
       const a = args(t, 0, Math.floor(rows / most));
       overrides.push(a.flatMap((v, k) => (v === c0[k] ? [] : [[k, v] as [number, number]])));
     }
-    pool!.run(kernel, chunks, overrides);
+    try {
+      pool!.run(kernel, chunks, overrides);
+    } catch (e) {
+      if (!(e instanceof PoolDeath)) throw e;
+      // Chunk c holds rows [⌊rows·c/most⌋, ⌊rows·(c + 1)/most⌋): consecutive chunks make one range.
+      const ranges = (cs: readonly number[]) => {
+        const out: [number, number][] = [];
+        for (const c of cs) {
+          const a = Math.floor((rows * c) / most);
+          const b = Math.floor((rows * (c + 1)) / most);
+          const last = out[out.length - 1];
+          if (last && last[0] + last[1] === a) last[1] += b - a;
+          else out.push([a, b - a]);
+        }
+        return out;
+      };
+      throw new WorkerDiedError(e.message, describeOutput(progress, e.ran ? ranges(e.done) : [], e.ran ? ranges(e.lost) : [], e.ran));
+    }
   }
 
   #refresh(): void {
@@ -258,6 +275,19 @@ export class WasmCore implements TensorStorage {
     }
     throw new TypeError(`posenc.${fn}: ${param} is a view on posenc's module memory outside every live module tensor (was its tensor freed?)`);
   }
+}
+
+/** What a call's output holds after a worker died during one of its splits (see Progress). */
+function describeOutput(p: Progress | undefined, done: readonly [number, number][], lost: readonly [number, number][], ran: boolean): string {
+  if (!p) return 'The call stopped before it finished: its output is incomplete.';
+  const x = p.dest === 'x';
+  const res = x ? 'transformed values' : 'results';
+  const written = [p.before, p.direct && done.length ? p.rows(done) : ''].filter(Boolean);
+  const parts = [written.length ? `${p.dest} holds ${res} for ${written.join(', and for ')}` : `${p.dest} holds no ${res} of the call`];
+  if (p.direct && lost.length) parts.push(`${p.rows(lost)} may be partly ${x ? 'transformed' : 'written'}`);
+  if (written.length) parts.push(`no other row of ${p.dest} holds ${res}`);
+  const state = `The call stopped ${ran ? 'before it finished' : 'before this step began'}: ${parts.join('; ')}.`;
+  return x ? `${state} x, updated in place, is partly transformed and cannot be recomputed from itself.` : state;
 }
 
 /**

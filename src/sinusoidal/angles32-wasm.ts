@@ -46,6 +46,6 @@ export function tableF32AnglesWasm(core: WasmCoreLike, plan: TablePlan, outOp: O
   const f = plan.f64 ? 1 : 0;
   const rowBytes = plan.enc.width * (plan.f64 ? 8 : 4);
   // A float32-angle context only holds frequencies and layout: the threads share it.
-  streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => core.split('a32Table', m, plan.enc.width, MIN_GENERATE,
-    (_t, a, n) => [ctx, dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f]));
+  streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos, progress) => core.split('a32Table', m, plan.enc.width, MIN_GENERATE,
+    (_t, a, n) => [ctx, dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f], progress));
 }

@@ -3,6 +3,7 @@
 
 import type { SinEncoding, TablePlan } from '../core/encoding.js';
 import { intern, num, positionsKey, type RowCache } from '../runtime/rowcache.js';
+import { diedBeforeWriting } from '../runtime/threads.js';
 import type { SinusoidalBackend } from './backend.js';
 import type { CombinePlan } from './plan.js';
 
@@ -18,7 +19,11 @@ export function materializeF32Angles(plan: CombinePlan, backend: SinusoidalBacke
   const rows = src.perBatch ? plan.batch * plan.length : plan.length;
   const table = plan.f64 ? new Float64Array(rows * enc.width) : new Float32Array(rows * enc.width);
   const tp: TablePlan = { enc, rows, start: src.start, positions: src.positions, f64: plan.f64 };
-  if (rows > 0) backend.table(tp, table);
+  try {
+    if (rows > 0) backend.table(tp, table);
+  } catch (e) {
+    throw diedBeforeWriting(e);
+  }
   let rowIdx: Int32Array | null = null;
   if (src.perBatch) {
     rowIdx = new Int32Array(rows);

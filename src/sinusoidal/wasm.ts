@@ -5,7 +5,7 @@
 
 import type { TablePlan } from '../core/encoding.js';
 import type { Operand } from '../runtime/backend.js';
-import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, streamTableRows, type WasmCoreLike } from '../runtime/wasm-core-like.js';
+import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, streamTableRows, type Progress, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import { tableF32AnglesWasm } from './angles32-wasm.js';
 import type { SinusoidalBackend } from './backend.js';
 import type { CombinePlan } from './plan.js';
@@ -27,8 +27,8 @@ function table(core: WasmCoreLike, plan: TablePlan, outOp: Operand): void {
   const ctxs = core.contexts(plan.enc);
   const f = plan.f64 ? 1 : 0;
   const rowBytes = plan.enc.width * (plan.f64 ? 8 : 4);
-  streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos) => core.split('sinusoidalTable', m, plan.enc.width, MIN_GENERATE,
-    (t, a, n) => [ctxs(t), dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f]));
+  streamTableRows(core, plan, outOp, outPtr, (dst, m, r0, pos, progress) => core.split('sinusoidalTable', m, plan.enc.width, MIN_GENERATE,
+    (t, a, n) => [ctxs(t), dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f], progress));
 }
 
 function combine(core: WasmCoreLike, plan: CombinePlan, xOp: Operand, outOp: Operand): void {
@@ -47,6 +47,9 @@ function combine(core: WasmCoreLike, plan: CombinePlan, xOp: Operand, outOp: Ope
   const peBytes = align16(width * bytes);
   const pe = src.kind === 'sinusoidal' && add ? core.peRow(peBytes * core.threads) : 0;
   const inPlace = add && xRes < 0 && oRes < 0;
+  // Whether the caller passed x as out (what a worker's death leaves in x is then said).
+  const dest = (xRes >= 0 ? xRes === oRes : oRes < 0 && sameMemory(xOp, outOp)) ? 'x' : 'out';
+  const elements = (lo: number, hi: number) => (hi - lo === 1 ? `batch element ${lo}` : `batch elements ${lo}–${hi - 1}`);
 
   // Scratch bytes per (row, batch element) and per row shared by the batch.
   let perRB = 0;
@@ -81,6 +84,11 @@ function combine(core: WasmCoreLike, plan: CombinePlan, xOp: Operand, outOp: Ope
     const mb = Math.min(nb, batch - b0);
     for (let r0 = 0; r0 < length; r0 += n) {
       const m = Math.min(n, length - r0);
+      const progress: Progress = {
+        dest, direct: oRes >= 0,
+        before: [b0 > 0 ? `every position of ${elements(0, b0)}` : '', r0 > 0 ? `positions 0–${r0 - 1} of ${elements(b0, b0 + mb)}` : ''].filter(Boolean).join(' and '),
+        rows: (rg) => `positions ${rangesText(rg, r0)} of ${elements(b0, b0 + mb)}`,
+      };
       const areas = new Areas(win);
       const h = core.heap(f64);
       let xPtr: number, xBS: number;
@@ -128,10 +136,10 @@ function combine(core: WasmCoreLike, plan: CombinePlan, xOp: Operand, outOp: Ope
         const xp = xPtr, op = oPtr;
         if (add) {
           core.split('addSinusoidal', m, mb * width, MIN_GENERATE, (t, a, k) =>
-            [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, scale, f, pe + t * peBytes]);
+            [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, scale, f, pe + t * peBytes], progress);
         } else {
           core.split('concatSinusoidal', m, mb * width, MIN_GENERATE, (t, a, k) =>
-            [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, f]);
+            [ctxs(t), xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, src.start, r0 + a, pos && pos + a * 8, posBS, f], progress);
         }
       } else {
         let tPtr: number;
@@ -178,10 +186,10 @@ function combine(core: WasmCoreLike, plan: CombinePlan, xOp: Operand, outOp: Ope
         const tp = tPtr, xp = xPtr, op = oPtr;
         if (add) {
           core.split('addTable', m, mb * dimIn, MIN_STREAM, (_t, a, k) =>
-            [tp, tBS, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, scale, f]);
+            [tp, tBS, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, scale, f], progress);
         } else {
           core.split('concatTable', m, mb * outW, MIN_STREAM, (_t, a, k) =>
-            [tp, tBS, width, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, f]);
+            [tp, tBS, width, xp + a * dimIn * bytes, op + a * outW * bytes, mb, k, dimIn, xBS, oBS, rowStart + a, idx && idx + a * 4, idxBS, f], progress);
         }
       }
 
