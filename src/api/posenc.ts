@@ -11,6 +11,7 @@ import { planRope, planRopeFrequencies } from '../rope/plan.js';
 import { mropePositions, visionPositions } from '../positions/vl.js';
 import { identifyTable } from '../analysis/identify/search.js';
 import { planSimilarity } from '../analysis/similarity.js';
+import { createModel } from '../model/model.js';
 import { DEFAULT_CACHE_BYTES, RowCache } from '../runtime/rowcache.js';
 import { cachedCombine } from '../sinusoidal/rows.js';
 import { cachedRopeRows } from '../rope/rows.js';
@@ -21,6 +22,7 @@ import type {
   RopeOptions, Sincos2dOptions, IdentifyOptions, IdentifyResult, SimilarityOptions,
 } from './types.js';
 import type { MropePositions, MropePositionsOptions, Sincos3dOptions, VisionPositionsOptions } from './types.js';
+import type { ModelConfig, ModelOptions, ModelPositions } from './types.js';
 
 function newArray(f64: boolean, length: number): FloatArray {
   return f64 ? new Float64Array(length) : new Float32Array(length);
@@ -267,6 +269,25 @@ export class Posenc {
    */
   ropeFrequencies(options: RopeFrequenciesOptions): RopeFrequencies {
     return planRopeFrequencies(options, this.#b.math);
+  }
+
+  /**
+   * A checkpoint's positional encoding from its config.json (the parsed object, snake_case keys;
+   * transformers v4 `rope_theta`/`rope_scaling` or v5 `rope_parameters`, nested `text_config`/
+   * `vision_config`, legacy keys). Returns a ModelPositions: the scheme (`kind`: 'rope', 'mrope',
+   * 'learned', 'sinusoidal', 'alibi', 'relative-bias', 'none'), heads, headDim, rotaryDim, layout,
+   * the float32 inverse frequencies and attention factor the reference computes, one entry per
+   * layer (Gemma 2/3 sliding layers, Llama 4 NoPE layers), the plain posenc options that reproduce
+   * it, softmaxScale, and methods cosSin / rope / positions / queryScale (rotary reproduced with
+   * pe.rope on this instance) and describe(). `options.part`: 'text' (default) or 'vision';
+   * 'decoder' (default) or 'encoder' for encoder-decoder models. Keys the config omits take the
+   * defaults of HF's configuration class; a config no default completes, an unknown model_type
+   * whose keys do not determine positions, or a contradictory or out-of-range value is a
+   * TypeError/RangeError naming the key. Derives rotaryDim/2 frequencies per layer type
+   * (allocates them); nothing else until a method is called. README "Models", docs/conventions.md §15.
+   */
+  model(config: ModelConfig, options?: ModelOptions): ModelPositions {
+    return createModel(this, config, options);
   }
 
   /**

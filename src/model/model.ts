@@ -1,0 +1,243 @@
+// The object pe.model(config) returns: the plan's fields, and methods that delegate to the
+// instance (pe.rope for every rotary computation, so the rotation, its cache and its threads are
+// the same code as a plain pe.rope call).
+
+import { checkBool, checkFinite, checkInt, checkKeys, checkObject, checkPositions, rangeError } from '../core/options.js';
+import type { FloatArray, ModuleTensor } from '../core/types.js';
+import { planModel, type LayerRuntime, type ModelHost, type ModelPlan } from './plan.js';
+import { modelPositions } from './positions.js';
+import type {
+  ModelAddAlibiOptions, ModelAlibiOptions, ModelCosSinOptions, ModelKind, ModelLayer, ModelPlainOptions, ModelPositionIdsOptions,
+  ModelPositions, ModelRelativeBiasOptions, ModelRopeOptions, ModelRowsOptions,
+} from './types.js';
+
+const ROPE_KEYS = ['shape', 'positions', 'offset', 'layer', 'seqLen', 'order', 'out'] as const;
+const COSSIN_KEYS = ['positions', 'length', 'offset', 'layer', 'seqLen', 'expand'] as const;
+const ROWS_KEYS = ['positions', 'length', 'offset', 'layer'] as const;
+const MAX_ROWS = 2 ** 26;
+
+class Model implements ModelPositions {
+  readonly #host: ModelHost;
+  readonly #plan: ModelPlan;
+  readonly #layers: readonly ModelLayer[];
+
+  constructor(host: ModelHost, plan: ModelPlan) {
+    this.#host = host;
+    this.#plan = plan;
+    this.#layers = Object.freeze(plan.layers.map((l) => l.layer));
+    Object.freeze(this);
+  }
+
+  get modelType(): string {
+    return this.#plan.modelType;
+  }
+  get kind(): ModelKind {
+    return this.#plan.kind;
+  }
+  get heads(): number {
+    return this.#plan.heads;
+  }
+  get headDim(): number {
+    return this.#plan.headDim;
+  }
+  get rotaryDim(): number {
+    return this.#plan.rotaryDim;
+  }
+  get layout(): 'halves' | 'interleaved' | null {
+    return this.#plan.layout;
+  }
+  get invFreq(): Float32Array | null {
+    return this.#plan.layers[this.#plan.top]?.layer.invFreq ?? null;
+  }
+  get attentionFactor(): number {
+    return this.#plan.layers[this.#plan.top]?.layer.attentionFactor ?? 1;
+  }
+  get options(): ModelPlainOptions | null {
+    return this.#plan.options;
+  }
+  get layers(): readonly ModelLayer[] {
+    return this.#layers;
+  }
+  get softmaxScale(): number {
+    return this.#plan.softmaxScale;
+  }
+  get maxPositions(): number | null {
+    return this.#plan.maxPositions;
+  }
+  get tableRows(): number | null {
+    return this.#plan.tableRows;
+  }
+  get embedScale(): number {
+    return this.#plan.embedScale;
+  }
+  get filledDefaults(): Readonly<Record<string, unknown>> {
+    return this.#plan.filled;
+  }
+
+  /** The layer an options object names (default: the top-level scheme). */
+  #layer(fn: string, v: unknown): LayerRuntime {
+    const p = this.#plan;
+    if (v === undefined) return p.layers[p.top];
+    return p.layers[checkInt(fn, 'options.layer', v, 0, p.layers.length - 1)];
+  }
+
+  #requireRope(fn: string): void {
+    const k = this.#plan.kind;
+    if (k !== 'rope' && k !== 'mrope') throw new RangeError(`posenc.${fn}: model_type '${this.#plan.modelType}' has no rotary embedding (its positions are '${k}')`);
+  }
+
+  /** Rows of cosSin / queryScale: positions (axis-major for several axes) or length tokens from offset. */
+  #rows(fn: string, o: Record<string, unknown>, axes: number): { rows: number; positions: Float64Array | undefined; offset: number } {
+    if (o.positions !== undefined) {
+      if (o.length !== undefined || o.offset !== undefined) throw new TypeError(`posenc.${fn}: give options.positions, or options.length (and offset), not both`);
+      const positions = checkPositions(fn, 'options.positions', o.positions, false);
+      if (positions.length % axes) throw rangeError(fn, 'options.positions.length', `a multiple of ${axes} (axis-major [${axes}·rows])`, positions.length);
+      if (positions.length / axes > MAX_ROWS) throw rangeError(fn, 'options.positions.length', `at most ${axes}·2^26`, positions.length);
+      return { rows: positions.length / axes, positions, offset: 0 };
+    }
+    if (o.length === undefined) throw new TypeError(`posenc.${fn}: options.positions or options.length is required`);
+    const rows = checkInt(fn, 'options.length', o.length, 0, MAX_ROWS);
+    const offset = o.offset === undefined ? 0 : checkFinite(fn, 'options.offset', o.offset);
+    return { rows, positions: undefined, offset };
+  }
+
+  cosSin(options: ModelCosSinOptions): { cos: Float32Array; sin: Float32Array } {
+    const fn = 'model.cosSin';
+    checkObject(fn, 'options', options);
+    checkKeys(fn, 'options', options, COSSIN_KEYS);
+    this.#requireRope(fn);
+    const o = options as unknown as Record<string, unknown>;
+    const L = this.#layer(fn, o.layer);
+    const p = this.#plan;
+    const { rows, positions, offset } = this.#rows(fn, o, p.axes);
+    const expand = o.expand === undefined ? false : checkBool(fn, 'options.expand', o.expand);
+    if (o.seqLen !== undefined) checkFinite(fn, 'options.seqLen', o.seqLen, 0, true);
+    const d = p.rotaryDim;
+    const h = d / 2;
+    let c: Float32Array;
+    let s: Float32Array;
+    if (!L.rotary) {
+      c = new Float32Array(rows * h).fill(1);
+      s = new Float32Array(rows * h);
+    } else {
+      // [1 … 1 | 0 … 0] rotated by the halves kernel is [cos | sin] (x·c − 0·s = c, 0·c + 1·s = s, exactly).
+      const x = new Float32Array(rows * d);
+      for (let r = 0; r < rows; r++) x.fill(1, r * d, r * d + h);
+      const y = this.#host.rope(x, {
+        ...L.cosSinOptions, shape: [1, 1, rows, d], positions, offset: positions ? undefined : offset, seqLen: o.seqLen as number | undefined, out: x,
+      } as never) as Float32Array;
+      c = new Float32Array(rows * h);
+      s = new Float32Array(rows * h);
+      for (let r = 0; r < rows; r++) {
+        c.set(y.subarray(r * d, r * d + h), r * h);
+        s.set(y.subarray(r * d + h, (r + 1) * d), r * h);
+      }
+    }
+    if (!expand) return { cos: c, sin: s };
+    const ec = new Float32Array(rows * d);
+    const es = new Float32Array(rows * d);
+    const interleaved = p.layout === 'interleaved' && p.apply === 'plain';
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < h; j++) {
+        const a = c[r * h + j];
+        const b = s[r * h + j];
+        const i0 = interleaved ? r * d + 2 * j : r * d + j;
+        const i1 = interleaved ? i0 + 1 : i0 + h;
+        ec[i0] = a;
+        ec[i1] = a;
+        es[i0] = b;
+        es[i1] = b;
+      }
+    }
+    return { cos: ec, sin: es };
+  }
+
+  rope<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: ModelRopeOptions & { out: O }): O;
+  rope(x: Float32Array, options: ModelRopeOptions): Float32Array;
+  rope(x: Float64Array, options: ModelRopeOptions): Float64Array;
+  rope(x: FloatArray | ModuleTensor, options: ModelRopeOptions): FloatArray;
+  rope(x: FloatArray | ModuleTensor, options: ModelRopeOptions): FloatArray | ModuleTensor {
+    const fn = 'model.rope';
+    checkObject(fn, 'options', options);
+    checkKeys(fn, 'options', options, ROPE_KEYS);
+    this.#requireRope(fn);
+    const L = this.#layer(fn, options.layer);
+    const r = this.#host.rope(x, {
+      ...L.ropeOptions, shape: options.shape, positions: options.positions, offset: options.offset, seqLen: options.seqLen, order: options.order, out: options.out,
+    } as never);
+    if (this.#plan.apply === 'deinterleave' && L.rotary) deinterleave(r, this.#plan.rotaryDim, this.#plan.headDim);
+    return r;
+  }
+
+  positions(options: ModelPositionIdsOptions): Int32Array {
+    return modelPositions(this.#host, this.#plan.rule, this.#plan.axes, options);
+  }
+
+  queryScale(options: ModelRowsOptions): Float32Array {
+    const fn = 'model.queryScale';
+    checkObject(fn, 'options', options);
+    checkKeys(fn, 'options', options, ROWS_KEYS);
+    const o = options as unknown as Record<string, unknown>;
+    const L = this.#layer(fn, o.layer);
+    const { rows, positions, offset } = this.#rows(fn, o, 1);
+    if (positions === undefined && !Number.isInteger(offset)) throw rangeError(fn, 'options.offset', 'an integer (a cache position)', offset);
+    const out = new Float32Array(rows).fill(1);
+    const q = L.query;
+    if (!q) return out;
+    const f = Math.fround;
+    for (let i = 0; i < rows; i++) {
+      const p = positions ? positions[i] : offset + i;
+      if (positions && (!Number.isInteger(p) || p < 0)) throw rangeError(fn, `options.positions[${i}]`, 'an integer ≥ 0 (a cache position)', p);
+      if (q.kind === 'ministral3') {
+        // 1 + beta·log(1 + floor(p / original)), float32 tensor ops (the int64 / int division gives float32).
+        const fl = Math.floor(f(f(p) / f(q.original)));
+        out[i] = f(1 + f(f(q.beta) * f(Math.log(f(1 + fl)))));
+      } else {
+        // log1p(floor((p + 1) / floor_scale))·attn_scale + 1, float32.
+        const fl = Math.floor(f(f(f(p) + 1) / f(q.floorScale)));
+        out[i] = f(f(f(Math.log1p(fl)) * f(q.attnScale)) + 1);
+      }
+    }
+    return out;
+  }
+
+  alibi(_options: ModelAlibiOptions): Float32Array {
+    throw new Error('posenc.model.alibi: not implemented yet');
+  }
+
+  addAlibi<O extends FloatArray | ModuleTensor>(scores: FloatArray | ModuleTensor, options: ModelAddAlibiOptions & { out: O }): O;
+  addAlibi(scores: FloatArray | ModuleTensor, options: ModelAddAlibiOptions): FloatArray;
+  addAlibi(_scores: FloatArray | ModuleTensor, _options: ModelAddAlibiOptions): FloatArray | ModuleTensor {
+    throw new Error('posenc.model.addAlibi: not implemented yet');
+  }
+
+  relativeBias(_weights: FloatArray, _options: ModelRelativeBiasOptions): Float32Array {
+    throw new Error('posenc.model.relativeBias: not implemented yet');
+  }
+
+  describe(): string {
+    return this.#plan.description;
+  }
+}
+
+/**
+ * DeepSeek-V3's order: each head's rotated pairs (2i, 2i + 1), in place, to halves
+ * [x'_0, x'_2, … | x'_1, x'_3, …] (rows of headDim; the first rotaryDim features are the rope part).
+ */
+function deinterleave(r: FloatArray | ModuleTensor, rotaryDim: number, headDim: number): void {
+  const a = ArrayBuffer.isView(r) ? r : r.array;
+  const h = rotaryDim / 2;
+  const tmp = new Float64Array(rotaryDim);
+  for (let o = 0; o + headDim <= a.length; o += headDim) {
+    for (let i = 0; i < rotaryDim; i++) tmp[i] = a[o + i];
+    for (let i = 0; i < h; i++) {
+      a[o + i] = tmp[2 * i];
+      a[o + h + i] = tmp[2 * i + 1];
+    }
+  }
+}
+
+/** pe.model(config, options): validates and resolves the config, then returns the model object. */
+export function createModel(host: ModelHost, config: unknown, options: unknown): ModelPositions {
+  return new Model(host, planModel(host, config, options));
+}
