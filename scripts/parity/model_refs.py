@@ -4,7 +4,14 @@ positions, computed with torch in the same operations, order and dtype. Written 
 transformers code is imported or copied. Each function names the upstream function it follows
 (`# see: transformers/src/transformers/...`). Semantics followed: transformers 4.5x/5.0 (rope init
 functions with `head_dim`, YaRN with mscale/mscale_all_dim/truncate and the factor taken from
-max_position_embeddings / original_max_position_embeddings, `rope_parameters` or `rope_scaling`).
+max_position_embeddings / original_max_position_embeddings, `rope_parameters` or `rope_scaling`); the
+families added later (mrope, MPT/Falcon ALiBi, Llama 4, GLM, CodeGen, OLMo, Falcon rotary, mT5/UMT5/
+Switch, OPT, RoBERTa/XLM-R, DistilBERT, Pegasus, Speech2Text, FSMT) follow the transformers 4.57 code.
+
+Kinds: rope (per layer type: inv_freq, attention scaling, cos/sin calls, rotated q; NoPE layers for
+Llama 4), mrope (axis-major [3, rows] positions, chunked or interleaved sections), alibi (BLOOM, Falcon in
+bfloat16, MPT), relative-bias (T5 family buckets and bias), learned (position ids and table size),
+sinusoidal (tables and position ids).
 
 Usage: /usr/bin/python3 scripts/parity/model_refs.py OUT_DIR [--fixture FILE] [--models DIR]
 Writes OUT_DIR/manifest.json plus little-endian arrays (.f32 float32, .i64 int64) it names, and with
@@ -91,7 +98,19 @@ DEFAULTS = {
     "gemma": {"rope_theta": 10000.0, "max_position_embeddings": 8192, "head_dim": 256},
     "gemma2": {"rope_theta": 10000.0, "max_position_embeddings": 8192, "head_dim": 256, "query_pre_attn_scalar": 256},
     "gemma3_text": {"rope_theta": 1e6, "rope_local_base_freq": 10000.0, "max_position_embeddings": 131072,
-                    "head_dim": 256, "query_pre_attn_scalar": 256, "sliding_window_pattern": 6},
+                    "head_dim": 256, "query_pre_attn_scalar": 256, "sliding_window_pattern": 6,
+                    "num_attention_heads": 8, "num_key_value_heads": 4, "num_hidden_layers": 26},
+    "qwen3_moe": {"rope_theta": 10000.0, "max_position_embeddings": 32768},
+    "olmo": {"rope_theta": 10000.0, "max_position_embeddings": 2048},
+    "falcon": {"rope_theta": 10000.0, "max_position_embeddings": 2048, "alibi": False, "num_attention_heads": 71},
+    "codegen": {"n_positions": 2048, "rotary_dim": 64, "n_head": 16},
+    "glm": {"rope_theta": 10000.0, "max_position_embeddings": 131072, "partial_rotary_factor": 0.5, "head_dim": 128},
+    "llama4_text": {"rope_theta": 500000.0, "max_position_embeddings": 4096 * 32, "head_dim": 128,
+                    "no_rope_layer_interval": 4, "attn_temperature_tuning": True, "floor_scale": 8192,
+                    "attn_scale": 0.1},
+    "qwen2_vl": {"rope_theta": 1e6, "max_position_embeddings": 32768},
+    "qwen2_5_vl": {"rope_theta": 1e6, "max_position_embeddings": 32768},
+    "qwen3_vl_text": {"rope_theta": 5e6, "max_position_embeddings": 128000, "head_dim": 128},
     "olmo2": {"rope_theta": 10000.0, "max_position_embeddings": 2048},
     "internlm2": {"rope_theta": 10000.0, "max_position_embeddings": 2048},
     "stablelm": {"rope_theta": 10000.0, "max_position_embeddings": 4096, "partial_rotary_factor": 0.25},
@@ -108,7 +127,20 @@ DEFAULTS = {
     "deepseek_v3": {"rope_theta": 10000.0, "max_position_embeddings": 4096, "qk_rope_head_dim": 64,
                     "qk_nope_head_dim": 128, "rope_interleave": True},
     "bloom": {"n_head": 8},
+    "mpt": {"n_heads": 16, "d_model": 2048, "max_seq_len": 2048, "alibi_bias_max": 8, "softmax_scale": None},
     "t5": {"relative_attention_num_buckets": 32, "relative_attention_max_distance": 128, "num_heads": 8},
+    "mt5": {"relative_attention_num_buckets": 32, "relative_attention_max_distance": 128, "num_heads": 6},
+    "umt5": {"relative_attention_num_buckets": 32, "relative_attention_max_distance": 128, "num_heads": 6},
+    "switch_transformers": {"relative_attention_num_buckets": 32, "relative_attention_max_distance": 128,
+                            "num_heads": 12},
+    "opt": {"max_position_embeddings": 2048, "pad_token_id": 1},
+    "roberta": {"max_position_embeddings": 512, "pad_token_id": 1, "position_embedding_type": "absolute"},
+    "xlm-roberta": {"max_position_embeddings": 512, "pad_token_id": 1, "position_embedding_type": "absolute"},
+    "distilbert": {"max_position_embeddings": 512, "sinusoidal_pos_embds": False, "pad_token_id": 0},
+    "pegasus": {"max_position_embeddings": 1024, "pad_token_id": 0, "scale_embedding": False},
+    "speech_to_text": {"max_source_positions": 6000, "max_target_positions": 1024, "pad_token_id": 1,
+                       "scale_embedding": True},
+    "fsmt": {"max_position_embeddings": 1024, "pad_token_id": 1, "scale_embedding": True},
     "gpt2": {"n_positions": 1024},
     "gpt_bigcode": {"n_positions": 1024},
     "bart": {"max_position_embeddings": 1024, "pad_token_id": 1},
@@ -340,13 +372,33 @@ def apply_deepseek_v3(q, cos, sin, interleave):
     return apply_halves(q, cos, sin, q.shape[-1])
 
 
+def apply_glm(q, cos, sin):
+    # see: models/glm/modeling_glm.py apply_rotary_pos_emb: the cat((f, f)) cos/sin of the generic
+    # rotary embedding are cut to their first half and repeated pairwise, so pairs are (0,1), (2,3), ...;
+    # only the leading rotary_dim = int(head_dim * partial_rotary_factor) channels rotate.
+    c = torch.repeat_interleave(cos[..., : cos.shape[-1] // 2], 2, dim=-1)[None, None]
+    s_ = torch.repeat_interleave(sin[..., : sin.shape[-1] // 2], 2, dim=-1)[None, None]
+    rd = c.shape[-1]
+    head, tail = q[..., :rd], q[..., rd:]
+    return torch.cat(((head * c) + (rotate_every_two(head) * s_), tail), dim=-1)
+
+
+def llama4_attn_scales(cache_position, c):
+    # see: models/llama4/modeling_llama4.py Llama4TextAttention.forward (attn_temperature_tuning on NoPE
+    # layers): float32 floor((pos + 1) / floor_scale), log1p, times attn_scale, plus 1
+    t = torch.floor((cache_position.float() + 1.0) / c["floor_scale"])
+    return torch.log1p(t) * c["attn_scale"] + 1.0
+
+
 # ---------------------------------------------------------------------------------------------
 # per-family summaries and references
 # ---------------------------------------------------------------------------------------------
 HALVES = {"llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2", "gemma3_text",
           "gemma3", "olmo", "olmo2", "internlm2", "stablelm", "phi", "phi3", "gpt_neox", "falcon", "gpt_oss",
           "mistral3", "ministral3", "ministral"}
-INTERLEAVED = {"gptj", "codegen", "cohere", "glm", "deepseek_v2", "deepseek_v3"}
+INTERLEAVED = {"gptj", "codegen", "cohere", "glm", "deepseek_v2", "deepseek_v3", "llama4", "llama4_text"}
+MROPE = {"qwen2_vl", "qwen2_5_vl", "qwen3_vl", "qwen3_vl_text"}
+GPTJ_TABLE = {"gptj", "codegen"}  # rotate_every_two with a precomputed [sin | cos] table (create_sinusoidal_positions)
 
 
 def sample_positions(max_pos, extra=()):
@@ -383,7 +435,7 @@ def rope_case(name, cfg):
     if tmt == "gpt_neox":
         prf = c["rotary_pct"]
         base = c["rotary_emb_base"]
-    elif tmt == "gptj":
+    elif tmt in GPTJ_TABLE:
         prf = None
         base = 10000.0
     else:
@@ -392,7 +444,7 @@ def rope_case(name, cfg):
     rp = rope_params(c)
     if base is None:
         base = rp["rope_theta"]
-    rot_dim = c["rotary_dim"] if tmt == "gptj" else int(head_dim * prf)
+    rot_dim = c["rotary_dim"] if tmt in GPTJ_TABLE else int(head_dim * prf)
     if tmt in ("deepseek_v2", "deepseek_v3"):
         layout = "interleaved" if (tmt == "deepseek_v2" or c.get("rope_interleave", True)) else "halves"
     max_pos = c.get("max_position_embeddings") or c.get("n_positions")
@@ -404,6 +456,13 @@ def rope_case(name, cfg):
     if tmt == "gemma3_text":
         pat = c.get("sliding_window_pattern", 6)
         lt = c.get("layer_types") or ["sliding_attention" if (i + 1) % pat else "full_attention" for i in range(n_layers)]
+    elif tmt == "llama4_text":
+        # see: models/llama4/configuration_llama4.py Llama4TextConfig.__init__: no_rope_layers[i] == 1 means
+        # the layer rotates (HF layer_types "chunked_attention"), 0 a NoPE layer ("full_attention"); the
+        # default puts a NoPE layer every no_rope_layer_interval layers.
+        nrl = c.get("no_rope_layers") or [int((i + 1) % c["no_rope_layer_interval"] != 0) for i in range(n_layers)]
+        out["noRopeLayers"] = nrl
+        lt = ["chunked_attention" if v else "full_attention" for v in nrl]
     else:
         lt = c.get("layer_types") or ["full_attention"] * n_layers
     out["layerTypes"] = lt
@@ -420,6 +479,10 @@ def rope_case(name, cfg):
             if mad:
                 m = yarn_get_mscale(rp["factor"], mad)
                 scale = scale * m * m
+    elif tmt == "codegen":
+        # see: models/codegen/modeling_codegen.py CodeGenAttention: scores / sqrt(head_dim) as a float32 tensor
+        scale = float(1.0 / torch.sqrt(torch.tensor(head_dim, dtype=F32)))
+        out["softmaxDivisor"] = f32num(torch.sqrt(torch.tensor(head_dim, dtype=F32)))
     else:
         scale = head_dim ** -0.5
     out["softmaxScale"] = scale
@@ -429,7 +492,7 @@ def rope_case(name, cfg):
         m = yarn_get_mscale(rp["factor"], rp["mscale_all_dim"])
         out["softmaxScaleRemoteCode"] = out["qkHeadDim"] ** (-0.5) * m * m
 
-    x = det_x((1, 2, 5, head_dim), 1234)
+    x = det_x((1, 1, 5, head_dim), 1234)  # one head: heads rotate alike, a second adds no position information
     qpos = torch.tensor([0, 1, 2, 3, 4], dtype=torch.int64)
     arrays = {"x": x}
     per_type = {}
@@ -442,6 +505,11 @@ def rope_case(name, cfg):
         if tmt == "gemma3_text" and layer_type == "sliding_attention":
             b = c["rope_local_base_freq"]
             r = {"rope_type": "default"}
+        if tmt == "llama4_text":
+            # see: models/llama4/modeling_llama4.py Llama4TextRotaryEmbedding.__init__ (llama3 whenever
+            # rope_scaling is set) and Llama4TextAttention (use_rope = no_rope_layers[layer_idx])
+            r["rope_type"] = "none" if layer_type == "full_attention" else (
+                "llama3" if c.get("rope_scaling") else "default")
         return b, r
 
     types = sorted(set(lt))
@@ -464,11 +532,26 @@ def rope_case(name, cfg):
         elif t == "longrope":
             inv, att, omp = longrope_inv_freq(b, rot_dim, r, c)
             info["originalMaxPositionEmbeddings"] = omp
+        elif t == "none":
+            inv, att = torch.zeros(0, dtype=F32), 1.0
         else:
             raise SystemExit("%s: rope type %s not handled" % (name, t))
-        if tmt == "gptj":
+        if tmt in GPTJ_TABLE:
             inv, table = gptj_sincos(max_pos, rot_dim)
         per_type[ty] = {"invFreq": inv, "attentionScaling": att, "info": info}
+        if t == "none":
+            # Llama 4 NoPE layer: no rotation; with attn_temperature_tuning q is scaled per position
+            temp = llama4_attn_scales(qpos, c) if c.get("attn_temperature_tuning") else None
+            per_type[ty]["qOut"] = x * temp.view(1, 1, -1, 1) if temp is not None else x.clone()
+            info["nope"] = True
+            if temp is not None:
+                big = torch.tensor([0, 1, 8190, 8191, 8192, 16382, 16383, 16384, 100000, max_pos - 1],
+                                   dtype=torch.int64)
+                out["queryScale"] = {"rule": "log1p(floor((cache_position + 1) / floor_scale)) * attn_scale + 1 "
+                                             "(float32), NoPE layers only",
+                                     "floorScale": c["floor_scale"], "attnScale": c["attn_scale"],
+                                     "positions": ints(big), "scale": llama4_attn_scales(big, c)}
+            continue
 
         # forward calls: (positions, seq_len) as HF's dynamic_rope_update sees them
         extra = []
@@ -496,14 +579,15 @@ def rope_case(name, cfg):
             if t == "dynamic" and seq_len > max_pos:
                 inv_c = dynamic_inv_freq(b, rot_dim, r["factor"], max_pos, seq_len=seq_len)
             call = {"layerType": ty, "tag": tag, "positions": plist, "seqLen": seq_len}
-            if tmt == "gptj":
+            if tmt in GPTJ_TABLE:
                 sincos = table[pos]
                 sin, cos = torch.split(sincos, sincos.shape[-1] // 2, dim=-1)
-            elif tmt == "deepseek_v2":
+            elif tmt in ("deepseek_v2", "llama4_text"):
                 _, cis = apply_deepseek_v2(torch.zeros(1, 1, len(plist), rot_dim), inv_c, pos, att_c)
                 cos, sin = cis.real.contiguous(), cis.imag.contiguous()
             else:
-                cos, sin = rotary_forward(inv_c, pos, att_c, halves=(tmt != "gpt_oss"), repeat=(tmt == "cohere"))
+                cos, sin = rotary_forward(inv_c, pos, att_c, halves=(tmt != "gpt_oss"),
+                                          repeat=(tmt in ("cohere", "glm")))
             call["cos"], call["sin"] = cos, sin
             if inv_c is not inv:
                 call["invFreq"] = inv_c
@@ -511,8 +595,13 @@ def rope_case(name, cfg):
 
         # rotated q at positions 0..4 (seq_len 5, so no dynamic/long switch)
         cos5, sin5 = None, None
-        if tmt == "gptj":
+        if tmt in GPTJ_TABLE:
             q_out, cos5, sin5 = apply_gptj(x, qpos, table, rot_dim)
+        elif tmt == "glm":
+            cos5, sin5 = rotary_forward(inv, qpos, att)
+            q_out = apply_glm(x, cos5, sin5)
+        elif tmt == "llama4_text":
+            q_out, _ = apply_deepseek_v2(x, inv, qpos, att)
         elif tmt == "cohere":
             cos5, sin5 = rotary_forward(inv, qpos, att, repeat=True)
             q_out = apply_cohere(x, cos5, sin5)
@@ -549,6 +638,99 @@ def rope_case(name, cfg):
     return out, per_type, calls, arrays
 
 
+# ---- multimodal rope (Qwen2-VL, Qwen2.5-VL chunked sections; Qwen3-VL interleaved sections) ------
+def mrope_cos_sin(inv, pos3, scaling, section, interleaved):
+    """cos/sin [rows, head_dim] for axis-major positions pos3 [3, rows] (temporal, height, width)."""
+    # see: models/qwen2_vl/modeling_qwen2_vl.py Qwen2VLRotaryEmbedding.forward (freqs for all three axes,
+    #      cat, cos/sin, times attention_scaling) + apply_multimodal_rotary_pos_emb (split the last dim by
+    #      mrope_section * 2 and take axis i % 3 from the i-th chunk);
+    #      models/qwen3_vl/modeling_qwen3_vl.py Qwen3VLTextRotaryEmbedding.forward + apply_interleaved_mrope
+    #      (frequency k comes from H when k % 3 == 1 and k < 3*section[1], from W when k % 3 == 2 and
+    #      k < 3*section[2], else from T; chosen before the cat and the cos)
+    n = pos3.shape[1]
+    inv_e = inv[None, None, :, None].float().expand(3, 1, -1, 1)
+    pos_e = pos3[:, None, None, :].float()
+    freqs = (inv_e.float() @ pos_e.float()).transpose(2, 3)  # (3, 1, rows, d/2)
+    if interleaved:
+        sel = freqs[0].clone()
+        for axis in (1, 2):
+            stop = section[axis] * 3
+            sel[..., axis:stop:3] = freqs[axis, ..., axis:stop:3]
+        emb = torch.cat((sel, sel), dim=-1)
+        return (emb.cos() * scaling)[0], (emb.sin() * scaling)[0]
+    emb = torch.cat((freqs, freqs), dim=-1)
+    cos_all, sin_all = emb.cos() * scaling, emb.sin() * scaling
+    chunks = list(section) * 2
+    cos = torch.cat([part[k % 3] for k, part in enumerate(cos_all.split(chunks, dim=-1))], dim=-1)
+    sin = torch.cat([part[k % 3] for k, part in enumerate(sin_all.split(chunks, dim=-1))], dim=-1)
+    assert cos.shape == (1, n, inv.shape[0] * 2)
+    return cos[0], sin[0]
+
+
+def mrope_freq_axis(half, section, interleaved):
+    """Which axis (0 T, 1 H, 2 W) each of the head_dim/2 frequencies takes its position from."""
+    if interleaved:
+        axis = [0] * half
+        for a in (1, 2):
+            for k in range(a, section[a] * 3, 3):
+                axis[k] = a
+        return axis
+    return [0] * section[0] + [1] * section[1] + [2] * section[2]
+
+
+def mrope_positions(max_pos):
+    """Axis-major [3, rows] positions like a chat turn: text, corners of a 1x2x3 image grid, text, two
+    cells of a 2-frame video grid (temporal step 2), then two far rows (distinct axes; the last valid
+    position)."""
+    rows = [(0, 0, 0), (2, 2, 2)]
+    rows += [(3, 3, 3), (3, 3, 5), (3, 4, 3), (3, 4, 5)]
+    rows += [(6, 6, 6)]
+    rows += [(7, 7, 7), (9, 7, 8)]
+    rows += [(5000, 5003, 5007), (max_pos - 1, max_pos - 1, max_pos - 1)]
+    return torch.tensor(rows, dtype=torch.int64).t().contiguous()
+
+
+def mrope_case(name, cfg):
+    c = dict(text_config(cfg))
+    mt = cfg["model_type"]
+    tmt = c.get("model_type", mt)
+    d = dict(DEFAULTS.get(tmt, DEFAULTS.get(mt, {})))
+    filled = {k: v for k, v in d.items() if k not in c}
+    for k, v in d.items():
+        c.setdefault(k, v)
+    heads = c["num_attention_heads"]
+    head_dim = c.get("head_dim") or c["hidden_size"] // heads
+    rp = rope_params(c)
+    if rp["rope_type"] != "default":
+        raise SystemExit("%s: mrope with rope type %s not handled" % (name, rp["rope_type"]))
+    section = list(rp["mrope_section"])
+    interleaved = bool(rp.get("mrope_interleaved", False))
+    assert sum(section) * 2 == head_dim
+    base = rp["rope_theta"]
+    max_pos = c["max_position_embeddings"]
+    inv = default_inv_freq(base, head_dim)
+    att = 1.0
+    pos3 = mrope_positions(max_pos)
+    cos, sin = mrope_cos_sin(inv, pos3, att, section, interleaved)
+    # text-only rows (equal axes) must give plain rope's bits
+    text_cols = [k for k in range(pos3.shape[1]) if pos3[0, k] == pos3[1, k] == pos3[2, k]]
+    c1, s1 = rotary_forward(inv, pos3[0, text_cols], att)
+    assert torch.equal(c1, cos[text_cols]) and torch.equal(s1, sin[text_cols])
+    half = head_dim // 2
+    assert torch.equal(cos[:, :half], cos[:, half:]) and torch.equal(sin[:, :half], sin[:, half:])
+    x = det_x((1, 1, pos3.shape[1], head_dim), 4321)
+    q_out = apply_halves(x, cos, sin, head_dim)
+    n_layers = c["num_hidden_layers"]
+    return {"kind": "mrope", "heads": heads, "headDim": head_dim, "rotaryDim": head_dim, "layout": "halves",
+            "filledDefaults": filled, "ropeTheta": base, "ropeType": rp["rope_type"],
+            "maxPositionEmbeddings": max_pos, "layerTypes": c.get("layer_types") or ["full_attention"] * n_layers,
+            "softmaxScale": head_dim ** -0.5, "mropeSection": section, "mropeInterleaved": interleaved,
+            "freqAxis": mrope_freq_axis(half, section, interleaved), "invFreq": inv, "attentionScaling": att,
+            "positions": pos3, "textRows": text_cols, "cosHalf": cos[:, :half].contiguous(),
+            "sinHalf": sin[:, :half].contiguous(), "x64": [int(v) for v in (x * 64).reshape(-1).tolist()],
+            "xShape": list(x.shape), "qOut": q_out}
+
+
 # ---- ALiBi ----------------------------------------------------------------------------------
 def bloom_build_alibi(attention_mask, num_heads, dtype=F32):
     # see: models/bloom/modeling_bloom.py build_alibi_tensor
@@ -567,16 +749,93 @@ def bloom_build_alibi(attention_mask, num_heads, dtype=F32):
     return slopes, alibi.reshape(batch_size * num_heads, 1, seq_length).to(dtype)
 
 
+def falcon_build_alibi(attention_mask, num_heads, dtype=F32):
+    # see: models/falcon/modeling_falcon.py build_alibi_tensor: BLOOM's float32 slopes, rounded to
+    # bfloat16 before they multiply the (int64) positions, so the product is bfloat16; then cast to dtype
+    batch_size, seq_length = attention_mask.shape
+    slopes, _ = bloom_build_alibi(attention_mask, num_heads)
+    positions = ((attention_mask.cumsum(dim=-1) - 1) * attention_mask)[:, None, :]
+    alibi = slopes[..., None].bfloat16() * positions
+    assert alibi.dtype == torch.bfloat16
+    return slopes, alibi.reshape(batch_size * num_heads, 1, seq_length).to(dtype)
+
+
+def mpt_build_alibi(num_heads, sequence_length, alibi_bias_max=8):
+    """Slopes [heads] and bias [heads, 1, sequence_length] (distance to the last key times the slope)."""
+    # see: models/mpt/modeling_mpt.py build_mpt_alibi_tensor: int32 distances 1-L..0; slopes 1/2**(k*max/n2)
+    # for k = 1..n2 (n2 = heads rounded up to a power of two) in float32; for other head counts the odd-k
+    # slopes come first, then the even-k ones, cut to heads
+    distance = torch.arange(1 - sequence_length, 1, dtype=torch.int32).view(1, 1, 1, sequence_length)
+    n2 = 2 ** math.ceil(math.log2(num_heads))
+    exponent = torch.arange(1, n2 + 1, dtype=torch.int64).float() * (alibi_bias_max / n2)
+    slopes = (1.0 / torch.pow(2, exponent)).view(1, n2, 1, 1)
+    if n2 != num_heads:
+        slopes = torch.cat([slopes[:, 1::2, ...], slopes[:, ::2, ...]], dim=1)[:, :num_heads, ...]
+    return slopes.reshape(-1), (distance * slopes).squeeze(0)
+
+
 def alibi_case(name, cfg):
     c = dict(cfg)
+    mt = c["model_type"]
+    mask = torch.tensor([[0, 0, 0, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1]], dtype=torch.int64)
+    if mt == "mpt":
+        # see: models/mpt/modeling_mpt.py MptModel.forward (bias built for max_seq_len with the default
+        # alibi_bias_max 8, whatever attn_config says; MptAttention keeps its last key_length columns, so
+        # the bias is relative to the last key and does not depend on padding) and MptAttention.__init__
+        d = DEFAULTS["mpt"]
+        attn = dict(c.get("attn_config") or {})
+        filled = {k: v for k, v in d.items() if k not in c and k not in attn}
+        heads = c.get("n_heads", d["n_heads"])
+        hidden = c.get("d_model", d["d_model"])
+        max_seq = c.get("max_seq_len", d["max_seq_len"])
+        bias_max_cfg = attn.get("alibi_bias_max", d["alibi_bias_max"])
+        sm = attn.get("softmax_scale")
+        out = {"kind": "alibi", "alibiStyle": "mpt", "heads": heads, "headDim": hidden // heads,
+               "filledDefaults": filled, "softmaxScale": sm if sm is not None else 1 / math.sqrt(hidden / heads),
+               "layerTypes": ["full_attention"] * c.get("n_layers", 0), "alibiEnabled": bool(attn.get("alibi")),
+               "alibiBiasMaxConfig": bias_max_cfg, "alibiBiasMaxUsed": 8, "maxSeqLen": max_seq, "keyLength": 9,
+               "note": "bias[h, 0, j] = slope[h] * (j - (keyLength - 1)); the same for every query row and "
+                       "for padded rows", "variants": []}
+        for h in [heads] + [v for v in (16, 12, 40) if v != heads]:
+            slopes, full = mpt_build_alibi(h, max_seq)
+            bias = full[:, :, max_seq - 9:]
+            slopes9, direct = mpt_build_alibi(h, 9)
+            assert torch.equal(bias, direct) and torch.equal(slopes, slopes9)
+            out["variants"].append({"heads": h, "alibiBiasMax": 8, "slopes": slopes, "alibi": bias.contiguous()})
+        if bias_max_cfg != 8:
+            slopes, bias = mpt_build_alibi(heads, 9, bias_max_cfg)
+            out["variants"].append({"heads": heads, "alibiBiasMax": bias_max_cfg, "notUsedByHF": True,
+                                    "slopes": slopes, "alibi": bias})
+        return out
+    if mt == "falcon":
+        d = DEFAULTS["falcon"]
+        filled = {k: v for k, v in d.items() if k not in c}
+        heads = c.get("num_attention_heads") or c.get("n_head") or d["num_attention_heads"]
+        hidden = c["hidden_size"]
+        head_dim = hidden // heads
+        out = {"kind": "alibi", "alibiStyle": "falcon", "heads": heads, "headDim": head_dim, "filledDefaults": filled,
+               "softmaxScale": 1.0 / math.sqrt(head_dim),
+               "layerTypes": ["full_attention"] * (c.get("num_hidden_layers") or c.get("n_layer", 0)),
+               "mask": mask.tolist(),
+               "note": "slopes as BLOOM, rounded to bfloat16 before the multiply; eager attention adds the "
+                       "bias to the float32 scores and then multiplies by 1/sqrt(head_dim), sdpa puts "
+                       "alibi / sqrt(head_dim) into the mask", "variants": []}
+        for h in [heads] + [v for v in (16, 12, 40) if v != heads]:
+            slopes, alibi = falcon_build_alibi(mask, h)
+            alibi = alibi.reshape(2, h, 9)
+            v = {"heads": h, "slopes": slopes, "slopesBf16": slopes.bfloat16().float(), "alibi": alibi}
+            if h == heads:
+                # see: models/falcon/modeling_falcon.py FalconModel._update_causal_mask (alibi / sqrt(head_dim))
+                v["sdpaBias"] = alibi / math.sqrt(head_dim)
+            out["variants"].append(v)
+        return out
     d = DEFAULTS["bloom"]
     filled = {k: v for k, v in d.items() if k not in c}
     heads = c.get("n_head") or c.get("num_attention_heads") or d["n_head"]
     hidden = c.get("hidden_size") or c.get("n_embed")
-    mask = torch.tensor([[0, 0, 0, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1]], dtype=torch.int64)
-    out = {"kind": "alibi", "heads": heads, "headDim": hidden // heads, "filledDefaults": filled,
-           "softmaxScale": (hidden // heads) ** -0.5, "layerTypes": ["full_attention"] * c.get("n_layer", 0),
-           "mask": mask.tolist(), "variants": []}
+    out = {"kind": "alibi", "alibiStyle": "bloom", "heads": heads, "headDim": hidden // heads,
+           "filledDefaults": filled, "softmaxScale": (hidden // heads) ** -0.5,
+           "layerTypes": ["full_attention"] * c.get("n_layer", 0), "mask": mask.tolist(), "variants": []}
     for h in [heads] + [v for v in (16, 12, 40) if v != heads]:
         slopes, alibi = bloom_build_alibi(mask, h)
         out["variants"].append({"heads": h, "slopes": slopes, "alibi": alibi.reshape(2, h, 9)})
@@ -603,16 +862,38 @@ def t5_bucket(relative_position, bidirectional, num_buckets, max_distance):
     return relative_buckets
 
 
+def umt5_bucket(relative_position, is_decoder, num_buckets, max_distance):
+    # see: models/umt5/modeling_umt5.py UMT5Attention._relative_position_bucket (bidirectional unless
+    # is_decoder; the log ratio is formed, then scaled, then truncated with .to(long))
+    buckets = 0
+    if not is_decoder:
+        num_buckets //= 2
+        buckets += (relative_position > 0).to(torch.long) * num_buckets
+        distance = torch.abs(relative_position)
+    else:
+        distance = -torch.min(relative_position, torch.zeros_like(relative_position))
+    max_exact = num_buckets // 2
+    ratio = torch.log(distance.float() / max_exact) / math.log(max_distance / max_exact)
+    ratio = ratio * (num_buckets - max_exact)
+    large = torch.min(max_exact + ratio.to(torch.long), torch.full_like(distance, num_buckets - 1))
+    return buckets + torch.where(distance < max_exact, distance, large)
+
+
 def t5_case(name, cfg):
     c = dict(cfg)
-    d = DEFAULTS["t5"]
+    mt = c.get("model_type", "t5")
+    d = DEFAULTS.get(mt, DEFAULTS["t5"])
     filled = {k: v for k, v in d.items() if k not in c}
     for k, v in d.items():
         c.setdefault(k, v)
     nb, md, h = c["relative_attention_num_buckets"], c["relative_attention_max_distance"], c["num_heads"]
+    note = {"umt5": "UMT5 does not scale scores by 1/sqrt(d); every self-attention layer has its own "
+                    "relative_attention_bias table (same buckets, per-layer weights); cross-attention has none",
+            "switch_transformers": "as T5: no 1/sqrt(d); the bias is computed in layer 0 of each stack and "
+                                   "shared by its layers"}.get(
+        mt, "T5 does not scale scores by 1/sqrt(d); the bias is computed in layer 0 and shared by all layers")
     out = {"kind": "relative-bias", "heads": h, "headDim": c.get("d_kv"), "numBuckets": nb, "maxDistance": md,
-           "filledDefaults": filled, "softmaxScale": 1.0,
-           "note": "T5 does not scale scores by 1/sqrt(d); the bias is computed in layer 0 and shared by all layers",
+           "filledDefaults": filled, "softmaxScale": 1.0, "biasPerLayer": mt == "umt5", "note": note,
            "cases": []}
     g = torch.Generator().manual_seed(77)
     weight = torch.randint(-128, 129, (nb, h), generator=g).to(F32) / 64.0
@@ -625,6 +906,10 @@ def t5_case(name, cfg):
         mem = torch.arange(kl, dtype=torch.long)[None, :]
         rel = mem - ctx
         buckets = t5_bucket(rel, bidi, nb, md)
+        if mt == "umt5":
+            alt = umt5_bucket(rel, not bidi, nb, md)
+            assert torch.equal(alt, buckets)
+            buckets = alt
         bias = torch.nn.functional.embedding(buckets, weight).permute([2, 0, 1]).unsqueeze(0)
         out["cases"].append({"tag": tag, "queryLength": ql, "keyLength": kl, "queryOffset": off,
                              "bidirectional": bidi, "buckets": buckets, "bias": bias})
@@ -662,6 +947,36 @@ def marian_init_weight(n_pos, dim):
     sentinel = dim // 2 if dim % 2 == 0 else (dim // 2) + 1
     out[:, 0:sentinel] = torch.FloatTensor(np.sin(position_enc[:, 0::2]))
     out[:, sentinel:] = torch.FloatTensor(np.cos(position_enc[:, 1::2]))
+    return out
+
+
+def fsmt_get_embedding(num, dim, padding_idx):
+    # see: models/fsmt/modeling_fsmt.py SinusoidalPositionalEmbedding.get_embedding (the same float32
+    # steps as M2M100's, without the final cast to the default dtype)
+    half = dim // 2
+    step = math.log(10000) / (half - 1)
+    freq = torch.exp(torch.arange(half, dtype=torch.int64).float() * -step)
+    angle = torch.arange(num, dtype=torch.int64).float().unsqueeze(1) * freq.unsqueeze(0)
+    table = torch.cat([torch.sin(angle), torch.cos(angle)], dim=1).view(num, -1)
+    if dim % 2 == 1:
+        table = torch.cat([table, torch.zeros(num, 1)], dim=1)
+    if padding_idx is not None:
+        table[padding_idx, :] = 0
+    return table
+
+
+def fsmt_make_positions(input_ids, padding_idx):
+    # see: models/fsmt/modeling_fsmt.py SinusoidalPositionalEmbedding.make_positions
+    keep = input_ids.ne(padding_idx).int()
+    return (torch.cumsum(keep, dim=1).type_as(keep) * keep).long() + padding_idx
+
+
+def distilbert_sinusoidal(n_pos, dim):
+    # see: models/distilbert/modeling_distilbert.py _create_sinusoidal_embeddings
+    angle = np.array([[pos / np.power(10000, 2 * (j // 2) / dim) for j in range(dim)] for pos in range(n_pos)])
+    out = torch.empty(n_pos, dim, dtype=F32)
+    out[:, 0::2] = torch.FloatTensor(np.sin(angle[:, 0::2]))
+    out[:, 1::2] = torch.FloatTensor(np.cos(angle[:, 1::2]))
     return out
 
 
@@ -714,6 +1029,40 @@ def learned_case(name, cfg):
         # see: models/bert/modeling_bert.py BertEmbeddings: position_ids[:, past : past + seq_length]
         P["plain"] = torch.arange(0, 6).unsqueeze(0).expand(2, -1)
         P["past6"] = torch.arange(6, 12).unsqueeze(0).expand(2, -1)
+    elif mt == "opt":
+        out["tableRows"] = c["max_position_embeddings"] + 2
+        out["offset"] = 2
+        out["heads"] = c["num_attention_heads"]
+        out["headDim"] = c["hidden_size"] // c["num_attention_heads"]
+        # see: models/opt/modeling_opt.py OPTDecoder.forward / OPTLearnedPositionalEmbedding: position_ids =
+        # cumsum(mask) * mask - 1 (padding -> -1), cut to the new tokens, looked up at position_ids + 2
+        def opt_ids(m, past):
+            pid = (torch.cumsum(m, dim=1) * m - 1).long()
+            return pid[:, past:] + 2
+        P["plain"] = opt_ids(mask, 0)
+        full = torch.ones(2, 12, dtype=torch.int64)
+        P["past6"] = opt_ids(full, 6)
+        padded_past = torch.cat([mask, torch.ones(2, 6, dtype=torch.int64)], dim=1)
+        P["leftPaddedPast6"] = opt_ids(padded_past, 6)
+        out["leftPaddedPast6Mask"] = padded_past.tolist()
+    elif mt in ("roberta", "xlm-roberta"):
+        out["tableRows"] = c["max_position_embeddings"]
+        out["heads"] = c["num_attention_heads"]
+        out["headDim"] = c["hidden_size"] // c["num_attention_heads"]
+        out["positionEmbeddingType"] = c.get("position_embedding_type", "absolute")
+        out["paddingIdx"] = pad
+        # see: models/roberta/modeling_roberta.py RobertaEmbeddings.forward +
+        # create_position_ids_from_input_ids: (cumsum(non-pad) + past) * non-pad + padding_idx
+        P["plain"] = create_position_ids_from_input_ids(tok, pad)
+        P["past6"] = create_position_ids_from_input_ids(tok, pad, 6)
+    elif mt == "distilbert":
+        out["tableRows"] = c["max_position_embeddings"]
+        out["heads"] = c["n_heads"]
+        out["headDim"] = c["dim"] // c["n_heads"]
+        out["sinusoidalPosEmbds"] = bool(c.get("sinusoidal_pos_embds"))
+        # see: models/distilbert/modeling_distilbert.py Embeddings.forward: position_ids[:, :seq_length]
+        # (no padding offset, no cache); the table is trained when sinusoidal_pos_embds is false
+        P["plain"] = torch.arange(0, 6).unsqueeze(0).expand(2, -1)
     elif mt == "whisper":
         out["kind"] = "learned"
         out["heads"] = c["decoder_attention_heads"]
@@ -740,9 +1089,9 @@ def sinusoidal_case(name, cfg):
     for k, v in d.items():
         c.setdefault(k, v)
     pad = c.get("pad_token_id")
-    dim = c["d_model"]
-    out = {"kind": "sinusoidal", "filledDefaults": filled, "heads": c.get("encoder_attention_heads"),
-           "headDim": dim // c["encoder_attention_heads"], "dim": dim,
+    dim = c.get("d_model") or c.get("dim")
+    heads = c.get("encoder_attention_heads") or c.get("n_heads")
+    out = {"kind": "sinusoidal", "filledDefaults": filled, "heads": heads, "headDim": dim // heads, "dim": dim,
            "embedScale": math.sqrt(dim) if c.get("scale_embedding") else 1.0}
     mask = torch.tensor([[0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]], dtype=torch.int64)
     tok = torch.where(mask.bool(), torch.tensor(500), torch.tensor(pad))
@@ -753,6 +1102,67 @@ def sinusoidal_case(name, cfg):
         out["layout"] = "sin first half (even-j angles), cos second half (odd-j angles); float64 numpy then float32"
         out["positionIds"] = {"plain": torch.arange(0, 6).unsqueeze(0).expand(2, -1).contiguous(),
                               "past6": torch.arange(6, 12).unsqueeze(0).expand(2, -1).contiguous()}
+        rows = [0, 1, 2, 3, 7, 100, 255, rows_n - 1]
+    elif mt == "pegasus":
+        # see: models/pegasus/modeling_pegasus.py PegasusSinusoidalPositionalEmbedding._init_weight (numpy
+        # float64, sin of even-j angles then cos of odd-j angles, then float32) and .forward (past + arange)
+        rows_n = c["max_position_embeddings"]
+        table = marian_init_weight(rows_n, dim)
+        out["layout"] = "sin first half (even-j angles), cos second half (odd-j angles); float64 numpy then float32"
+        out["positionIds"] = {"plain": torch.arange(0, 6).unsqueeze(0).expand(2, -1).contiguous(),
+                              "past6": torch.arange(6, 12).unsqueeze(0).expand(2, -1).contiguous()}
+        rows = [0, 1, 2, 3, 7, 100, 255, rows_n - 1]
+    elif mt == "fsmt":
+        # see: models/fsmt/modeling_fsmt.py SinusoidalPositionalEmbedding (get_embedding with
+        # num_positions = max_position_embeddings + padding_idx + 1; make_positions = cumsum(non-pad) *
+        # non-pad + padding_idx, no past offset: with a cache the decoder embeds all ids, keeps the last)
+        out["heads"] = c["encoder_attention_heads"]
+        rows_n = c["max_position_embeddings"] + pad + 1
+        table = fsmt_get_embedding(rows_n, dim, pad)
+        out["layout"] = "fairseq get_embedding: [sin | cos] halves, exp(-k*ln(1e4)/(half-1)), row padding_idx zero"
+        out["offset"] = pad + 1
+        full = torch.where(torch.ones(2, 12, dtype=torch.bool), torch.tensor(500), torch.tensor(pad))
+        full[0, :2] = pad
+        out["positionIds"] = {"plain": fsmt_make_positions(tok, pad),
+                              "cachedStepOf12": fsmt_make_positions(full, pad)[:, -1:].contiguous()}
+        out["cachedStepInputIds"] = full.tolist()
+        rows = [0, 1, 2, 3, 4, 100, 513, rows_n - 1]
+    elif mt == "speech_to_text":
+        # see: models/speech_to_text/modeling_speech_to_text.py Speech2TextSinusoidalPositionalEmbedding
+        # (get_embedding of num_positions + 2 rows, row padding_idx zero; positions from
+        # create_position_ids_from_input_ids) for the decoder (max_target_positions) and the encoder
+        # (max_source_positions), whose "ids" are padding_mask = attention_mask.ne(1): frames count as
+        # tokens because 0 != padding_idx (1)
+        out["heads"] = c["decoder_attention_heads"]
+        out["headDim"] = dim // c["decoder_attention_heads"]
+        rows_n = c["max_target_positions"] + 2
+        table = fairseq_get_embedding(rows_n, dim, pad)
+        out["layout"] = "fairseq get_embedding: [sin | cos] halves, exp(-k*ln(1e4)/(half-1)), row padding_idx zero"
+        out["offset"] = 2
+        out["positionIds"] = {"plain": create_position_ids_from_input_ids(tok, pad),
+                              "past6": create_position_ids_from_input_ids(tok, pad, 6)}
+        rows = [0, 1, 2, 3, 4, 100, 513, rows_n - 1]
+        frames = torch.tensor([[1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 1]], dtype=torch.int64)
+        padding_mask = frames.ne(1).long()
+        enc_rows = c["max_source_positions"] + 2
+        enc_table = fairseq_get_embedding(enc_rows, dim, pad)
+        enc_sample = [0, 1, 2, 3, 1000, enc_rows - 1]
+        out["encoder"] = {"kind": "sinusoidal", "rows": enc_rows, "dim": dim, "frameMask": frames.tolist(),
+                          "positionIds": create_position_ids_from_input_ids(padding_mask, pad),
+                          "sampleRows": enc_sample, "table": enc_table[enc_sample]}
+    elif mt == "distilbert":
+        # see: models/distilbert/modeling_distilbert.py _create_sinusoidal_embeddings (numpy float64
+        # angles pos / 10000**(2*(j//2)/dim); sin into even columns, cos into odd columns; float32)
+        out["heads"] = c["n_heads"]
+        out["headDim"] = c["dim"] // c["n_heads"]
+        out["dim"] = dim = c["dim"]
+        out["embedScale"] = 1.0
+        rows_n = c["max_position_embeddings"]
+        table = distilbert_sinusoidal(rows_n, dim)
+        out["layout"] = "interleaved: sin at even columns, cos at odd columns; float64 numpy then float32"
+        out["positionIds"] = {"plain": torch.arange(0, 6).unsqueeze(0).expand(2, -1).contiguous()}
+        out["note"] = ("the checkpoint stores position_embeddings.weight; HF fills it with this table only "
+                       "when the weight is missing; DistilBERT was trained with it frozen")
         rows = [0, 1, 2, 3, 7, 100, 255, rows_n - 1]
     else:  # m2m_100 / nllb (same get_embedding as fsmt, speech_to_text)
         rows_n = c["max_position_embeddings"] + 2 + 1  # num_positions + offset(2); table grows on demand
@@ -772,12 +1182,19 @@ def sinusoidal_case(name, cfg):
 def kind_of(cfg):
     mt = cfg.get("model_type")
     tmt = text_config(cfg).get("model_type", mt)
-    if mt in HALVES or mt in INTERLEAVED or tmt in HALVES:
-        return "rope"
-    if mt == "bloom":
+    if mt in MROPE or tmt in MROPE:
+        return "mrope"
+    if mt == "bloom" or (mt == "falcon" and cfg.get("alibi")):
         return "alibi"
+    if mt == "mpt":
+        # MPT without attn_config.alibi uses a learned table (learned_pos_emb); no such checkpoint here
+        return "alibi" if (cfg.get("attn_config") or {}).get("alibi") else "none"
+    if mt in HALVES or mt in INTERLEAVED or tmt in HALVES or tmt in INTERLEAVED:
+        return "rope"
     if mt in ("t5", "mt5", "umt5", "switch_transformers"):
         return "relative-bias"
+    if mt == "distilbert":
+        return "sinusoidal" if cfg.get("sinusoidal_pos_embds") else "learned"
     if mt in ("gpt2", "gpt_bigcode", "opt", "bart", "mbart", "bert", "roberta", "xlm-roberta", "whisper"):
         return "learned"
     if mt in ("marian", "pegasus", "m2m_100", "speech_to_text", "fsmt"):
@@ -862,8 +1279,8 @@ def main():
                                          "info": v["info"], "qOut": v["qOut"]}, "", False)
                            for ty, v in per_type.items()}
             mt_ = text_config(cfg).get("model_type", cfg["model_type"])
-            expand = ("none" if mt_ in ("gpt_oss", "gptj", "deepseek_v2") else
-                      "repeat_interleave" if mt_ == "cohere" else "cat")
+            expand = ("none" if mt_ in ("gpt_oss", "gptj", "codegen", "deepseek_v2", "llama4_text") else
+                      "repeat_interleave" if mt_ in ("cohere", "glm") else "cat")
             f["cosSinExpand"] = expand
             f["calls"] = jsonable(fixture_calls(calls, expand), "", False)
             f["x64"] = [int(v) for v in (arrays["x"] * 64).reshape(-1).tolist()]
@@ -873,7 +1290,9 @@ def main():
                     f[k] = jsonable(summary[k], "", False)
             fixture["models"].append(f)
             continue
-        if kind == "alibi":
+        if kind == "mrope":
+            body = mrope_case(stem, cfg)
+        elif kind == "alibi":
             body = alibi_case(stem, cfg)
         elif kind == "relative-bias":
             body = t5_case(stem, cfg)
