@@ -16,8 +16,11 @@ export type PositionRule =
   | { kind: 'whisper' }
   /** OPT: cumsum(mask)·mask − 1, then + 2. */
   | { kind: 'opt' }
-  /** RoBERTa / fairseq: pad + pastLength + (non-pad tokens so far), pad tokens at pad. */
-  | { kind: 'tokens'; pad: number };
+  /**
+   * RoBERTa / fairseq: pad + pastLength + (non-pad tokens so far), pad tokens at pad. `all` (FSMT):
+   * the reference counts over every id, past ones included (make_positions on the whole sequence).
+   */
+  | { kind: 'tokens'; pad: number; all?: boolean };
 
 export interface AbsoluteSpec {
   kind: ModelKind;
@@ -159,7 +162,7 @@ export function readAbsolute(c: ConfigReader, family: string, part: ModelPart): 
       const sd = side(c, part);
       fairseqDim(c, sd.width);
       const pad = c.num('pad_token_id', int(0, MAX_POSITIONS), 'padding_idx of the sinusoidal table');
-      const s = base('sinusoidal', sd.heads, sd.headDim, sd.layers, { kind: 'tokens', pad });
+      const s = base('sinusoidal', sd.heads, sd.headDim, sd.layers, family === 'fsmt' ? { kind: 'tokens', pad, all: true } : { kind: 'tokens', pad });
       if (family === 'speech_to_text') {
         s.maxPositions = c.num(part === 'encoder' ? 'max_source_positions' : 'max_target_positions', int(1, MAX_POSITIONS - 2));
         s.tableRows = s.maxPositions + 2;

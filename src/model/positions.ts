@@ -60,7 +60,9 @@ export function modelPositions(host: PositionsHost, rule: PositionRule, axes: nu
   if (batch * (past + length) * axes > 2 ** 28) throw rangeError(FN, 'options.shape', `at most 2^28 ids in all (batch·(pastLength + length)${axes > 1 ? '·axes' : ''})`, o.shape);
   const total = past + length;
   const mask = o.attentionMask === undefined ? null : ints('options.attentionMask', o.attentionMask, batch * total, true) as Int32Array;
-  const ids = o.inputIds === undefined ? null : ints('options.inputIds', o.inputIds, batch * length, false) as Float64Array;
+  // FSMT counts non-pad tokens over the whole sequence: its ids include the past ones.
+  const idsAll = rule.kind === 'tokens' && rule.all === true;
+  const ids = o.inputIds === undefined ? null : ints(idsAll && past ? 'options.inputIds (past and current ids: FSMT counts over the whole sequence)' : 'options.inputIds', o.inputIds, batch * (idsAll ? total : length), false) as Float64Array;
   const n = batch * length;
   let out: Int32Array;
   switch (rule.kind) {
@@ -93,14 +95,22 @@ export function modelPositions(host: PositionsHost, rule: PositionRule, axes: nu
       }
       break;
     case 'tokens': {
+      // The columns counted: the current ones, or (FSMT) past and current.
+      const w = rule.all ? total : length;
+      const skip = rule.all ? 0 : past;
       let tokens: Float64Array;
       if (ids) tokens = ids;
       else {
-        // No ids: the current columns of the mask decide which tokens are padding (all real without one).
-        tokens = new Float64Array(n).fill(rule.pad + 1);
-        if (mask) for (let b = 0; b < batch; b++) for (let l = 0; l < length; l++) if (!mask[b * total + past + l]) tokens[b * length + l] = rule.pad;
+        // No ids: the mask decides which tokens are padding (all real without one).
+        tokens = new Float64Array(batch * w).fill(rule.pad + 1);
+        if (mask) for (let b = 0; b < batch; b++) for (let l = 0; l < w; l++) if (!mask[b * total + skip + l]) tokens[b * w + l] = rule.pad;
       }
-      out = host.positionsFromTokens(tokens, { shape: [batch, length], paddingIdx: rule.pad, pastLength: past });
+      const all = host.positionsFromTokens(tokens, { shape: [batch, w], paddingIdx: rule.pad, pastLength: rule.all ? 0 : past });
+      if (!rule.all || past === 0) out = all;
+      else {
+        out = new Int32Array(n);
+        for (let b = 0; b < batch; b++) out.set(all.subarray(b * total + past, (b + 1) * total), b * length);
+      }
       break;
     }
   }

@@ -101,7 +101,10 @@ export interface ModelRopeOptions {
 export interface ModelPositionIdsOptions {
   /** [batch, length] of the current tokens. */
   shape: readonly number[];
-  /** Token ids [batch·length] (RoBERTa / XLM-R / M2M100-style positions come from the pad tokens). */
+  /**
+   * Token ids [batch·length] (RoBERTa / XLM-R / M2M100-style positions come from the pad tokens);
+   * FSMT, which counts over the whole sequence, takes past and current ids [batch·(pastLength + length)].
+   */
   inputIds?: ArrayLike<number> | BigInt64Array;
   /** 1 = token, 0 = padding: [batch·length] with pastLength 0, else [batch·(pastLength + length)] (past + current, as HF). */
   attentionMask?: ArrayLike<number> | BigInt64Array | readonly boolean[];

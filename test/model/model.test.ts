@@ -13,28 +13,36 @@ import { config, corpus, f32, fixture, ulp32, type FixtureModel } from './fixtur
 
 /** invFreq elements where torch's float32 pow is not posenc's correctly rounded one (measured, torch 1.13 CPU). */
 const INVFREQ_DIFFERING: Record<string, number> = {
+  'AIDC-AI--Marco-Mini-Instruct.json': 1,
   'google--gemma-2-9b-it.json': 1,
   'google--gemma-2b.json': 1,
   'google--gemma-3-1b-it.json': 2, // 1 of 128 on each layer type
+  'google--gemma-3-4b-it.json': 2, // 1 of 128 on each layer type
   'internlm--internlm2_5-7b-chat.json': 1,
   'microsoft--Phi-3.5-mini-instruct.json': 1,
   'microsoft--Phi-4-mini-instruct.json': 1,
   'mistralai--Ministral-3-3B-Instruct-2512.json': 1,
   'mistralai--Mistral-7B-v0.3.json': 1,
   'mistralai--Mixtral-8x7B-v0.1.json': 1,
+  'onnx-community--Qwen2-VL-2B-Instruct.json': 1,
   'openai--gpt-oss-20b.json': 4, // 2 of 32 on each layer type
   'Qwen--Qwen1.5-MoE-A2.7B-Chat.json': 1,
+  'Qwen--Qwen2-VL-2B-Instruct-AWQ.json': 1,
+  'Qwen--Qwen2.5-VL-3B-Instruct.json': 1,
+  'Qwen--Qwen2.5-VL-7B-Instruct.json': 1,
   'Qwen--Qwen3-0.6B.json': 1,
+  'Qwen--Qwen3-VL-8B-Instruct.edited-copy.json': 1,
 };
 
-const TEXT = (m: FixtureModel) => (m.model_type === 'whisper' || m.model_type === 't5' || m.kind === 'sinusoidal' || m.model_type === 'bart' || m.model_type === 'mbart' ? 'decoder' : undefined);
+const ENCODER_DECODER = ['whisper', 't5', 'mt5', 'umt5', 'switch_transformers', 'bart', 'mbart', 'marian', 'pegasus', 'm2m_100', 'speech_to_text', 'fsmt'];
+const TEXT = (m: FixtureModel) => (ENCODER_DECODER.includes(m.model_type) ? 'decoder' : undefined);
 
 /** The reference's 1/√d factor (not position related): the fixture's softmaxScale divided by it is model.softmaxScale. */
 function baseScale(m: FixtureModel): number {
   const cfg = config(m.file);
   if (m.model_type === 'gemma2' || m.model_type === 'gemma3_text') return (cfg.query_pre_attn_scalar as number) ** -0.5;
   if (m.model_type === 'deepseek_v2' || m.model_type === 'deepseek_v3') return (m.qkHeadDim as number) ** -0.5;
-  if (m.model_type === 't5') return 1;
+  if (m.kind === 'relative-bias') return 1;
   return (m.headDim as number) ** -0.5;
 }
 
@@ -56,12 +64,14 @@ describeBackends('pe.model against the torch fixture', (pe) => {
         expect(md.kind).toBe(m.kind);
         expect(md.heads).toBe(m.heads);
         if (m.headDim !== null && m.headDim !== undefined) expect(md.headDim).toBe(m.headDim);
-        for (const [k, v] of Object.entries(m.filledDefaults as Record<string, unknown>)) expect(md.filledDefaults[k], k).toEqual(v);
+        // Defaults both filled agree (the fixture also lists keys that do not decide positions).
+        for (const [k, v] of Object.entries(m.filledDefaults as Record<string, unknown>)) if (k in md.filledDefaults) expect(md.filledDefaults[k], k).toEqual(v);
         if (m.softmaxScale !== undefined) expect(md.softmaxScale * baseScale(m)).toBeCloseTo(m.softmaxScale as number, 14);
         expect(md.describe()).toMatch(/Reference: transformers /);
       });
 
       if (m.kind === 'rope') ropeChecks(m, get);
+      if (m.kind === 'mrope') mropeChecks(m, get);
       if (m.kind === 'learned' || m.kind === 'sinusoidal') absoluteChecks(m, get, pe);
     });
   }
@@ -174,16 +184,77 @@ function ropeChecks(m: FixtureModel, get: () => ModelPositions): void {
   }
 }
 
+function mropeChecks(m: FixtureModel, get: () => ModelPositions): void {
+  it('multi-axis: sections, invFreq, cosSin of axis-major positions, rotated q', () => {
+    const md = get();
+    expect(md.rotaryDim).toBe(m.rotaryDim);
+    expect(md.layout).toBe('halves');
+    expect((md.options as { axes: { sections: number[]; assign?: string } }).axes).toEqual(m.mropeInterleaved
+      ? { sections: m.mropeSection, assign: 'cycle' } : { sections: m.mropeSection });
+    const ref = f32(m.invFreq);
+    let differing = 0;
+    ref.forEach((v, i) => {
+      if (v !== md.invFreq![i]) differing++;
+      expect(Math.abs(v - md.invFreq![i]), `invFreq[${i}]`).toBeLessThanOrEqual(ulp32(v));
+    });
+    expect(differing).toBe(INVFREQ_DIFFERING[m.file] ?? 0);
+    expect(md.attentionFactor).toBe(m.attentionScaling);
+    const pos = (m.positions as { i: number[] }).i; // axis-major [3, rows]
+    const rows = pos.length / 3;
+    const { cos, sin } = md.cosSin({ positions: pos });
+    const rc = f32(m.cosHalf);
+    const rs = f32(m.sinHalf);
+    const h = md.rotaryDim / 2;
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < h; j++) {
+        const p = pos[(m.freqAxis as number[])[j] * rows + r];
+        const w = ref[j];
+        const tol = (v: number) => 2 * ulp32(v) + p * Math.abs(w - md.invFreq![j]) + ulp32(p * w);
+        expect(Math.abs(cos[r * h + j] - rc[r * h + j]), `row ${r} cos[${j}]`).toBeLessThanOrEqual(tol(rc[r * h + j]));
+        expect(Math.abs(sin[r * h + j] - rs[r * h + j]), `row ${r} sin[${j}]`).toBeLessThanOrEqual(tol(rs[r * h + j]));
+      }
+    }
+    // text rows (equal axes) are plain rope's: model.positions gives the same id on every axis
+    const ids = md.positions({ shape: [1, 4], pastLength: 3 });
+    expect(Array.from(ids)).toEqual([3, 4, 5, 6, 3, 4, 5, 6, 3, 4, 5, 6]);
+    const x = Float32Array.from(m.x64 as number[], (v) => v / 64);
+    const q = md.rope(x, { shape: m.xShape, positions: pos });
+    const qr = f32(m.qOut);
+    const d = md.headDim;
+    for (let i = 0; i < qr.length; i++) {
+      const f = i % d;
+      const base = i - f;
+      const j = f % h;
+      const p = pos[(m.freqAxis as number[])[j] * rows + Math.floor(i / d)];
+      const bound = (Math.abs(x[base + j]) + Math.abs(x[base + j + h])) * (2 ** -23 + p * Math.abs(ref[j] - md.invFreq![j]) + ulp32(p * ref[j])) + ulp32(qr[i]);
+      expect(Math.abs(q[i] - qr[i]), `q element ${i}`).toBeLessThanOrEqual(bound);
+    }
+  });
+}
+
 function absoluteChecks(m: FixtureModel, get: () => ModelPositions, pe: () => import('../../src/index.js').Posenc): void {
   it('position ids bit-identical (plain, past 6, left-padded generation)', () => {
     const md = get();
     const ids = m.inputIds ? (m.inputIds as number[][]).flat() : undefined;
+    const mask = m.attentionMask ? (m.attentionMask as number[][]).flat() : undefined;
     const P = m.positionIds as Record<string, { shape: number[]; i: number[] }>;
-    expect(Array.from(md.positions({ shape: [2, 6], inputIds: ids }))).toEqual(P.plain.i);
-    expect(Array.from(md.positions({ shape: [2, 6], inputIds: ids, pastLength: 6 }))).toEqual(P.past6.i);
-    if (P.generateLeftPadded) {
-      const mask = (m.attentionMask as number[][]).flat();
-      expect(Array.from(md.positions({ shape: [2, 6], attentionMask: mask }))).toEqual(P.generateLeftPadded.i);
+    // OPT derives its ids from the attention mask (the fixture's left-padded one).
+    const plainMask = m.model_type === 'opt' ? mask : undefined;
+    const seen = new Set<string>();
+    const check = (key: string, got: Int32Array) => {
+      seen.add(key);
+      expect(Array.from(got), key).toEqual(P[key].i);
+    };
+    check('plain', md.positions({ shape: [2, 6], inputIds: ids, attentionMask: plainMask }));
+    if (P.past6) check('past6', md.positions({ shape: [2, 6], inputIds: ids, pastLength: 6 }));
+    if (P.generateLeftPadded) check('generateLeftPadded', md.positions({ shape: [2, 6], attentionMask: mask }));
+    if (P.leftPaddedPast6) check('leftPaddedPast6', md.positions({ shape: [2, 6], attentionMask: (m.leftPaddedPast6Mask as number[][]).flat(), pastLength: 6 }));
+    if (P.cachedStepOf12) check('cachedStepOf12', md.positions({ shape: [2, 1], inputIds: (m.cachedStepInputIds as number[][]).flat(), pastLength: 11 }));
+    expect([...seen].sort(), 'every fixture case checked').toEqual(Object.keys(P).sort());
+    if (m.encoder?.positionIds) {
+      const enc = pe().model(config(m.file), { part: 'encoder' });
+      const frames = (m.encoder.frameMask as number[][]).flat();
+      expect(Array.from(enc.positions({ shape: [2, frames.length / 2], attentionMask: frames })), 'encoder').toEqual(m.encoder.positionIds.i);
     }
     expect(md.tableRows).toBe(m.tableRows);
   });
