@@ -97,7 +97,7 @@ function select(config: unknown, options: unknown): { c: ConfigReader; family: s
       throw configRangeError('options.part', `'text' for model_type '${outer}' (the vision part is supported for qwen2_vl, qwen2_5_vl)`, part);
     }
     const vt = v.optStr('model_type');
-    return { c: new ConfigReader(v.obj, v.path, family === 'qwen2_vl' ? { depth: 32, embed_dim: 1280, num_heads: 16 } : { depth: 32 }), family: `${family}:vision`, fam: FAMILIES[family], part, modelType: vt ?? `${outer}_vision`, notes };
+    return { c: new ConfigReader(v.obj, v.path, family === 'qwen2_vl' ? { depth: 32, embed_dim: 1280, num_heads: 16 } : { depth: 32, num_heads: 16 }), family: `${family}:vision`, fam: FAMILIES[family], part, modelType: vt ?? `${outer}_vision`, notes };
   }
 
   // The language model: text_config when the config nests one.
@@ -272,7 +272,7 @@ function absolutePlan(sel: ReturnType<typeof select>, a: AbsoluteSpec): ModelPla
 export function planModel(host: ModelHost, config: unknown, options: unknown): ModelPlan {
   const sel = select(config, options);
   const { c, family, fam, part } = sel;
-  if (family.endsWith(':vision')) return ropePlan(host, sel, readVisionRope(c));
+  if (family.endsWith(':vision')) return ropePlan(host, sel, readVisionRope(c, family.slice(0, -':vision'.length)));
   if (family === 'falcon' && c.optBool('alibi')) return absolutePlan(sel, readAbsolute(c, 'falcon', part));
   if (fam.rope) return ropePlan(host, sel, readRope(c, family, fam));
   return absolutePlan(sel, readAbsolute(c, family, part));

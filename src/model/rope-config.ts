@@ -352,11 +352,13 @@ export function readRope(c: ConfigReader, family: string, fam: Family): RopeSpec
 }
 
 /** The Qwen2-VL / Qwen2.5-VL vision tower: 2-D rotary with per-axis frequencies (VisionRotaryEmbedding(head_dim/2)). */
-export function readVisionRope(v: ConfigReader): RopeSpec {
-  const heads = intOf(v, ['num_heads', 'num_attention_heads'], 1, MAX_HEADS, 'attention heads');
-  const width = intOf(v, ['embed_dim', 'hidden_size'], 1, MAX_HEAD_DIM * MAX_HEADS, 'the vision width');
+export function readVisionRope(v: ConfigReader, family: string): RopeSpec {
+  const heads = intOf(v, ['num_heads'], 1, MAX_HEADS, 'attention heads');
+  // Qwen2-VL's vision width is embed_dim (its hidden_size is the merger's output); Qwen2.5-VL's is hidden_size.
+  const wk = family === 'qwen2_vl' ? 'embed_dim' : 'hidden_size';
+  const width = v.num(wk, int(1, MAX_HEAD_DIM * MAX_HEADS), 'the vision width');
   const headDim = Math.floor(width / heads);
-  if (headDim < 4 || headDim % 4) throw configRangeError(v.key(v.firstKey(['embed_dim', 'hidden_size'])), `heads·d with d a multiple of 4 (two axes of d/4 pairs), heads = ${heads}`, width);
+  if (headDim < 4 || headDim % 4) throw configRangeError(v.key(wk), `heads·d with d a multiple of 4 (two axes of d/4 pairs), heads = ${heads}`, width);
   const depth = intOf(v, ['depth', 'num_hidden_layers'], 1, MAX_LAYERS, 'vision layers');
   const spec: RopeLayerSpec = { type: 'full_attention', rotary: true, base: 10000, scaling: undefined, ropeType: 'default', query: null };
   return {

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelPositions } from '../../src/index.js';
 import { describeBackends } from '../support/backends.js';
-import { config, corpus, f32, fixture, ulp32, type FixtureModel } from './fixture.js';
+import { config, corpus, f32, fixture, ulp32, type F32, type FixtureModel } from './fixture.js';
 
 /** invFreq elements where torch's float32 pow is not posenc's correctly rounded one (measured, torch 1.13 CPU). */
 const INVFREQ_DIFFERING: Record<string, number> = {
@@ -259,7 +259,7 @@ function absoluteChecks(m: FixtureModel, get: () => ModelPositions, pe: () => im
     expect(md.tableRows).toBe(m.tableRows);
   });
 
-  const tables: { part?: 'encoder'; rows: number[]; table: never; dim: number }[] = [];
+  const tables: { part?: 'encoder'; rows: number[]; table: F32; dim: number }[] = [];
   if (m.kind === 'sinusoidal') tables.push({ rows: m.sampleRows, table: m.table, dim: m.dim });
   if (m.encoder?.table) tables.push({ part: 'encoder', rows: m.encoder.sampleRows, table: m.encoder.table, dim: m.encoder.dim });
   for (const t of tables) {
@@ -268,7 +268,7 @@ function absoluteChecks(m: FixtureModel, get: () => ModelPositions, pe: () => im
       expect(md.kind).toBe('sinusoidal');
       const o = md.options as { dim: number; preset: string };
       expect(o.dim).toBe(t.dim);
-      const mine = pe().sinusoidal({ ...(md.options as object), positions: t.rows } as never);
+      const mine = pe().sinusoidal({ ...(md.options as object), positions: t.rows } as never) as Float32Array;
       const ref = f32(t.table);
       const freqs = pe().frequencies({ ...(md.options as object) } as never);
       const half = freqs.length;
