@@ -162,6 +162,10 @@ class Model implements ModelPositions {
     checkKeys(fn, 'options', options, ROPE_KEYS);
     this.#requireRope(fn);
     const L = this.#layer(fn, options.layer);
+    const sh = options.shape as unknown;
+    if ((Array.isArray(sh) || ArrayBuffer.isView(sh)) && (sh as ArrayLike<unknown>).length === 4 && (sh as ArrayLike<unknown>)[3] !== this.#plan.headDim) {
+      throw rangeError(fn, 'options.shape[3]', `the model's head dim ${this.#plan.headDim}${this.#plan.rotaryDim === this.#plan.headDim ? '' : ` (the first ${this.#plan.rotaryDim} features rotate)`}`, (sh as ArrayLike<unknown>)[3]);
+    }
     const r = this.#host.rope(x, {
       ...L.ropeOptions, shape: options.shape, positions: options.positions, offset: options.offset, seqLen: options.seqLen, order: options.order, out: options.out,
     } as never);
@@ -181,13 +185,17 @@ class Model implements ModelPositions {
     const L = this.#layer(fn, o.layer);
     const { rows, positions, offset } = this.#rows(fn, o, 1);
     if (positions === undefined && !Number.isInteger(offset)) throw rangeError(fn, 'options.offset', 'an integer (a cache position)', offset);
+    if (positions) {
+      positions.forEach((p, i) => {
+        if (!Number.isInteger(p) || p < 0) throw rangeError(fn, `options.positions[${i}]`, 'an integer ≥ 0 (a cache position)', p);
+      });
+    } else if (offset < 0) throw rangeError(fn, 'options.offset', 'an integer ≥ 0 (a cache position)', offset);
     const out = new Float32Array(rows).fill(1);
     const q = L.query;
     if (!q) return out;
     const f = Math.fround;
     for (let i = 0; i < rows; i++) {
       const p = positions ? positions[i] : offset + i;
-      if (positions && (!Number.isInteger(p) || p < 0)) throw rangeError(fn, `options.positions[${i}]`, 'an integer ≥ 0 (a cache position)', p);
       if (q.kind === 'ministral3') {
         // 1 + beta·log(1 + floor(p / original)), float32 tensor ops (the int64 / int division gives float32).
         const fl = Math.floor(f(f(p) / f(q.original)));

@@ -141,6 +141,15 @@ interface Derived {
 /** Frequencies of one layer spec with the backend (a failure names the config's rope keys). */
 function derive(host: ModelHost, spec: RopeSpec, s: RopeLayerSpec, c: ConfigReader): Derived {
   const key = c.has('rope_parameters') ? c.key('rope_parameters') : c.has('rope_scaling') ? c.key('rope_scaling') : c.key('rope_theta');
+  const d = deriveUnchecked(host, spec, s, key);
+  // A base or factor at the edge of float32 (denormal, beyond 3.4e38) leaves no usable frequencies.
+  if (!d.inv.every((w) => w > 0 && w < Infinity) || !(d.af > 0 && d.af < Infinity)) {
+    throw new RangeError(`posenc.model: ${key} (base ${s.base}, rope_type '${s.ropeType}') gives inverse frequencies or an attention factor that are not finite positive float32 numbers`);
+  }
+  return d;
+}
+
+function deriveUnchecked(host: ModelHost, spec: RopeSpec, s: RopeLayerSpec, key: string): Derived {
   try {
     if (spec.axes?.frequencies === 'per-axis') {
       const inv = new Float32Array(spec.rotaryDim / 2);

@@ -91,6 +91,8 @@ interface Case {
 }
 
 const S = [2, 3, 4];
+/** A small Llama config (head dim 4, two layers): what the model cases start from. */
+const LLAMA = { model_type: 'llama', hidden_size: 8, num_attention_heads: 2, num_hidden_layers: 2 };
 const SEQ = { shape: [2, 3] };
 const cases: Case[] = [
   // ---- sinusoidal
@@ -239,7 +241,7 @@ const cases: Case[] = [
   { name: 'rope: unknown scaling type', type: RangeError, param: 'options.scaling.type', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'ntk' } as never }) },
   { name: 'rope: linear scaling without factor', type: TypeError, param: 'options.scaling.factor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'linear' } as never }) },
   { name: 'rope: linear scaling factor 0', type: RangeError, param: 'options.scaling.factor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'linear', factor: 0 } }) },
-  { name: 'rope: llama3 high ≤ low frequency factor', type: RangeError, param: 'options.scaling.highFreqFactor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'llama3', factor: 8, lowFreqFactor: 4, highFreqFactor: 1, originalMaxPositionEmbeddings: 16 } }) },
+  { name: 'rope: llama3 negative low frequency factor', type: RangeError, param: 'options.scaling.lowFreqFactor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'llama3', factor: 8, lowFreqFactor: -1, highFreqFactor: 1, originalMaxPositionEmbeddings: 16 } }) },
   { name: 'rope: longrope factor list of the wrong length', type: RangeError, param: 'options.scaling.longFactor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'longrope', longFactor: [1, 1, 1], shortFactor: [1, 1], originalMaxPositionEmbeddings: 8 } }) },
   { name: 'rope: unknown scaling key', type: TypeError, param: 'options.scaling.factr', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'linear', factr: 2 } as never }) },
   { name: 'rope: unknown option', type: TypeError, param: 'options.rotary', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], rotary: 4 } as never) },
@@ -375,6 +377,41 @@ const cases: Case[] = [
   { name: 'similarity: dim 0', type: RangeError, param: 'options.dim', call: (pe, a) => pe.similarity(a.x, { dim: 0 }) },
   { name: 'similarity: unknown metric', type: RangeError, param: 'options.metric', call: (pe, a) => pe.similarity(a.x, { dim: 4, metric: 'l2' as never }) },
   { name: 'similarity: NaN in a shared table', type: RangeError, param: 'table[', call: (pe) => { const s = new Float32Array(new SharedArrayBuffer(32)); s[7] = NaN; return pe.similarity(s, { dim: 4 }); } },
+  // ---- model (config.json → positions): errors name the config key, the value and what is allowed
+  { name: 'model: config null', type: TypeError, param: 'config', call: (pe) => pe.model(null as never) },
+  { name: 'model: config an array', type: TypeError, param: 'config', call: (pe) => pe.model([] as never) },
+  { name: 'model: unknown model_type without rope keys', type: RangeError, param: "config.model_type 'bert2'", call: (pe) => pe.model({ model_type: 'bert2', hidden_size: 8 }) },
+  { name: 'model: model_type a number', type: TypeError, param: 'config.model_type', call: (pe) => pe.model({ model_type: 7 }) },
+  { name: 'model: negative rope_theta', type: RangeError, param: 'config.rope_theta', call: (pe) => pe.model({ ...LLAMA, rope_theta: -1e4 }) },
+  { name: 'model: rope_theta a string', type: TypeError, param: 'config.rope_theta', call: (pe) => pe.model({ ...LLAMA, rope_theta: '10000' }) },
+  { name: 'model: NaN max_position_embeddings', type: RangeError, param: 'config.max_position_embeddings', call: (pe) => pe.model({ ...LLAMA, max_position_embeddings: NaN, rope_scaling: { type: 'dynamic', factor: 2 } }) },
+  { name: 'model: huge hidden_size', type: RangeError, param: 'config.hidden_size', call: (pe) => pe.model({ ...LLAMA, hidden_size: 1e300 }) },
+  { name: 'model: odd rotary dim from partial_rotary_factor', type: RangeError, param: 'config.partial_rotary_factor', call: (pe) => pe.model({ ...LLAMA, model_type: 'phi', partial_rotary_factor: 0.3 }) },
+  { name: 'model: longrope factor list of the wrong length', type: RangeError, param: 'config.rope_scaling.long_factor.length', call: (pe) => pe.model({ ...LLAMA, model_type: 'phi3', rope_scaling: { type: 'longrope', long_factor: [1, 2, 3], short_factor: [1, 2] } }) },
+  { name: 'model: unknown rope type', type: RangeError, param: 'config.rope_scaling.rope_type', call: (pe) => pe.model({ ...LLAMA, rope_scaling: { rope_type: 'ntk-by-parts', factor: 2 } }) },
+  { name: 'model: linear scaling without factor', type: TypeError, param: 'config.rope_scaling.factor', call: (pe) => pe.model({ ...LLAMA, rope_scaling: { type: 'linear' } }) },
+  { name: 'model: mrope_section summing wrong', type: RangeError, param: 'config.rope_scaling.mrope_section', call: (pe) => pe.model({ ...LLAMA, model_type: 'qwen2_vl', rope_scaling: { type: 'mrope', mrope_section: [16, 16, 16] } }) },
+  { name: 'model: layer_types of the wrong length', type: RangeError, param: 'config.layer_types.length', call: (pe) => pe.model({ ...LLAMA, layer_types: ['full_attention'] }) },
+  { name: 'model: no_rope_layers with a 2', type: RangeError, param: 'config.text_config.no_rope_layers[0]', call: (pe) => pe.model({ model_type: 'llama4', text_config: { model_type: 'llama4_text', no_rope_layers: [2, 1] } }) },
+  { name: 'model: text_config a string', type: TypeError, param: 'config.text_config', call: (pe) => pe.model({ model_type: 'qwen2_vl', text_config: 'qwen' }) },
+  { name: 'model: unknown option', type: TypeError, param: 'options.layer', call: (pe) => pe.model(LLAMA, { layer: 1 } as never) },
+  { name: 'model: options.part unknown', type: RangeError, param: 'options.part', call: (pe) => pe.model(LLAMA, { part: 'audio' as never }) },
+  { name: 'model: options.part encoder on a decoder-only model', type: RangeError, param: 'options.part', call: (pe) => pe.model(LLAMA, { part: 'encoder' }) },
+  { name: 'model: position_embedding_type relative_key', type: RangeError, param: 'config.position_embedding_type', call: (pe) => pe.model({ model_type: 'bert', position_embedding_type: 'relative_key' }) },
+  { name: 'model.rope: layer out of range', type: RangeError, param: 'options.layer', call: (pe, a) => pe.model(LLAMA).rope(a.q, { shape: [1, 2, 3, 4], layer: 2, out: a.q }) },
+  { name: 'model.rope: shape of the wrong head dim', type: RangeError, param: 'options.shape', call: (pe, a) => pe.model(LLAMA).rope(a.x, { shape: [1, 2, 4, 3], out: a.x }) },
+  { name: 'model.rope: unknown option', type: TypeError, param: 'options.rotaryDim', call: (pe, a) => pe.model(LLAMA).rope(a.q, { shape: [1, 2, 3, 4], rotaryDim: 2 } as never) },
+  { name: 'model.rope: out of the wrong size', type: RangeError, param: 'options.out', call: (pe, a) => pe.model(LLAMA).rope(a.q, { shape: [1, 2, 3, 4], out: a.out }) },
+  { name: 'model.rope: on a learned-position model', type: RangeError, param: "'learned'", call: (pe, a) => pe.model({ model_type: 'gpt2' }).rope(a.q, { shape: [1, 2, 3, 4] }) },
+  { name: 'model.cosSin: neither positions nor length', type: TypeError, param: 'options.positions or options.length', call: (pe) => pe.model(LLAMA).cosSin({}) },
+  { name: 'model.cosSin: multi-axis positions not a multiple of 3', type: RangeError, param: 'options.positions.length', call: (pe) => pe.model({ ...LLAMA, hidden_size: 12, model_type: 'qwen2_vl', rope_scaling: { type: 'mrope', mrope_section: [1, 1, 1] } }).cosSin({ positions: [1, 2] }) },
+  { name: 'model.cosSin: layer a string', type: TypeError, param: 'options.layer', call: (pe) => pe.model(LLAMA).cosSin({ length: 2, layer: '1' as never }) },
+  { name: 'model.cosSin: expand a string', type: TypeError, param: 'options.expand', call: (pe) => pe.model(LLAMA).cosSin({ length: 2, expand: 'yes' as never }) },
+  { name: 'model.positions: mask with a 2', type: RangeError, param: 'options.attentionMask[1]', call: (pe) => pe.model(LLAMA).positions({ shape: [1, 2], attentionMask: [1, 2] }) },
+  { name: 'model.positions: mask of the wrong length', type: RangeError, param: 'options.attentionMask.length', call: (pe) => pe.model(LLAMA).positions({ shape: [1, 2], pastLength: 1, attentionMask: [1, 1] }) },
+  { name: 'model.positions: fractional token id', type: RangeError, param: 'options.inputIds[0]', call: (pe) => pe.model({ model_type: 'roberta' }).positions({ shape: [1, 1], inputIds: [1.5] }) },
+  { name: 'model.positions: shape of rank 3', type: RangeError, param: 'options.shape', call: (pe) => pe.model(LLAMA).positions({ shape: [1, 2, 3] }) },
+  { name: 'model.queryScale: negative position', type: RangeError, param: 'options.positions[0]', call: (pe) => pe.model(LLAMA).queryScale({ positions: [-1] }) },
   { name: 'similarity: table a DataView', type: TypeError, param: 'table', call: (pe) => pe.similarity(new DataView(new ArrayBuffer(16)) as never, { dim: 4 }) },
   { name: 'similarity: a matrix of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.similarity(new Float32Array(2 ** 15 + 8), { dim: 1 }) },
 ];
@@ -393,7 +430,7 @@ describeBackends('bad input across every public function', (pe, backend) => {
 
   it('covers every public function with at least 40 cases beyond test/errors.test.ts', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d'];
+    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d', 'model', 'model.rope', 'model.cosSin', 'model.positions'];
     for (const f of fns) expect(cases.filter((c) => c.name.startsWith(`${f}:`) || (f === 'sinusoidal' && !c.name.includes(':'))).length, f).toBeGreaterThanOrEqual(4);
   });
 
@@ -469,6 +506,10 @@ const FUNCS: Record<string, { keys: string[]; base: () => Record<string, unknown
   mropePositions: { keys: ['segments', 'model', 'spatialMergeSize', 'tokensPerSecond'], base: () => ({ segments: [{ text: 2 }, { image: [1, 4, 2] }, { video: [2, 2, 2], secondsPerGrid: 0.5 }, { text: 1 }], model: 'qwen2.5-vl' }) },
   visionPositions: { keys: ['height', 'width', 'spatialMergeSize'], base: () => ({ height: 4, width: 6 }) },
   sincos3d: { keys: ['frames', 'height', 'width', 'dim', 'preset', 'temporalInterpolationScale', 'spatialInterpolationScale', 'dtype', 'out'], base: () => ({ frames: 2, height: 2, width: 3, dim: 16, spatialInterpolationScale: 1.875 }) },
+  model: {
+    keys: ['model_type', 'hidden_size', 'num_attention_heads', 'num_hidden_layers', 'head_dim', 'rope_theta', 'rope_scaling', 'rope_parameters', 'max_position_embeddings', 'partial_rotary_factor', 'text_config', 'layer_types'],
+    base: () => ({ model_type: 'llama', hidden_size: 16, num_attention_heads: 2, num_hidden_layers: 2, rope_scaling: { type: 'linear', factor: 2 } }),
+  },
   identify: { keys: ['dim', 'grid'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 0.7)) },
   similarity: { keys: ['dim', 'metric'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 5) },
 };
