@@ -142,6 +142,42 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
       }
     };
   }
+  if (typeof pe.model === 'function') {
+    // pe.model: the rotary of a few checkpoints' configs (the keys that decide positions, copied from
+    // test/fixtures/models/): cos/sin at far positions and q rotated, through model.cosSin / model.rope.
+    const configs: Record<string, Record<string, unknown>> = {
+      'Llama-3.1-8B llama3': {
+        model_type: 'llama', hidden_size: 4096, num_attention_heads: 32, num_hidden_layers: 32, max_position_embeddings: 131072, rope_theta: 500000,
+        rope_scaling: { factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192, rope_type: 'llama3' },
+      },
+      'gpt-oss-20b yarn': {
+        model_type: 'gpt_oss', hidden_size: 2880, head_dim: 64, num_attention_heads: 64, num_hidden_layers: 2, max_position_embeddings: 131072, rope_theta: 150000,
+        rope_scaling: { beta_fast: 32, beta_slow: 1, factor: 32, original_max_position_embeddings: 4096, rope_type: 'yarn', truncate: false },
+      },
+      'DeepSeek-V3 yarn de-interleaved': {
+        model_type: 'deepseek_v3', hidden_size: 7168, num_attention_heads: 128, num_hidden_layers: 2, max_position_embeddings: 163840, rope_theta: 10000,
+        qk_rope_head_dim: 64, qk_nope_head_dim: 128,
+        rope_scaling: { beta_fast: 32, beta_slow: 1, factor: 40, mscale: 1, mscale_all_dim: 1, original_max_position_embeddings: 4096, type: 'yarn' },
+      },
+      'Qwen2-VL mrope': {
+        model_type: 'qwen2_vl', hidden_size: 1536, num_attention_heads: 12, num_hidden_layers: 2, max_position_embeddings: 32768, rope_theta: 1e6,
+        rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] },
+      },
+    };
+    for (const [name, cfg] of Object.entries(configs)) {
+      const mrope = cfg.model_type === 'qwen2_vl';
+      const positions = mrope ? [0, 5, 5, 9000, 31000, 0, 5, 6, 9001, 31000, 0, 5, 7, 9002, 31000] : [0, 1, 4095, 8191, 8192, 65537, 131071];
+      c[`model ${name} cosSin`] = (p) => {
+        const { cos, sin } = p.model(cfg).cosSin({ positions, expand: true });
+        return Float32Array.from([...cos, ...sin]);
+      };
+      c[`model ${name} rope`] = (p) => {
+        const m = p.model(cfg);
+        const rows = positions.length / (mrope ? 3 : 1);
+        return m.rope(randomArray(2 * rows * m.headDim, false, 21), { shape: [1, 2, rows, m.headDim], positions });
+      };
+    }
+  }
   if (typeof pe.sincos2d === 'function') {
     for (const preset of ['mae', 'mocov3', 'bigvision', 'timm'] as const) {
       for (const dtype of ['float32', 'float64'] as const) {
