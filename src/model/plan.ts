@@ -261,12 +261,12 @@ function absolutePlan(sel: ReturnType<typeof select>, a: AbsoluteSpec): ModelPla
     const order = al.variant === 'bloom' ? 'alibi + invNorm·(q·k) (baddbmm)' : al.variant === 'falcon' ? '(q·k + alibi)·invNorm, alibi in bfloat16' : `q·k·softmax_scale + alibi, built for max_seq_len ${al.maxSeqLen} with alibi_bias_max ${al.biasMax}`;
     lines.push(`${fam.name} (model_type '${modelType}'): ALiBi, one slope per head (${a.heads} heads) times the key position, added to the attention scores: ${order}.`);
     lines.push(`Reference: transformers ${fam.ref}.`);
-    lines.push('posenc: model.alibi / model.addAlibi. docs/conventions.md §15.');
+    lines.push('posenc: model.alibi / model.addAlibi; options is null (a bias added to the attention scores: no pe.rope, pe.add or pe.sinusoidal call expresses it). docs/conventions.md §15.');
   } else if (a.kind === 'relative-bias') {
     const b = a.bias!;
     lines.push(`${fam.name} (model_type '${modelType}', ${part}): relative position bias, ${b.numBuckets} buckets up to distance ${b.maxDistance}, ${part === 'encoder' ? 'bidirectional' : 'causal'} buckets, one learned value per bucket and head added to the scores (no 1/√d scaling)${b.perLayer ? '; every layer has its own bias' : '; computed in layer 0 and shared by every layer'}.`);
     lines.push(`Reference: transformers ${fam.ref}.`);
-    lines.push('posenc: model.relativeBias(weights, { queryLength, keyLength }). docs/conventions.md §15.');
+    lines.push('posenc: model.relativeBias(weights, { queryLength, keyLength }); options is null (a bias added to the attention scores: no pe.rope, pe.add or pe.sinusoidal call expresses it). docs/conventions.md §15.');
   }
   lines.push(...sel.notes, ...a.notes);
   return {

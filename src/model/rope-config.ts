@@ -347,6 +347,9 @@ export function readRope(c: ConfigReader, family: string, fam: Family): RopeSpec
     notes.push("softmaxScale 1: transformers 5.0's DeepseekV2Attention keeps qk_head_dim^-0.5; DeepSeek's own remote modeling_deepseek.py multiplies it by yarn_get_mscale(factor, mscale_all_dim)² as DeepSeek-V3 does.");
   }
 
+  if (family === 'internlm2' && topType.ropeType === 'dynamic') {
+    notes.push("Dynamic NTK as transformers' generic dynamic_rope_update computes it (the scaled base a float32 tensor); InternLM2's own remote code computes that base in float64 (seq_len a Python int), which moves some ω by an ulp: pass those frequencies to pe.rope to match it.");
+  }
   const kind = traits.mrope ? 'mrope' : 'rope';
   return { kind, heads, headDim, rotaryDim, layout, apply, axes, layers, top, softmaxScale, maxPositions, notes };
 }
