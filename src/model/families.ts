@@ -262,6 +262,7 @@ export const ALIASES: Readonly<Record<string, string>> = {
   'xlm_roberta': 'xlm-roberta',
 };
 
+/** The model_type values pe.model reads (families, then wrapper and legacy names). */
 export function supportedTypes(): string {
-  return Object.keys(FAMILIES).sort().join(', ');
+  return `${Object.keys(FAMILIES).sort().join(', ')} (and ${Object.keys(ALIASES).sort().join(', ')})`;
 }

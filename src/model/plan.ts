@@ -6,7 +6,7 @@ import { checkEnum, checkKeys, checkObject } from '../core/options.js';
 import type { FloatArray, ModuleTensor } from '../core/types.js';
 import type { RopeFrequencies, RopeFrequenciesOptions, RopeOptions, RopeScaling } from '../rope/types.js';
 import { readAbsolute, type AbsoluteSpec, type PositionRule } from './absolute.js';
-import { ConfigReader, checkConfig, configRangeError, configTypeError, isPlainObject } from './config.js';
+import { ConfigReader, checkConfig, configRangeError } from './config.js';
 import { ALIASES, FAMILIES, supportedTypes, type Family } from './families.js';
 import type { PositionsHost } from './positions.js';
 import { readRope, readVisionRope, type QueryRule, type RopeLayerSpec, type RopeSpec } from './rope-config.js';
@@ -287,4 +287,3 @@ export function planModel(host: ModelHost, config: unknown, options: unknown): M
   return absolutePlan(sel, readAbsolute(c, family, part));
 }
 
-export { configTypeError, isPlainObject };
