@@ -20,13 +20,22 @@ export type FixtureModel = Record<string, any> & { file: string; model_type: str
 
 export const fixture = JSON.parse(readFileSync(join(root, 'models-ref.json'), 'utf8')) as { torch: string; models: FixtureModel[] };
 
+/**
+ * Families the corpus has no checkpoint config for (Llama 4), from configs written with the released
+ * keys (test/fixtures/model-extra/), computed by the same script:
+ *   /usr/bin/python3 scripts/parity/model_refs.py OUT --fixture test/fixtures/model-extra-ref.json --models test/fixtures/model-extra
+ */
+export const extraFixture = JSON.parse(readFileSync(join(root, 'model-extra-ref.json'), 'utf8')) as { torch: string; models: FixtureModel[] };
+
 export function f32(o: F32): Float32Array {
   const b = Buffer.from(o.f32le, 'base64');
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
 export function config(file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(root, 'models', file), 'utf8')) as Record<string, unknown>;
+  const extra = join(root, 'model-extra', file);
+  const path = extraFixture.models.some((m) => m.file === file) ? extra : join(root, 'models', file);
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
 
 /** Every corpus config (index.json order). */

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelPositions } from '../../src/index.js';
 import { describeBackends } from '../support/backends.js';
-import { config, corpus, f32, fixture, ulp32, type F32, type FixtureModel } from './fixture.js';
+import { config, corpus, extraFixture, f32, fixture, ulp32, type F32, type FixtureModel } from './fixture.js';
 
 /** invFreq elements where torch's float32 pow is not posenc's correctly rounded one (measured, torch 1.13 CPU). */
 const INVFREQ_DIFFERING: Record<string, number> = {
@@ -54,7 +54,7 @@ describe('the corpus', () => {
 });
 
 describeBackends('pe.model against the torch fixture', (pe) => {
-  for (const m of fixture.models) {
+  for (const m of [...fixture.models, ...extraFixture.models]) {
     describe(`${m.file} (${m.model_type})`, () => {
       let model: ModelPositions;
       const get = () => (model ??= pe().model(config(m.file), TEXT(m) ? { part: TEXT(m) as 'decoder' } : undefined));
@@ -91,6 +91,12 @@ function ropeChecks(m: FixtureModel, get: () => ModelPositions): void {
     for (const [ty, L] of Object.entries(m.layers as Record<string, { invFreq: never; attentionScaling: number; info: { ropeType: string } }>)) {
       const layer = md.layers.find((l) => l.type === ty)!;
       const ref = f32(L.invFreq);
+      if (ref.length === 0) {
+        // a NoPE layer (Llama 4): no rotation
+        expect(layer.kind).toBe('none');
+        expect(layer.invFreq).toBe(null);
+        continue;
+      }
       const maxUlps = L.info.ropeType === 'yarn' || L.info.ropeType === 'longrope' ? 2 : 1;
       expect(layer.invFreq!.length).toBe(ref.length);
       ref.forEach((v, i) => {
@@ -100,7 +106,8 @@ function ropeChecks(m: FixtureModel, get: () => ModelPositions): void {
       expect(layer.attentionFactor).toBe(L.attentionScaling);
     }
     expect(differing).toBe(INVFREQ_DIFFERING[m.file] ?? 0);
-    const top = md.layers.find((l) => l.type === 'full_attention') ?? md.layers[0];
+    // the top-level scheme: a full-attention rotary layer, else the first rotary layer (Llama 4)
+    const top = md.layers.find((l) => l.type === 'full_attention' && l.kind !== 'none') ?? md.layers.find((l) => l.kind !== 'none')!;
     expect(md.invFreq).toBe(top.invFreq);
   });
 
@@ -178,7 +185,8 @@ function ropeChecks(m: FixtureModel, get: () => ModelPositions): void {
     it('queryScale = the reference per cache position', () => {
       const md = get();
       const ref = f32(m.queryScale.scale);
-      const s = md.queryScale({ positions: m.queryScale.positions });
+      const nope = md.layers.findIndex((l) => l.kind === 'none');
+      const s = md.queryScale({ positions: m.queryScale.positions, ...(nope >= 0 ? { layer: nope } : {}) });
       ref.forEach((v, i) => expect(Math.abs(s[i] - v), `position ${m.queryScale.positions[i]}`).toBeLessThanOrEqual(ulp32(v)));
     });
   }
