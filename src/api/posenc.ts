@@ -284,7 +284,7 @@ export class Posenc {
    * defaults of HF's configuration class; a config no default completes, an unknown model_type
    * whose keys do not determine positions, or a contradictory or out-of-range value is a
    * TypeError/RangeError naming the key. Derives rotaryDim/2 frequencies per layer type
-   * (allocates them); nothing else until a method is called. README "Models", docs/conventions.md §16.
+   * (allocates them); nothing else until a method is called. README "Models", docs/conventions.md §17.
    */
   model(config: ModelConfig, options?: ModelOptions): ModelPositions {
     return createModel(this, config, options);

@@ -209,8 +209,8 @@ function ropePlan(host: ModelHost, sel: ReturnType<typeof select>, spec: RopeSpe
   lines.push(`${fam.name} (model_type '${modelType}'${partText}): ${what}, ${pairing}; ${spec.rotaryDim} of ${spec.headDim} features rotated, base ${t.base}, ${scalingText(t.ropeType, t.scaling)}, attention factor ${topRt.af}; frequencies, angles, cos/sin and products in float32 as the reference (float32Angles).`);
   lines.push(`Reference: transformers ${fam.ref}; ${fam.rope!.applyRef}.`);
   lines.push(spec.apply === 'deinterleave'
-    ? "posenc: model.rope = pe.rope(x, { shape, layout: 'interleaved', …, float32Angles: true }) with each head's output then de-interleaved ([x'_0, x'_2, … | x'_1, x'_3, …]) as apply_rotary_pos_emb_interleave returns it; options is null (no single pe.rope call returns that order; q·k is the same either way). docs/conventions.md §16."
-    : `posenc: model.rope(x, { shape, positions }) = pe.rope(x, { shape, ...model.options, positions }); model.cosSin = the reference's cos/sin. docs/conventions.md §16 (rotary: §7${spec.kind === 'mrope' ? ', §13' : ''}).`);
+    ? "posenc: model.rope = pe.rope(x, { shape, layout: 'interleaved', …, float32Angles: true }) with each head's output then de-interleaved ([x'_0, x'_2, … | x'_1, x'_3, …]) as apply_rotary_pos_emb_interleave returns it; options is null (no single pe.rope call returns that order; q·k is the same either way). docs/conventions.md §17."
+    : `posenc: model.rope(x, { shape, positions }) = pe.rope(x, { shape, ...model.options, positions }); model.cosSin = the reference's cos/sin. docs/conventions.md §17 (rotary: §7${spec.kind === 'mrope' ? ', §13' : ''}).`);
   const kinds = new Map<string, number>();
   for (const l of spec.layers) kinds.set(l.rotary ? `${l.type} (base ${l.base}, ${l.ropeType})` : `${l.type} (NoPE)`, (kinds.get(l.rotary ? `${l.type} (base ${l.base}, ${l.ropeType})` : `${l.type} (NoPE)`) ?? 0) + 1);
   if (kinds.size > 1) lines.push(`Layers: ${[...kinds].map(([k, n]) => `${n} × ${k}`).join(', ')}; the top-level fields show layer ${spec.top} (${spec.layers[spec.top].type}).`);
@@ -250,23 +250,23 @@ function absolutePlan(sel: ReturnType<typeof select>, a: AbsoluteSpec): ModelPla
   if (a.kind === 'learned') {
     lines.push(`${fam.name} (model_type '${modelType}'${partText}): a learned position table of ${a.tableRows} rows added to the token embeddings${a.embedScale !== 1 ? ` scaled by ${a.embedScale}` : ''}; position ids: ${ruleText[a.rule.kind]}.`);
     lines.push(`Reference: transformers ${fam.ref}.`);
-    lines.push(`posenc: pe.add(x, { shape, encoding: the checkpoint's table, positions: model.positions(…)${a.embedScale !== 1 ? ', scale: model.embedScale' : ''} }) (without padding: options { offset: ${a.learnedOffset} }). docs/conventions.md §4d, §16.`);
+    lines.push(`posenc: pe.add(x, { shape, encoding: the checkpoint's table, positions: model.positions(…)${a.embedScale !== 1 ? ', scale: model.embedScale' : ''} }) (without padding: options { offset: ${a.learnedOffset} }). docs/conventions.md §4d, §17.`);
   } else if (a.kind === 'sinusoidal') {
     const s = a.sinusoidal!;
     lines.push(`${fam.name} (model_type '${modelType}'${partText}): a fixed sinusoidal table (preset '${s.preset}', dim ${s.dim}${s.paddingIdx !== undefined ? `, padding row ${s.paddingIdx} zero` : ''}, ${a.tableRows} rows${s.float32Angles ? ', float32 as torch computes it' : ', float64 then float32 as numpy/the reference computes it'}) added to the token embeddings${a.embedScale !== 1 ? ` scaled by ${a.embedScale}` : ''}; position ids: ${ruleText[a.rule.kind]}.`);
     lines.push(`Reference: transformers ${fam.ref}.`);
-    lines.push(`posenc: pe.sinusoidal({ ...model.options, positions: model.positions(…) }) or pe.add(x, { shape, encoding: options without dim, positions${a.embedScale !== 1 ? ', scale: model.embedScale' : ''} }). docs/conventions.md §${s.preset === 'fairseq' ? '3' : s.preset === 'whisper' ? '4c' : s.preset === 'marian' ? '4b' : '4a'}, §16.`);
+    lines.push(`posenc: pe.sinusoidal({ ...model.options, positions: model.positions(…) }) or pe.add(x, { shape, encoding: options without dim, positions${a.embedScale !== 1 ? ', scale: model.embedScale' : ''} }). docs/conventions.md §${s.preset === 'fairseq' ? '3' : s.preset === 'whisper' ? '4c' : s.preset === 'marian' ? '4b' : '4a'}, §17.`);
   } else if (a.kind === 'alibi') {
     const al = a.alibi!;
     const order = al.variant === 'bloom' ? 'alibi + invNorm·(q·k) (baddbmm)' : al.variant === 'falcon' ? '(q·k + alibi)·invNorm, alibi in bfloat16' : `q·k·softmax_scale + alibi, built for max_seq_len ${al.maxSeqLen} with alibi_bias_max ${al.biasMax}`;
     lines.push(`${fam.name} (model_type '${modelType}'): ALiBi, one slope per head (${a.heads} heads) times the key position, added to the attention scores: ${order}.`);
     lines.push(`Reference: transformers ${fam.ref}.`);
-    lines.push('posenc: model.alibi / model.addAlibi; options is null (a bias added to the attention scores: no pe.rope, pe.add or pe.sinusoidal call expresses it). docs/conventions.md §16.');
+    lines.push('posenc: model.alibi / model.addAlibi; options is null (a bias added to the attention scores: no pe.rope, pe.add or pe.sinusoidal call expresses it). docs/conventions.md §17.');
   } else if (a.kind === 'relative-bias') {
     const b = a.bias!;
     lines.push(`${fam.name} (model_type '${modelType}', ${part}): relative position bias, ${b.numBuckets} buckets up to distance ${b.maxDistance}, ${part === 'encoder' ? 'bidirectional' : 'causal'} buckets, one learned value per bucket and head added to the scores (no 1/√d scaling)${b.perLayer ? '; every layer has its own bias' : '; computed in layer 0 and shared by every layer'}.`);
     lines.push(`Reference: transformers ${fam.ref}.`);
-    lines.push('posenc: model.relativeBias(weights, { queryLength, keyLength }); options is null (a bias added to the attention scores: no pe.rope, pe.add or pe.sinusoidal call expresses it). docs/conventions.md §16.');
+    lines.push('posenc: model.relativeBias(weights, { queryLength, keyLength }); options is null (a bias added to the attention scores: no pe.rope, pe.add or pe.sinusoidal call expresses it). docs/conventions.md §17.');
   }
   lines.push(...sel.notes, ...a.notes);
   return {

@@ -1,5 +1,5 @@
 // Public types of pe.model(config): a checkpoint's config.json read into the positional encoding
-// its reference code computes (docs/conventions.md §16, README "Models").
+// its reference code computes (docs/conventions.md §17, README "Models").
 
 import type { FloatArray, ModuleTensor } from '../core/types.js';
 import type { RopeLayout, RopeOptions } from '../rope/types.js';
