@@ -20,3 +20,4 @@ export type {
   ModelAddAlibiOptions, ModelAlibiOptions, ModelConfig, ModelCosSinOptions, ModelKind, ModelLayer, ModelOptions, ModelPart,
   ModelPlainOptions, ModelPositionIdsOptions, ModelPositions, ModelRelativeBiasOptions, ModelRopeOptions, ModelRowsOptions,
 } from './api/types.js';
+export type { AddAlibiOptions, AlibiPow, AlibiPreset, AlibiSlopesOptions, RelativeBiasOptions, RelativeBucketsOptions } from './api/types.js';
