@@ -3,7 +3,7 @@
 // backend. One line per config: invFreq elements that differ from torch (and by how many ulps), the
 // largest |posenc − torch| of cos/sin over the sampled positions 0…max_position_embeddings−1 and of the
 // rotated q, position ids, sinusoidal tables, ALiBi tensors and T5 bias — each against its bound
-// (README "Models"):
+// (README "Models"); ALiBi tensors and T5 bias bit for bit:
 //   cos/sin  2 ulp32 + af·(p·|Δω| + ulp32(p·ω));   q  af·(|x_a| + |x_b|)·2^-23 + 1 ulp;
 //   tables   2 ulp32 + p·ulp32(ω) + ulp32(p·ω) (float64 numpy tables: 0);   ids, buckets  equal.
 import { execFileSync } from 'node:child_process';
@@ -195,8 +195,41 @@ export function runModels({ root, python, initSync }) {
         const ref = A(m.encoder.positionIds);
         if (ref.some((v, i) => v !== got[i])) ok = false;
       }
-    } else {
-      cells.extra = 'model.alibi / model.relativeBias not built yet (the bias family is not merged)';
+    } else if (m.kind === 'alibi') {
+      // model.alibi for the config's heads and the fixture's other head counts, bit for bit.
+      let same = 0;
+      let all = 0;
+      let worst = 0;
+      for (const v of m.variants.filter((x) => !x.notUsedByHF)) {
+        const c = { ...cfg };
+        if (v.heads !== m.heads) {
+          if (m.model_type === 'mpt') Object.assign(c, { n_heads: v.heads, d_model: v.heads * 64 });
+          else Object.assign(c, 'n_head' in c ? { n_head: v.heads } : { num_attention_heads: v.heads }, { hidden_size: v.heads * 64 });
+        }
+        const vm = pe.model(c);
+        const got = m.model_type === 'mpt' ? vm.alibi({ keyLength: m.keyLength }) : vm.alibi({ keyLength: 9, attentionMask: m.mask.flat() });
+        outputs.push(got);
+        const ref = A(v.alibi);
+        all++;
+        let d = 0;
+        ref.forEach((x, i) => (d = Math.max(d, Math.abs(x - got[i]))));
+        worst = Math.max(worst, d);
+        if (d === 0 && got.length === ref.length) same++;
+        else ok = false;
+      }
+      cells.extra = `alibi tensor: ${same} of ${all} head counts bit-identical (max |Δ| ${e(worst)})`;
+    } else if (m.kind === 'relative-bias') {
+      const weight = A(m.weight);
+      let same = 0;
+      for (const c of m.cases) {
+        const md2 = pe.model(cfg, { part: c.bidirectional ? 'encoder' : 'decoder' });
+        const got = md2.relativeBias(weight, { queryLength: c.queryLength, keyLength: c.keyLength, pastLength: c.queryOffset });
+        outputs.push(got);
+        const ref = A(c.bias);
+        if (ref.length === got.length && ref.every((x, i) => Object.is(x, got[i]))) same++;
+        else ok = false;
+      }
+      cells.extra = `bias: ${same} of ${m.cases.length} cases bit-identical`;
     }
     return { cells, ok, outputs, md };
   }

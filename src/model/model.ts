@@ -5,7 +5,7 @@
 import { checkBool, checkFinite, checkInt, checkKeys, checkObject, checkPositions, rangeError } from '../core/options.js';
 import type { FloatArray, ModuleTensor } from '../core/types.js';
 import { planModel, type LayerRuntime, type ModelHost, type ModelPlan } from './plan.js';
-import { modelPositions } from './positions.js';
+import { alibiPositions, modelPositions } from './positions.js';
 import type {
   ModelAddAlibiOptions, ModelAlibiOptions, ModelCosSinOptions, ModelKind, ModelLayer, ModelPlainOptions, ModelPositionIdsOptions,
   ModelPositions, ModelRelativeBiasOptions, ModelRopeOptions, ModelRowsOptions,
@@ -15,11 +15,38 @@ const ROPE_KEYS = ['shape', 'positions', 'offset', 'layer', 'seqLen', 'order', '
 const COSSIN_KEYS = ['positions', 'length', 'offset', 'layer', 'seqLen', 'expand'] as const;
 const ROWS_KEYS = ['positions', 'length', 'offset', 'layer'] as const;
 const MAX_ROWS = 2 ** 26;
+/** Most key positions of an ALiBi tensor without a max_seq_len (BLOOM, Falcon): float32 holds them exactly. */
+const MAX_KEYS = 2 ** 24;
+
+const BF = new Float32Array(1);
+const BU = new Uint32Array(BF.buffer);
+/** x rounded to bfloat16 (nearest, ties to even), as a number. */
+function bf16(x: number): number {
+  BF[0] = x;
+  if (x !== x) return x;
+  const u = BU[0];
+  BU[0] = (((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) << 16) >>> 0;
+  return BF[0];
+}
+
+/** Batch of model.alibi: options.batch, else the mask's rows, else 1. */
+function batchOf(fn: string, o: Record<string, unknown>, keyLength: number): number {
+  if (o.batch !== undefined) return checkInt(fn, 'options.batch', o.batch, 1, MAX_ROWS);
+  const m = o.attentionMask as { length?: unknown } | undefined;
+  if (m !== undefined && typeof m === 'object' && m !== null && typeof m.length === 'number' && keyLength > 0) {
+    if (m.length % keyLength) throw rangeError(fn, 'options.attentionMask.length', `a multiple of keyLength = ${keyLength} ([batch·keyLength])`, m.length);
+    return Math.max(1, m.length / keyLength);
+  }
+  return 1;
+}
+
+
 
 class Model implements ModelPositions {
   readonly #host: ModelHost;
   readonly #plan: ModelPlan;
   readonly #layers: readonly ModelLayer[];
+  #alibiSlopes: Float32Array | null = null;
 
   constructor(host: ModelHost, plan: ModelPlan) {
     this.#host = host;
@@ -209,18 +236,124 @@ class Model implements ModelPositions {
     return out;
   }
 
-  alibi(_options: ModelAlibiOptions): Float32Array {
-    throw new Error('posenc.model.alibi: not implemented yet');
+  /** The model's ALiBi slopes (pe.alibiSlopes, memoized: the plan is immutable). */
+  #slopes(): Float32Array {
+    if (!this.#alibiSlopes) {
+      const al = this.#plan.absolute!.alibi!;
+      // HF's MptModel builds its tensor with the default alibi_bias_max 8, whatever attn_config says.
+      this.#alibiSlopes = this.#host.alibiSlopes(this.#plan.heads, al.variant === 'mpt' ? { preset: 'mpt', maxBias: 8 } : { preset: 'bloom' });
+    }
+    return this.#alibiSlopes;
+  }
+
+  #requireAlibi(fn: string): NonNullable<NonNullable<ModelPlan['absolute']>['alibi']> {
+    const al = this.#plan.absolute?.alibi;
+    if (!al) throw new RangeError(`posenc.${fn}: model_type '${this.#plan.modelType}' has no ALiBi (its positions are '${this.#plan.kind}')`);
+    return al;
+  }
+
+  /**
+   * Key positions of the ALiBi bias: BLOOM/Falcon (cumsum(mask) − 1)·mask per batch row (Falcon:
+   * rounded to bfloat16, as its product is computed), MPT j − (keyLength − 1).
+   */
+  #keyPositions(fn: string, variant: 'bloom' | 'falcon' | 'mpt', batch: number, keyLength: number, mask: unknown): Float64Array {
+    if (variant === 'mpt') return Float64Array.from({ length: keyLength }, (_, j) => j - (keyLength - 1));
+    let kp: Float64Array;
+    if (mask === undefined) kp = Float64Array.from({ length: keyLength }, (_, j) => j);
+    else kp = Float64Array.from(alibiPositions(this.#host, fn, mask, batch, keyLength));
+    return variant === 'falcon' ? kp.map(bf16) : kp;
+  }
+
+  alibi(options: ModelAlibiOptions): Float32Array {
+    const fn = 'model.alibi';
+    checkObject(fn, 'options', options);
+    checkKeys(fn, 'options', options, ['keyLength', 'attentionMask', 'batch']);
+    const al = this.#requireAlibi(fn);
+    const o = options as unknown as Record<string, unknown>;
+    if (o.keyLength === undefined) throw new TypeError(`posenc.${fn}: options.keyLength is required (the key positions, an integer ≥ 0)`);
+    const keyLength = checkInt(fn, 'options.keyLength', o.keyLength, 0, al.maxSeqLen ?? MAX_KEYS);
+    const batch = batchOf(fn, o, keyLength);
+    const heads = this.#plan.heads;
+    const slopes = al.variant === 'falcon' ? Float64Array.from(this.#slopes(), bf16) : this.#slopes();
+    const kp = this.#keyPositions(fn, al.variant, batch, keyLength, o.attentionMask);
+    // slope·position as torch multiplies them (float32; Falcon's operands are bfloat16 values, the
+    // product exact in float32, then rounded to bfloat16): pe.addAlibi of zero scores.
+    const rows = al.variant === 'mpt' ? 1 : batch;
+    const zeros = new Float32Array(rows * heads * keyLength);
+    const out = this.#host.addAlibi(zeros, { shape: [rows, heads, 1, keyLength], slopes, keyPositions: kp, scale: 1, out: zeros }) as Float32Array;
+    if (al.variant === 'falcon') for (let i = 0; i < out.length; i++) out[i] = bf16(out[i]);
+    return out;
   }
 
   addAlibi<O extends FloatArray | ModuleTensor>(scores: FloatArray | ModuleTensor, options: ModelAddAlibiOptions & { out: O }): O;
+  addAlibi(scores: Float32Array, options: ModelAddAlibiOptions): Float32Array;
+  addAlibi(scores: Float64Array, options: ModelAddAlibiOptions): Float64Array;
   addAlibi(scores: FloatArray | ModuleTensor, options: ModelAddAlibiOptions): FloatArray;
-  addAlibi(_scores: FloatArray | ModuleTensor, _options: ModelAddAlibiOptions): FloatArray | ModuleTensor {
-    throw new Error('posenc.model.addAlibi: not implemented yet');
+  addAlibi(scores: FloatArray | ModuleTensor, options: ModelAddAlibiOptions): FloatArray | ModuleTensor {
+    const fn = 'model.addAlibi';
+    checkObject(fn, 'options', options);
+    checkKeys(fn, 'options', options, ['shape', 'attentionMask', 'out']);
+    const al = this.#requireAlibi(fn);
+    const o = options as unknown as Record<string, unknown>;
+    const sh = o.shape;
+    if (!Array.isArray(sh) && !ArrayBuffer.isView(sh)) throw new TypeError(`posenc.${fn}: options.shape is required ([batch, heads, queryLength, keyLength])`);
+    const s = Array.from(sh as ArrayLike<unknown>);
+    if (s.length !== 4) throw rangeError(fn, 'options.shape', 'of rank 4 [batch, heads, queryLength, keyLength]', sh);
+    const [batch, heads, , keyLength] = s.map((d, i) => checkInt(fn, `options.shape[${i}]`, d, 0));
+    if (heads !== this.#plan.heads) throw rangeError(fn, 'options.shape[1]', `the model's heads ${this.#plan.heads}`, heads);
+    if (al.variant === 'mpt' && al.maxSeqLen !== null && keyLength > al.maxSeqLen) throw rangeError(fn, 'options.shape[3]', `at most max_seq_len = ${al.maxSeqLen} (MPT's ALiBi is built for it)`, keyLength);
+    const kp = this.#keyPositions(fn, al.variant, batch, keyLength, al.variant === 'mpt' ? undefined : o.attentionMask);
+    if (al.variant === 'mpt' && o.attentionMask !== undefined) alibiPositions(this.#host, fn, o.attentionMask, batch, keyLength);
+    const invNorm = 1 / Math.sqrt(this.#plan.headDim);
+    if (al.variant === 'bloom') {
+      // baddbmm(alibi, q, kᵀ, beta = 1, alpha = invNorm): fl(fl(invNorm·s) + alibi).
+      return this.#host.addAlibi(scores, { shape: s as number[], slopes: this.#slopes(), keyPositions: kp, scale: invNorm, out: o.out as FloatArray | undefined });
+    }
+    if (al.variant === 'mpt') {
+      // matmul(q, kᵀ)·softmax_scale + position_bias.
+      return this.#host.addAlibi(scores, { shape: s as number[], slopes: this.#slopes(), keyPositions: kp, scale: al.softmaxScale ?? invNorm, out: o.out as FloatArray | undefined });
+    }
+    // Falcon: (scores + alibi)·invNorm with the alibi in bfloat16. pe.addAlibi checks everything
+    // and copies the scores (scale 1, zero slopes); the bias and the scale follow in that order.
+    const r = this.#host.addAlibi(scores, { shape: s as number[], slopes: new Float64Array(heads), scale: 1, out: o.out as FloatArray | undefined });
+    const a = ArrayBuffer.isView(r) ? r : r.array;
+    const f64 = a instanceof Float64Array;
+    const round = f64 ? (v: number) => v : Math.fround;
+    const slopes = Array.from(this.#slopes(), bf16);
+    const inv = round(invNorm);
+    const q = s[2] as number;
+    const perBatch = kp.length !== keyLength;
+    for (let b = 0; b < batch; b++) {
+      for (let h = 0; h < heads; h++) {
+        const bias = new Float64Array(keyLength);
+        for (let j = 0; j < keyLength; j++) bias[j] = bf16(slopes[h] * kp[(perBatch ? b * keyLength : 0) + j]);
+        for (let i = 0; i < q; i++) {
+          const row = ((b * heads + h) * q + i) * keyLength;
+          for (let j = 0; j < keyLength; j++) a[row + j] = round(round(a[row + j] + bias[j]) * inv);
+        }
+      }
+    }
+    return r;
   }
 
-  relativeBias(_weights: FloatArray, _options: ModelRelativeBiasOptions): Float32Array {
-    throw new Error('posenc.model.relativeBias: not implemented yet');
+  relativeBias<O extends Float32Array | ModuleTensor>(weights: Float32Array | ModuleTensor, options: ModelRelativeBiasOptions & { out: O }): O;
+  relativeBias(weights: Float32Array | ModuleTensor, options: ModelRelativeBiasOptions): Float32Array;
+  relativeBias(weights: Float32Array | ModuleTensor, options: ModelRelativeBiasOptions): Float32Array | ModuleTensor {
+    const fn = 'model.relativeBias';
+    checkObject(fn, 'options', options);
+    checkKeys(fn, 'options', options, ['queryLength', 'keyLength', 'decoder', 'pastLength', 'out']);
+    const b = this.#plan.absolute?.bias;
+    if (!b) throw new RangeError(`posenc.${fn}: model_type '${this.#plan.modelType}' has no relative position bias (its positions are '${this.#plan.kind}')`);
+    const o = options as unknown as Record<string, unknown>;
+    for (const k of ['queryLength', 'keyLength']) if (o[k] === undefined) throw new TypeError(`posenc.${fn}: options.${k} is required`);
+    const queryLength = checkInt(fn, 'options.queryLength', o.queryLength, 0);
+    const keyLength = checkInt(fn, 'options.keyLength', o.keyLength, 0);
+    const decoder = o.decoder === undefined ? this.#plan.part === 'decoder' : checkBool(fn, 'options.decoder', o.decoder);
+    const past = o.pastLength === undefined ? (decoder ? Math.max(keyLength - queryLength, 0) : 0) : checkInt(fn, 'options.pastLength', o.pastLength, 0, 2 ** 31 - 1);
+    return this.#host.relativeBias(weights, {
+      heads: this.#plan.heads, queryLength, keyLength, bidirectional: !decoder, numBuckets: b.numBuckets, maxDistance: b.maxDistance,
+      queryOffset: past, out: o.out as Float32Array | ModuleTensor | undefined,
+    });
   }
 
   describe(): string {

@@ -5,6 +5,7 @@
 import { checkEnum, checkKeys, checkObject } from '../core/options.js';
 import type { FloatArray, ModuleTensor } from '../core/types.js';
 import type { RopeFrequencies, RopeFrequenciesOptions, RopeOptions, RopeScaling } from '../rope/types.js';
+import type { AddAlibiOptions, AlibiSlopesOptions, RelativeBiasOptions } from '../bias/types.js';
 import { readAbsolute, type AbsoluteSpec, type PositionRule } from './absolute.js';
 import { ConfigReader, checkConfig, configRangeError } from './config.js';
 import { ALIASES, FAMILIES, supportedTypes, type Family } from './families.js';
@@ -16,6 +17,9 @@ import type { ModelKind, ModelLayer, ModelPart, ModelPlainOptions } from './type
 export interface ModelHost extends PositionsHost {
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray | ModuleTensor;
   ropeFrequencies(options: RopeFrequenciesOptions): RopeFrequencies;
+  alibiSlopes(heads: number, options?: AlibiSlopesOptions): Float32Array;
+  addAlibi(scores: FloatArray | ModuleTensor, options: AddAlibiOptions): FloatArray | ModuleTensor;
+  relativeBias(weights: Float32Array | ModuleTensor, options: RelativeBiasOptions): Float32Array | ModuleTensor;
 }
 
 export interface LayerRuntime {
@@ -258,10 +262,15 @@ function absolutePlan(sel: ReturnType<typeof select>, a: AbsoluteSpec): ModelPla
     lines.push(`posenc: pe.sinusoidal({ ...model.options, positions: model.positions(…) }) or pe.add(x, { shape, encoding: options without dim, positions${a.embedScale !== 1 ? ', scale: model.embedScale' : ''} }). docs/conventions.md §${s.preset === 'fairseq' ? '3' : s.preset === 'whisper' ? '4c' : s.preset === 'marian' ? '4b' : '4a'}, §17.`);
   } else if (a.kind === 'alibi') {
     const al = a.alibi!;
-    const order = al.variant === 'bloom' ? 'alibi + invNorm·(q·k) (baddbmm)' : al.variant === 'falcon' ? '(q·k + alibi)·invNorm, alibi in bfloat16' : `q·k·softmax_scale + alibi, built for max_seq_len ${al.maxSeqLen} with alibi_bias_max ${al.biasMax}`;
+    const order = al.variant === 'bloom'
+      ? 'alibi + invNorm·(q·k) (baddbmm), the alibi (cumsum(mask) − 1)·mask·slope in float32, [batch·heads, 1, keyLength]'
+      : al.variant === 'falcon'
+        ? '(q·k + alibi)·invNorm, the alibi bf16(bf16(slope)·bf16(position)) (BLOOM\'s positions, computed in bfloat16 as Falcon\'s code does)'
+        : `q·k·softmax_scale + alibi, the alibi slope·(j − (keyLength − 1)) built for max_seq_len ${al.maxSeqLen} with alibi_bias_max 8 as HF's MptModel passes it, [heads, 1, keyLength], independent of padding`;
     lines.push(`${fam.name} (model_type '${modelType}'): ALiBi, one slope per head (${a.heads} heads) times the key position, added to the attention scores: ${order}.`);
     lines.push(`Reference: transformers ${fam.ref}.`);
-    lines.push('posenc: model.alibi / model.addAlibi; options is null (a bias added to the attention scores: no pe.rope, pe.add or pe.sinusoidal call expresses it). docs/conventions.md §17.');
+    if (al.variant === 'mpt' && al.biasMax !== 8) lines.push(`attn_config.alibi_bias_max is ${al.biasMax}, but HF's MptModel builds the ALiBi tensor with the default 8; posenc follows the reference.`);
+    lines.push('posenc: model.alibi / model.addAlibi (slopes: pe.alibiSlopes, the bias: pe.addAlibi); options is null (a bias added to the attention scores: no pe.rope, pe.add or pe.sinusoidal call expresses it). docs/conventions.md §17.');
   } else if (a.kind === 'relative-bias') {
     const b = a.bias!;
     lines.push(`${fam.name} (model_type '${modelType}', ${part}): relative position bias, ${b.numBuckets} buckets up to distance ${b.maxDistance}, ${part === 'encoder' ? 'bidirectional' : 'causal'} buckets, one learned value per bucket and head added to the scores (no 1/√d scaling)${b.perLayer ? '; every layer has its own bias' : '; computed in layer 0 and shared by every layer'}.`);

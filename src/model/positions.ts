@@ -6,7 +6,6 @@ import { checkInt, checkKeys, checkObject, isDetached, rangeError, shapeValues, 
 import type { IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions } from '../positions/types.js';
 import type { PositionRule } from './absolute.js';
 
-const FN = 'model.positions';
 const INT32_MAX = 2 ** 31 - 1;
 
 export interface PositionsHost {
@@ -15,29 +14,29 @@ export interface PositionsHost {
 }
 
 /** An integer sequence (array or typed array, BigInt arrays and booleans for masks included) as numbers. */
-function ints(param: string, v: unknown, n: number, mask: boolean): Int32Array | Float64Array {
+function ints(param: string, v: unknown, n: number, mask: boolean, fn = 'model.positions'): Int32Array | Float64Array {
   let at: (i: number) => unknown;
   let len: number;
   if (Array.isArray(v)) {
     at = (i) => v[i];
     len = v.length;
   } else if (ArrayBuffer.isView(v) && typedArrayName(v) !== undefined) {
-    if (isDetached(v.buffer)) throw new TypeError(`posenc.${FN}: ${param} is a ${v.constructor.name} whose buffer is detached`);
+    if (isDetached(v.buffer)) throw new TypeError(`posenc.${fn}: ${param} is a ${v.constructor.name} whose buffer is detached`);
     const a = v as unknown as ArrayLike<number | bigint>;
     at = (i) => a[i];
     len = a.length;
-  } else throw typeError(FN, param, mask ? 'an array or typed array of 0/1 (or booleans)' : 'an array or typed array of integers', v);
-  if (len !== n) throw rangeError(FN, `${param}.length`, `${n}`, len);
+  } else throw typeError(fn, param, mask ? 'an array or typed array of 0/1 (or booleans)' : 'an array or typed array of integers', v);
+  if (len !== n) throw rangeError(fn, `${param}.length`, `${n}`, len);
   const out = mask ? new Int32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let t = at(i);
     if (mask && typeof t === 'boolean') t = t ? 1 : 0;
     if (typeof t === 'bigint') {
-      if (t < BigInt(Number.MIN_SAFE_INTEGER) || t > BigInt(Number.MAX_SAFE_INTEGER)) throw rangeError(FN, `${param}[${i}]`, 'a safe integer', t);
+      if (t < BigInt(Number.MIN_SAFE_INTEGER) || t > BigInt(Number.MAX_SAFE_INTEGER)) throw rangeError(fn, `${param}[${i}]`, 'a safe integer', t);
       t = Number(t);
     }
-    if (typeof t !== 'number') throw typeError(FN, `${param}[${i}]`, mask ? '0, 1 or a boolean' : 'an integer', t);
-    if (!Number.isInteger(t) || (mask && t !== 0 && t !== 1)) throw rangeError(FN, `${param}[${i}]`, mask ? '0 or 1 (or a boolean)' : 'an integer', t);
+    if (typeof t !== 'number') throw typeError(fn, `${param}[${i}]`, mask ? '0, 1 or a boolean' : 'an integer', t);
+    if (!Number.isInteger(t) || (mask && t !== 0 && t !== 1)) throw rangeError(fn, `${param}[${i}]`, mask ? '0 or 1 (or a boolean)' : 'an integer', t);
     out[i] = t;
   }
   return out;
@@ -48,6 +47,7 @@ function ints(param: string, v: unknown, n: number, mask: boolean): Int32Array |
  * [axes·batch·length], the text-only rule of HF get_rope_index).
  */
 export function modelPositions(host: PositionsHost, rule: PositionRule, axes: number, options: unknown): Int32Array {
+  const FN = 'model.positions';
   checkObject(FN, 'options', options);
   checkKeys(FN, 'options', options, ['shape', 'inputIds', 'attentionMask', 'pastLength']);
   const o = options;
@@ -59,10 +59,10 @@ export function modelPositions(host: PositionsHost, rule: PositionRule, axes: nu
   const past = o.pastLength === undefined ? 0 : checkInt(FN, 'options.pastLength', o.pastLength, 0, INT32_MAX - length - 2);
   if (batch * (past + length) * axes > 2 ** 28) throw rangeError(FN, 'options.shape', `at most 2^28 ids in all (batch·(pastLength + length)${axes > 1 ? '·axes' : ''})`, o.shape);
   const total = past + length;
-  const mask = o.attentionMask === undefined ? null : ints('options.attentionMask', o.attentionMask, batch * total, true) as Int32Array;
+  const mask = o.attentionMask === undefined ? null : ints('options.attentionMask', o.attentionMask, batch * total, true, FN) as Int32Array;
   // FSMT counts non-pad tokens over the whole sequence: its ids include the past ones.
   const idsAll = rule.kind === 'tokens' && rule.all === true;
-  const ids = o.inputIds === undefined ? null : ints(idsAll && past ? 'options.inputIds (past and current ids: FSMT counts over the whole sequence)' : 'options.inputIds', o.inputIds, batch * (idsAll ? total : length), false) as Float64Array;
+  const ids = o.inputIds === undefined ? null : ints(idsAll && past ? 'options.inputIds (past and current ids: FSMT counts over the whole sequence)' : 'options.inputIds', o.inputIds, batch * (idsAll ? total : length), false, FN) as Float64Array;
   const n = batch * length;
   let out: Int32Array;
   switch (rule.kind) {
@@ -118,4 +118,13 @@ export function modelPositions(host: PositionsHost, rule: PositionRule, axes: nu
   const all = new Int32Array(axes * n);
   for (let a = 0; a < axes; a++) all.set(out, a * n);
   return all;
+}
+
+/**
+ * ALiBi key positions of BLOOM / Falcon (build_alibi_tensor): (cumsum(mask) − 1)·mask per row of a
+ * [batch, keyLength] mask, padding at 0 (pe.positionsFromMask with padPosition 0).
+ */
+export function alibiPositions(host: PositionsHost, fn: string, mask: unknown, batch: number, keyLength: number): Int32Array {
+  const m = ints('options.attentionMask', mask, batch * keyLength, true, fn) as Int32Array;
+  return host.positionsFromMask(m, { shape: [batch, keyLength], padPosition: 0 });
 }

@@ -113,28 +113,37 @@ export interface ModelPositionIdsOptions {
 }
 
 export interface ModelAlibiOptions {
-  /** Key positions (columns). */
+  /** Key positions (columns of the scores), an integer ≥ 0 (MPT: ≤ max_seq_len). */
   keyLength: number;
-  /** [batch·keyLength] 0/1 (BLOOM / Falcon: positions count only attended tokens). Default all ones. */
+  /**
+   * [batch·keyLength] 0/1 (or booleans): BLOOM and Falcon count positions over attended tokens
+   * only, (cumsum(mask) − 1)·mask. Default all ones. MPT's bias does not depend on it.
+   */
   attentionMask?: ArrayLike<number> | BigInt64Array | readonly boolean[];
-  /** Batch size without a mask (default 1). */
+  /** Batch size (default: attentionMask.length / keyLength, else 1). */
   batch?: number;
 }
 
 export interface ModelAddAlibiOptions {
-  /** [batch, heads, queryLength, keyLength] of the raw scores q·k. */
+  /** [batch, heads, queryLength, keyLength] of the raw scores q·k (heads = model.heads). */
   shape: readonly number[];
+  /** [batch·keyLength] 0/1 as for model.alibi (BLOOM, Falcon). */
   attentionMask?: ArrayLike<number> | BigInt64Array | readonly boolean[];
+  /** Where to write (the scores' dtype and size, or the scores themselves). Default: a new array. */
   out?: FloatArray | ModuleTensor;
 }
 
 export interface ModelRelativeBiasOptions {
+  /** Queries (rows). */
   queryLength: number;
+  /** Keys (columns). */
   keyLength: number;
-  /** Causal (decoder) buckets; default: true for part 'decoder', false for 'encoder'. */
+  /** Causal (decoder self-attention) buckets; default true for part 'decoder', false for 'encoder' (bidirectional). */
   decoder?: boolean;
-  /** Position of the first query (HF cache_position; default keyLength − queryLength when decoding, else 0). */
+  /** Position of the first query (HF cache_position[0]); default keyLength − queryLength for the decoder (a cached step), 0 for the encoder. */
   pastLength?: number;
+  /** Where to write: a Float32Array or float32 module tensor of heads·queryLength·keyLength. */
+  out?: Float32Array | ModuleTensor;
 }
 
 /**
@@ -208,13 +217,33 @@ export interface ModelPositions {
    */
   queryScale(options: ModelRowsOptions): Float32Array;
 
-  /** ALiBi kinds: the bias tensor the model's code adds (see README "Models"). */
+  /**
+   * 'alibi': exactly the tensor the model's code adds to its scores, a new Float32Array: BLOOM
+   * [batch·heads, 1, keyLength], slope·(cumsum(mask) − 1)·mask in float32 (build_alibi_tensor);
+   * Falcon the same computed in bfloat16 as its code does (bf16(bf16(slope)·bf16(position)));
+   * MPT [heads, 1, keyLength], slope·(j − (keyLength − 1)) for key j, what HF's MptAttention takes
+   * of the tensor built for max_seq_len with alibi_bias_max 8. Slopes from pe.alibiSlopes.
+   */
   alibi(options: ModelAlibiOptions): Float32Array;
-  /** ALiBi kinds: scores → logits in the family's order of operations (BLOOM, Falcon, MPT). */
+  /**
+   * 'alibi': raw scores q·k [batch, heads, queryLength, keyLength] → the logits before softmax, in
+   * the family's order of operations and float32 rounding: BLOOM fl(fl(invNorm·s) + alibi)
+   * (baddbmm), Falcon fl(fl(s + alibi)·invNorm), MPT fl(fl(s·softmax_scale) + alibi), invNorm =
+   * 1/√headDim. Allocates unless `out` is given; `out` may be the scores.
+   */
   addAlibi<O extends FloatArray | ModuleTensor>(scores: FloatArray | ModuleTensor, options: ModelAddAlibiOptions & { out: O }): O;
+  addAlibi(scores: Float32Array, options: ModelAddAlibiOptions): Float32Array;
+  addAlibi(scores: Float64Array, options: ModelAddAlibiOptions): Float64Array;
   addAlibi(scores: FloatArray | ModuleTensor, options: ModelAddAlibiOptions): FloatArray;
-  /** 'relative-bias': the T5 bias [heads, queryLength, keyLength] from the bucket weights [numBuckets, heads]. */
-  relativeBias(weights: FloatArray, options: ModelRelativeBiasOptions): Float32Array;
+  /**
+   * 'relative-bias': the bias T5's layer adds to its scores, [heads, queryLength, keyLength] (HF
+   * compute_bias without its leading 1), from a layer's relative_attention_bias.weight
+   * [numBuckets, heads] (Float32Array or module tensor), with the encoder's bidirectional or the
+   * decoder's causal buckets (pe.relativeBias). UMT5: pass each layer's own weights. Allocates
+   * unless `out` is given.
+   */
+  relativeBias<O extends Float32Array | ModuleTensor>(weights: Float32Array | ModuleTensor, options: ModelRelativeBiasOptions & { out: O }): O;
+  relativeBias(weights: Float32Array | ModuleTensor, options: ModelRelativeBiasOptions): Float32Array;
 
   /** A few lines: the convention, the reference code (file and function), the docs section, and where posenc follows the reference over a config value. */
   describe(): string;

@@ -93,6 +93,9 @@ interface Case {
 const S = [2, 3, 4];
 /** A small Llama config (head dim 4, two layers): what the model cases start from. */
 const LLAMA = { model_type: 'llama', hidden_size: 8, num_attention_heads: 2, num_hidden_layers: 2 };
+/** BLOOM with 2 heads; T5 with 2 heads and 32 buckets (weights [32, 2]: the arena's table). */
+const BLOOM = { model_type: 'bloom', hidden_size: 8, n_head: 2, n_layer: 1 };
+const T5 = { model_type: 't5', d_model: 8, d_kv: 4, num_heads: 2, num_layers: 1 };
 const SEQ = { shape: [2, 3] };
 const cases: Case[] = [
   // ---- sinusoidal
@@ -411,6 +414,19 @@ const cases: Case[] = [
   { name: 'model.positions: mask of the wrong length', type: RangeError, param: 'options.attentionMask.length', call: (pe) => pe.model(LLAMA).positions({ shape: [1, 2], pastLength: 1, attentionMask: [1, 1] }) },
   { name: 'model.positions: fractional token id', type: RangeError, param: 'options.inputIds[0]', call: (pe) => pe.model({ model_type: 'roberta' }).positions({ shape: [1, 1], inputIds: [1.5] }) },
   { name: 'model.positions: shape of rank 3', type: RangeError, param: 'options.shape', call: (pe) => pe.model(LLAMA).positions({ shape: [1, 2, 3] }) },
+  { name: 'model.alibi: on a rotary model', type: RangeError, param: "no ALiBi", call: (pe) => pe.model(LLAMA).alibi({ keyLength: 4 }) },
+  { name: 'model.alibi: keyLength missing', type: TypeError, param: 'options.keyLength', call: (pe) => pe.model(BLOOM).alibi({} as never) },
+  { name: 'model.alibi: mask with a 2', type: RangeError, param: 'options.attentionMask[1]', call: (pe) => pe.model(BLOOM).alibi({ keyLength: 2, attentionMask: [1, 2] }) },
+  { name: 'model.alibi: mask not a multiple of keyLength', type: RangeError, param: 'options.attentionMask.length', call: (pe) => pe.model(BLOOM).alibi({ keyLength: 2, attentionMask: [1, 1, 1] }) },
+  { name: 'model.alibi: MPT keyLength beyond max_seq_len', type: RangeError, param: 'options.keyLength', call: (pe) => pe.model({ model_type: 'mpt', d_model: 8, n_heads: 2, n_layers: 1, max_seq_len: 16 }).alibi({ keyLength: 17 }) },
+  { name: 'model.addAlibi: heads not the model\'s', type: RangeError, param: 'options.shape[1]', call: (pe, a) => pe.model(BLOOM).addAlibi(a.x, { shape: [1, 3, 2, 4], out: a.x }) },
+  { name: 'model.addAlibi: out of the wrong size', type: RangeError, param: 'options.out', call: (pe, a) => pe.model(BLOOM).addAlibi(a.x, { shape: [1, 2, 3, 4], out: a.out }) },
+  { name: 'model.addAlibi: unknown option', type: TypeError, param: 'options.slopes', call: (pe, a) => pe.model(BLOOM).addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2] } as never) },
+  { name: 'model.addAlibi: Falcon scores a plain array', type: TypeError, param: 'scores', call: (pe) => pe.model({ ...BLOOM, model_type: 'falcon', alibi: true, num_hidden_layers: 1 }).addAlibi([1, 2] as never, { shape: [1, 2, 1, 1] }) },
+  { name: 'model.relativeBias: weights of the wrong length', type: RangeError, param: 'weights', call: (pe, a) => pe.model(T5, { part: 'encoder' }).relativeBias(a.x, { queryLength: 2, keyLength: 3 }) },
+  { name: 'model.relativeBias: on a rotary model', type: RangeError, param: 'no relative position bias', call: (pe, a) => pe.model(LLAMA).relativeBias(a.table, { queryLength: 2, keyLength: 3 }) },
+  { name: 'model.relativeBias: negative pastLength', type: RangeError, param: 'options.pastLength', call: (pe, a) => pe.model(T5).relativeBias(a.table, { queryLength: 2, keyLength: 3, pastLength: -1 }) },
+  { name: 'model.relativeBias: decoder a string', type: TypeError, param: 'options.decoder', call: (pe, a) => pe.model(T5).relativeBias(a.table, { queryLength: 2, keyLength: 3, decoder: 'yes' as never }) },
   { name: 'model.queryScale: negative position', type: RangeError, param: 'options.positions[0]', call: (pe) => pe.model(LLAMA).queryScale({ positions: [-1] }) },
   { name: 'similarity: table a DataView', type: TypeError, param: 'table', call: (pe) => pe.similarity(new DataView(new ArrayBuffer(16)) as never, { dim: 4 }) },
   { name: 'similarity: a matrix of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.similarity(new Float32Array(2 ** 15 + 8), { dim: 1 }) },
@@ -430,7 +446,7 @@ describeBackends('bad input across every public function', (pe, backend) => {
 
   it('covers every public function with at least 40 cases beyond test/errors.test.ts', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d', 'model', 'model.rope', 'model.cosSin', 'model.positions'];
+    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d', 'model', 'model.rope', 'model.cosSin', 'model.positions', 'model.alibi', 'model.addAlibi', 'model.relativeBias'];
     for (const f of fns) expect(cases.filter((c) => c.name.startsWith(`${f}:`) || (f === 'sinusoidal' && !c.name.includes(':'))).length, f).toBeGreaterThanOrEqual(4);
   });
 

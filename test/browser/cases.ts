@@ -164,6 +164,17 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
         rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] },
       },
     };
+    if (typeof pe.addAlibi === 'function') {
+      const bloom = { model_type: 'bloom', hidden_size: 2560, n_head: 32, n_layer: 2 };
+      const falcon = { model_type: 'falcon', alibi: true, hidden_size: 2048, num_attention_heads: 32, num_hidden_layers: 2 };
+      const mpt = { model_type: 'mpt', d_model: 7168, n_heads: 56, n_layers: 2, max_seq_len: 8192 };
+      const mask = [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+      c['model bloom alibi (left-padded)'] = (p) => p.model(bloom).alibi({ keyLength: 9, attentionMask: mask });
+      c['model falcon addAlibi (bfloat16 alibi)'] = (p) => p.model(falcon).addAlibi(randomArray(2 * 32 * 3 * 9, false, 22), { shape: [2, 32, 3, 9], attentionMask: mask });
+      c['model mpt addAlibi'] = (p) => p.model(mpt).addAlibi(randomArray(1 * 56 * 2 * 300, false, 23), { shape: [1, 56, 2, 300] });
+      c['model t5 relativeBias decoder cached step'] = (p) =>
+        p.model({ model_type: 't5', d_model: 512, d_kv: 64, num_heads: 8, num_layers: 6 }).relativeBias(randomArray(32 * 8, false, 24) as Float32Array, { queryLength: 1, keyLength: 300 });
+    }
     for (const [name, cfg] of Object.entries(configs)) {
       const mrope = cfg.model_type === 'qwen2_vl';
       const positions = mrope ? [0, 5, 5, 9000, 31000, 0, 5, 6, 9001, 31000, 0, 5, 7, 9002, 31000] : [0, 1, 4095, 8191, 8192, 65537, 131071];

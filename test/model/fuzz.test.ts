@@ -69,6 +69,11 @@ function checkPlan(pe: Posenc, md: ModelPositions): void {
   if (md.kind !== 'rope' && md.kind !== 'mrope') {
     const ids = md.positions({ shape: [1, 3] });
     expect(ids.length % 3).toBe(0);
+    if (md.kind === 'alibi') {
+      const a = md.alibi({ keyLength: 3 });
+      expect(a.length % (3 * md.heads)).toBe(0);
+      for (const v of a) expect(Number.isFinite(v)).toBe(true);
+    }
     return;
   }
   expect(md.rotaryDim % 2).toBe(0);

@@ -8,7 +8,7 @@
 //   position ids bit-identical.
 import { describe, expect, it } from 'vitest';
 import type { ModelPositions } from '../../src/index.js';
-import { describeBackends } from '../support/backends.js';
+import { describeBackends, firstByteDiff } from '../support/backends.js';
 import { config, corpus, extraFixture, f32, fixture, ulp32, type F32, type FixtureModel } from './fixture.js';
 
 /** invFreq elements where torch's float32 pow is not posenc's correctly rounded one (measured, torch 1.13 CPU). */
@@ -73,6 +73,8 @@ describeBackends('pe.model against the torch fixture', (pe) => {
       if (m.kind === 'rope') ropeChecks(m, get);
       if (m.kind === 'mrope') mropeChecks(m, get);
       if (m.kind === 'learned' || m.kind === 'sinusoidal') absoluteChecks(m, get, pe);
+      if (m.kind === 'alibi') alibiChecks(m, pe);
+      if (m.kind === 'relative-bias') biasChecks(m, pe);
     });
   }
 });
@@ -190,6 +192,84 @@ function ropeChecks(m: FixtureModel, get: () => ModelPositions): void {
       ref.forEach((v, i) => expect(Math.abs(s[i] - v), `position ${m.queryScale.positions[i]}`).toBeLessThanOrEqual(ulp32(v)));
     });
   }
+}
+
+/** The config with another head count (the fixture's ALiBi variants). */
+function withHeads(m: FixtureModel, heads: number): Record<string, unknown> {
+  const cfg = { ...config(m.file) };
+  if (m.model_type === 'mpt') cfg.n_heads = heads;
+  else if ('n_head' in cfg) cfg.n_head = heads;
+  else cfg.num_attention_heads = heads;
+  if (m.model_type === 'mpt') cfg.d_model = heads * 64;
+  else cfg.hidden_size = heads * 64;
+  return cfg;
+}
+
+function alibiChecks(m: FixtureModel, pe: () => import('../../src/index.js').Posenc): void {
+  const variants = (m.variants as { heads: number; alibi: F32; alibiBiasMax?: number; notUsedByHF?: boolean }[]).filter((v) => !v.notUsedByHF);
+  it(`alibi: the tensor the model's code adds, bit for bit, for ${variants.map((v) => v.heads).join(', ')} heads`, () => {
+    for (const v of variants) {
+      const md = v.heads === m.heads ? pe().model(config(m.file)) : pe().model(withHeads(m, v.heads));
+      expect(md.kind).toBe('alibi');
+      const ref = f32(v.alibi);
+      const got = m.model_type === 'mpt'
+        ? md.alibi({ keyLength: m.keyLength as number })
+        : md.alibi({ keyLength: 9, attentionMask: (m.mask as number[][]).flat() });
+      expect(got.length, `${v.heads} heads`).toBe(ref.length);
+      expect(firstByteDiff(got, ref), `${v.heads} heads`).toBe(-1);
+    }
+  });
+  it('addAlibi: raw scores → logits in the family\'s order of operations (BLOOM invNorm·s + alibi, Falcon (s + alibi)·invNorm, MPT s·scale + alibi)', () => {
+    const md = pe().model(config(m.file));
+    const heads = md.heads;
+    const K = m.model_type === 'mpt' ? (m.keyLength as number) : 9;
+    const batch = m.model_type === 'mpt' ? 1 : 2;
+    const q = 3;
+    const scores = Float32Array.from({ length: batch * heads * q * K }, (_, i) => Math.fround(Math.sin(i * 0.71) * 5));
+    const mask = m.mask ? (m.mask as number[][]).flat() : undefined;
+    const alibi = f32((m.variants as { alibi: F32 }[])[0].alibi); // [batch, heads, K] (MPT [heads, 1, K])
+    const fr = Math.fround;
+    const inv = fr(1 / Math.sqrt(md.headDim));
+    const scale = fr(m.softmaxScale as number);
+    const want = scores.map((s, i) => {
+      const k = i % K;
+      const h = Math.floor(i / (q * K)) % heads;
+      const b = Math.floor(i / (heads * q * K));
+      const a = m.model_type === 'mpt' ? alibi[h * K + k] : alibi[(b * heads + h) * K + k];
+      if (m.model_type === 'bloom') return fr(fr(inv * s) + a);
+      if (m.model_type === 'falcon') return fr(fr(s + a) * inv);
+      return fr(fr(s * scale) + a);
+    });
+    const got = md.addAlibi(scores, { shape: [batch, heads, q, K], attentionMask: mask });
+    expect(firstByteDiff(got, want)).toBe(-1);
+    const t = pe().alloc(scores.length);
+    t.array.set(scores);
+    md.addAlibi(t, { shape: [batch, heads, q, K], attentionMask: mask, out: t });
+    expect(firstByteDiff(t.array, want), 'in place on a module tensor').toBe(-1);
+    t.free();
+    expect(md.describe()).toMatch(m.model_type === 'bloom' ? /baddbmm/ : m.model_type === 'falcon' ? /bfloat16/ : /alibi_bias_max 8/);
+  });
+}
+
+function biasChecks(m: FixtureModel, pe: () => import('../../src/index.js').Posenc): void {
+  it('relativeBias: buckets and bias of every fixture case (encoder bidirectional, decoder causal, cached steps)', () => {
+    const weight = f32(m.weight);
+    const heads = m.heads as number;
+    for (const c of m.cases as { tag: string; queryLength: number; keyLength: number; queryOffset: number; bidirectional: boolean; buckets: { i: number[] }; bias?: F32 }[]) {
+      const md = pe().model(config(m.file), { part: c.bidirectional ? 'encoder' : 'decoder' });
+      expect(md.kind).toBe('relative-bias');
+      // the part decides the buckets and, for the decoder, the past length of a cached step
+      const got = md.relativeBias(weight, { queryLength: c.queryLength, keyLength: c.keyLength, pastLength: c.queryOffset });
+      const want = c.bias ? f32(c.bias) : Float32Array.from({ length: heads * c.queryLength * c.keyLength }, (_, i) => {
+        const h = Math.floor(i / (c.queryLength * c.keyLength));
+        return weight[c.buckets.i[i % (c.queryLength * c.keyLength)] * heads + h];
+      });
+      expect(firstByteDiff(got, want), c.tag).toBe(-1);
+      if (!c.bidirectional && c.queryOffset === c.keyLength - c.queryLength && c.queryOffset > 0) {
+        expect(firstByteDiff(md.relativeBias(weight, { queryLength: c.queryLength, keyLength: c.keyLength }), want), `${c.tag}: default past length`).toBe(-1);
+      }
+    }
+  });
 }
 
 function mropeChecks(m: FixtureModel, get: () => ModelPositions): void {
