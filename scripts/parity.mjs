@@ -6,6 +6,8 @@
 //   derived ω    float32Angles: true, ω derived by posenc's float32 chain (correctly rounded exp/pow);
 //   torch's ω    float32Angles: true, frequencies: torch's own ω (what a checkpoint stores).
 // `--fixture FILE` also writes the compact test fixture test/fixtures use (torch's ω, sample rows).
+// `--models` instead measures pe.model(config) for every corpus config against
+// scripts/parity/model_refs.py (one line per config; scripts/parity/models.mjs).
 // Not part of npm test: it needs torch.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,16 +21,20 @@ const python = process.env.PYTHON ?? '/usr/bin/python3';
 const fixtureAt = process.argv.indexOf('--fixture');
 const fixturePath = fixtureAt > 0 ? process.argv[fixtureAt + 1] : undefined;
 
-const dir = mkdtempSync(join(tmpdir(), 'posenc-parity-'));
 const TORCH_HINT = "install Debian's python3-torch: apt-get install -y python3-torch (runs on /usr/bin/python3)";
 try {
   execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
 } catch (e) {
-  rmSync(dir, { recursive: true, force: true });
   const what = e.code === 'ENOENT' ? 'was not found' : 'cannot import torch';
   console.error(`parity: ${python} ${what}; ${TORCH_HINT} (or set PYTHON to a python with torch)`);
   process.exit(1);
 }
+if (process.argv.includes('--models')) {
+  // pe.model(config) for every corpus config against scripts/parity/model_refs.py (scripts/parity/models.mjs).
+  const { runModels } = await import('./parity/models.mjs');
+  process.exit(runModels({ root, python, initSync }) ? 1 : 0);
+}
+const dir = mkdtempSync(join(tmpdir(), 'posenc-parity-'));
 try {
   execFileSync(python, [join(root, 'scripts/parity/torch_refs.py'), dir], { stdio: ['ignore', 'inherit', 'inherit'] });
 } catch (e) {

@@ -16,3 +16,8 @@ export type {
   SimilarityOptions, SinusoidalIdentified,
 } from './api/types.js';
 export type { Frequencies, FrequenciesOptions } from './api/types.js';
+export type {
+  ModelAddAlibiOptions, ModelAlibiOptions, ModelConfig, ModelCosSinOptions, ModelKind, ModelLayer, ModelOptions, ModelPart,
+  ModelPlainOptions, ModelPositionIdsOptions, ModelPositions, ModelRelativeBiasOptions, ModelRopeOptions, ModelRowsOptions,
+} from './api/types.js';
+export type { AddAlibiOptions, AlibiPow, AlibiPreset, AlibiSlopesOptions, RelativeBiasOptions, RelativeBucketsOptions } from './api/types.js';

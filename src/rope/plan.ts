@@ -236,7 +236,9 @@ function resolveFreqs(fn: string, p: string, dim: number, base: number, scalingV
       const lff = pos('lowFreqFactor');
       const hff = pos('highFreqFactor');
       const L = posInt('originalMaxPositionEmbeddings');
-      if (!(hff > lff)) throw rangeError(fn, `${p}.highFreqFactor`, `greater than lowFreqFactor = ${lff}`, hff);
+      // HF only warns when highFreqFactor ≤ lowFreqFactor (Llama 4 ships them equal): the smoothing
+      // band between the two wavelengths is then empty. A wavelength exactly at an equal bound, where
+      // HF would divide 0 by 0, keeps its frequency.
       const lowWl = r(L / lff);
       const highWl = r(L / hff);
       const f = defaults(base);
@@ -245,7 +247,7 @@ function resolveFreqs(fn: string, p: string, dim: number, base: number, scalingV
         const inv = f[i];
         const wl = r(twoPi / inv);
         const il = wl > lowWl ? r(inv / r(factor)) : inv;
-        if (!(wl < highWl) && !(wl > lowWl)) {
+        if (!(wl < highWl) && !(wl > lowWl) && hff !== lff) {
           const sm = r(r(r(r(L) / wl) - r(lff)) / r(hff - lff));
           f[i] = r(r(r(r(1 - sm) * il) / r(factor)) + r(sm * il));
         } else f[i] = il;

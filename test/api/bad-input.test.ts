@@ -91,6 +91,11 @@ interface Case {
 }
 
 const S = [2, 3, 4];
+/** A small Llama config (head dim 4, two layers): what the model cases start from. */
+const LLAMA = { model_type: 'llama', hidden_size: 8, num_attention_heads: 2, num_hidden_layers: 2 };
+/** BLOOM with 2 heads; T5 with 2 heads and 32 buckets (weights [32, 2]: the arena's table). */
+const BLOOM = { model_type: 'bloom', hidden_size: 8, n_head: 2, n_layer: 1 };
+const T5 = { model_type: 't5', d_model: 8, d_kv: 4, num_heads: 2, num_layers: 1 };
 const SEQ = { shape: [2, 3] };
 const cases: Case[] = [
   // ---- sinusoidal
@@ -239,7 +244,7 @@ const cases: Case[] = [
   { name: 'rope: unknown scaling type', type: RangeError, param: 'options.scaling.type', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'ntk' } as never }) },
   { name: 'rope: linear scaling without factor', type: TypeError, param: 'options.scaling.factor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'linear' } as never }) },
   { name: 'rope: linear scaling factor 0', type: RangeError, param: 'options.scaling.factor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'linear', factor: 0 } }) },
-  { name: 'rope: llama3 high ≤ low frequency factor', type: RangeError, param: 'options.scaling.highFreqFactor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'llama3', factor: 8, lowFreqFactor: 4, highFreqFactor: 1, originalMaxPositionEmbeddings: 16 } }) },
+  { name: 'rope: llama3 negative low frequency factor', type: RangeError, param: 'options.scaling.lowFreqFactor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'llama3', factor: 8, lowFreqFactor: -1, highFreqFactor: 1, originalMaxPositionEmbeddings: 16 } }) },
   { name: 'rope: longrope factor list of the wrong length', type: RangeError, param: 'options.scaling.longFactor', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'longrope', longFactor: [1, 1, 1], shortFactor: [1, 1], originalMaxPositionEmbeddings: 8 } }) },
   { name: 'rope: unknown scaling key', type: TypeError, param: 'options.scaling.factr', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], scaling: { type: 'linear', factr: 2 } as never }) },
   { name: 'rope: unknown option', type: TypeError, param: 'options.rotary', call: (pe, a) => pe.rope(a.q, { shape: [1, 2, 3, 4], rotary: 4 } as never) },
@@ -375,8 +380,94 @@ const cases: Case[] = [
   { name: 'similarity: dim 0', type: RangeError, param: 'options.dim', call: (pe, a) => pe.similarity(a.x, { dim: 0 }) },
   { name: 'similarity: unknown metric', type: RangeError, param: 'options.metric', call: (pe, a) => pe.similarity(a.x, { dim: 4, metric: 'l2' as never }) },
   { name: 'similarity: NaN in a shared table', type: RangeError, param: 'table[', call: (pe) => { const s = new Float32Array(new SharedArrayBuffer(32)); s[7] = NaN; return pe.similarity(s, { dim: 4 }); } },
+  // ---- model (config.json → positions): errors name the config key, the value and what is allowed
+  { name: 'model: config null', type: TypeError, param: 'config', call: (pe) => pe.model(null as never) },
+  { name: 'model: config an array', type: TypeError, param: 'config', call: (pe) => pe.model([] as never) },
+  { name: 'model: unknown model_type without rope keys', type: RangeError, param: "config.model_type 'bert2'", call: (pe) => pe.model({ model_type: 'bert2', hidden_size: 8 }) },
+  { name: 'model: model_type a number', type: TypeError, param: 'config.model_type', call: (pe) => pe.model({ model_type: 7 }) },
+  { name: 'model: negative rope_theta', type: RangeError, param: 'config.rope_theta', call: (pe) => pe.model({ ...LLAMA, rope_theta: -1e4 }) },
+  { name: 'model: rope_theta a string', type: TypeError, param: 'config.rope_theta', call: (pe) => pe.model({ ...LLAMA, rope_theta: '10000' }) },
+  { name: 'model: NaN max_position_embeddings', type: RangeError, param: 'config.max_position_embeddings', call: (pe) => pe.model({ ...LLAMA, max_position_embeddings: NaN, rope_scaling: { type: 'dynamic', factor: 2 } }) },
+  { name: 'model: huge hidden_size', type: RangeError, param: 'config.hidden_size', call: (pe) => pe.model({ ...LLAMA, hidden_size: 1e300 }) },
+  { name: 'model: odd rotary dim from partial_rotary_factor', type: RangeError, param: 'config.partial_rotary_factor', call: (pe) => pe.model({ ...LLAMA, model_type: 'phi', partial_rotary_factor: 0.3 }) },
+  { name: 'model: longrope factor list of the wrong length', type: RangeError, param: 'config.rope_scaling.long_factor.length', call: (pe) => pe.model({ ...LLAMA, model_type: 'phi3', rope_scaling: { type: 'longrope', long_factor: [1, 2, 3], short_factor: [1, 2] } }) },
+  { name: 'model: unknown rope type', type: RangeError, param: 'config.rope_scaling.rope_type', call: (pe) => pe.model({ ...LLAMA, rope_scaling: { rope_type: 'ntk-by-parts', factor: 2 } }) },
+  { name: 'model: linear scaling without factor', type: TypeError, param: 'config.rope_scaling.factor', call: (pe) => pe.model({ ...LLAMA, rope_scaling: { type: 'linear' } }) },
+  { name: 'model: mrope_section summing wrong', type: RangeError, param: 'config.rope_scaling.mrope_section', call: (pe) => pe.model({ ...LLAMA, model_type: 'qwen2_vl', rope_scaling: { type: 'mrope', mrope_section: [16, 16, 16] } }) },
+  { name: 'model: layer_types of the wrong length', type: RangeError, param: 'config.layer_types.length', call: (pe) => pe.model({ ...LLAMA, layer_types: ['full_attention'] }) },
+  { name: 'model: no_rope_layers with a 2', type: RangeError, param: 'config.text_config.no_rope_layers[0]', call: (pe) => pe.model({ model_type: 'llama4', text_config: { model_type: 'llama4_text', no_rope_layers: [2, 1] } }) },
+  { name: 'model: text_config a string', type: TypeError, param: 'config.text_config', call: (pe) => pe.model({ model_type: 'qwen2_vl', text_config: 'qwen' }) },
+  { name: 'model: unknown option', type: TypeError, param: 'options.layer', call: (pe) => pe.model(LLAMA, { layer: 1 } as never) },
+  { name: 'model: options.part unknown', type: RangeError, param: 'options.part', call: (pe) => pe.model(LLAMA, { part: 'audio' as never }) },
+  { name: 'model: options.part encoder on a decoder-only model', type: RangeError, param: 'options.part', call: (pe) => pe.model(LLAMA, { part: 'encoder' }) },
+  { name: 'model: position_embedding_type relative_key', type: RangeError, param: 'config.position_embedding_type', call: (pe) => pe.model({ model_type: 'bert', position_embedding_type: 'relative_key' }) },
+  { name: 'model.rope: layer out of range', type: RangeError, param: 'options.layer', call: (pe, a) => pe.model(LLAMA).rope(a.q, { shape: [1, 2, 3, 4], layer: 2, out: a.q }) },
+  { name: 'model.rope: shape of the wrong head dim', type: RangeError, param: 'options.shape', call: (pe, a) => pe.model(LLAMA).rope(a.x, { shape: [1, 2, 4, 3], out: a.x }) },
+  { name: 'model.rope: unknown option', type: TypeError, param: 'options.rotaryDim', call: (pe, a) => pe.model(LLAMA).rope(a.q, { shape: [1, 2, 3, 4], rotaryDim: 2 } as never) },
+  { name: 'model.rope: out of the wrong size', type: RangeError, param: 'options.out', call: (pe, a) => pe.model(LLAMA).rope(a.q, { shape: [1, 2, 3, 4], out: a.out }) },
+  { name: 'model.rope: on a learned-position model', type: RangeError, param: "'learned'", call: (pe, a) => pe.model({ model_type: 'gpt2' }).rope(a.q, { shape: [1, 2, 3, 4] }) },
+  { name: 'model.cosSin: neither positions nor length', type: TypeError, param: 'options.positions or options.length', call: (pe) => pe.model(LLAMA).cosSin({}) },
+  { name: 'model.cosSin: multi-axis positions not a multiple of 3', type: RangeError, param: 'options.positions.length', call: (pe) => pe.model({ ...LLAMA, hidden_size: 12, model_type: 'qwen2_vl', rope_scaling: { type: 'mrope', mrope_section: [1, 1, 1] } }).cosSin({ positions: [1, 2] }) },
+  { name: 'model.cosSin: layer a string', type: TypeError, param: 'options.layer', call: (pe) => pe.model(LLAMA).cosSin({ length: 2, layer: '1' as never }) },
+  { name: 'model.cosSin: expand a string', type: TypeError, param: 'options.expand', call: (pe) => pe.model(LLAMA).cosSin({ length: 2, expand: 'yes' as never }) },
+  { name: 'model.positions: mask with a 2', type: RangeError, param: 'options.attentionMask[1]', call: (pe) => pe.model(LLAMA).positions({ shape: [1, 2], attentionMask: [1, 2] }) },
+  { name: 'model.positions: mask of the wrong length', type: RangeError, param: 'options.attentionMask.length', call: (pe) => pe.model(LLAMA).positions({ shape: [1, 2], pastLength: 1, attentionMask: [1, 1] }) },
+  { name: 'model.positions: fractional token id', type: RangeError, param: 'options.inputIds[0]', call: (pe) => pe.model({ model_type: 'roberta' }).positions({ shape: [1, 1], inputIds: [1.5] }) },
+  { name: 'model.positions: shape of rank 3', type: RangeError, param: 'options.shape', call: (pe) => pe.model(LLAMA).positions({ shape: [1, 2, 3] }) },
+  { name: 'model.alibi: on a rotary model', type: RangeError, param: "no ALiBi", call: (pe) => pe.model(LLAMA).alibi({ keyLength: 4 }) },
+  { name: 'model.alibi: keyLength missing', type: TypeError, param: 'options.keyLength', call: (pe) => pe.model(BLOOM).alibi({} as never) },
+  { name: 'model.alibi: mask with a 2', type: RangeError, param: 'options.attentionMask[1]', call: (pe) => pe.model(BLOOM).alibi({ keyLength: 2, attentionMask: [1, 2] }) },
+  { name: 'model.alibi: mask not a multiple of keyLength', type: RangeError, param: 'options.attentionMask.length', call: (pe) => pe.model(BLOOM).alibi({ keyLength: 2, attentionMask: [1, 1, 1] }) },
+  { name: 'model.alibi: MPT keyLength beyond max_seq_len', type: RangeError, param: 'options.keyLength', call: (pe) => pe.model({ model_type: 'mpt', d_model: 8, n_heads: 2, n_layers: 1, max_seq_len: 16 }).alibi({ keyLength: 17 }) },
+  { name: 'model.addAlibi: heads not the model\'s', type: RangeError, param: 'options.shape[1]', call: (pe, a) => pe.model(BLOOM).addAlibi(a.x, { shape: [1, 3, 2, 4], out: a.x }) },
+  { name: 'model.addAlibi: out of the wrong size', type: RangeError, param: 'options.out', call: (pe, a) => pe.model(BLOOM).addAlibi(a.x, { shape: [1, 2, 3, 4], out: a.out }) },
+  { name: 'model.addAlibi: unknown option', type: TypeError, param: 'options.slopes', call: (pe, a) => pe.model(BLOOM).addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2] } as never) },
+  { name: 'model.addAlibi: Falcon scores a plain array', type: TypeError, param: 'scores', call: (pe) => pe.model({ ...BLOOM, model_type: 'falcon', alibi: true, num_hidden_layers: 1 }).addAlibi([1, 2] as never, { shape: [1, 2, 1, 1] }) },
+  { name: 'model.relativeBias: weights of the wrong length', type: RangeError, param: 'weights', call: (pe, a) => pe.model(T5, { part: 'encoder' }).relativeBias(a.x, { queryLength: 2, keyLength: 3 }) },
+  { name: 'model.relativeBias: on a rotary model', type: RangeError, param: 'no relative position bias', call: (pe, a) => pe.model(LLAMA).relativeBias(a.table, { queryLength: 2, keyLength: 3 }) },
+  { name: 'model.relativeBias: negative pastLength', type: RangeError, param: 'options.pastLength', call: (pe, a) => pe.model(T5).relativeBias(a.table, { queryLength: 2, keyLength: 3, pastLength: -1 }) },
+  { name: 'model.relativeBias: decoder a string', type: TypeError, param: 'options.decoder', call: (pe, a) => pe.model(T5).relativeBias(a.table, { queryLength: 2, keyLength: 3, decoder: 'yes' as never }) },
+  { name: 'model.queryScale: negative position', type: RangeError, param: 'options.positions[0]', call: (pe) => pe.model(LLAMA).queryScale({ positions: [-1] }) },
   { name: 'similarity: table a DataView', type: TypeError, param: 'table', call: (pe) => pe.similarity(new DataView(new ArrayBuffer(16)) as never, { dim: 4 }) },
   { name: 'similarity: a matrix of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.similarity(new Float32Array(2 ** 15 + 8), { dim: 1 }) },
+  // ---- attention bias: each call in place (or into the caller's out) so that a write before the throw would show
+  { name: 'alibiSlopes: heads 0', type: RangeError, param: 'heads', call: (pe) => pe.alibiSlopes(0) },
+  { name: 'alibiSlopes: heads beyond 4096', type: RangeError, param: 'heads', call: (pe) => pe.alibiSlopes(4097) },
+  { name: 'alibiSlopes: heads a string', type: TypeError, param: 'heads', call: (pe) => pe.alibiSlopes('8' as never) },
+  { name: 'alibiSlopes: unknown preset', type: RangeError, param: 'options.preset', call: (pe) => pe.alibiSlopes(8, { preset: 'falcon' as never }) },
+  { name: 'alibiSlopes: maxBias 0', type: RangeError, param: 'options.maxBias', call: (pe) => pe.alibiSlopes(8, { maxBias: 0 }) },
+  { name: 'alibiSlopes: maxBias beyond 64', type: RangeError, param: 'options.maxBias', call: (pe) => pe.alibiSlopes(8, { preset: 'mpt', maxBias: 65 }) },
+  { name: 'alibiSlopes: unknown pow', type: RangeError, param: 'options.pow', call: (pe) => pe.alibiSlopes(8, { pow: 'fast' as never }) },
+  { name: 'alibiSlopes: options a string', type: TypeError, param: 'options', call: (pe) => pe.alibiSlopes(8, 'bloom' as never) },
+  { name: 'addAlibi: scores an Int32Array', type: TypeError, param: 'scores', call: (pe) => pe.addAlibi(new Int32Array(24) as never, { shape: [1, 2, 3, 4], slopes: [1, 2] }) },
+  { name: 'addAlibi: scores a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.addAlibi(a.freed, { shape: [1, 2, 3, 4], slopes: [1, 2] }) },
+  { name: 'addAlibi: shape disagreeing with scores', type: RangeError, param: 'options.shape', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 5], slopes: [1, 2], out: a.x }) },
+  { name: 'addAlibi: shape of rank 3', type: RangeError, param: 'options.shape', call: (pe, a) => pe.addAlibi(a.x, { shape: [2, 3, 4], slopes: [1, 2], out: a.x }) },
+  { name: 'addAlibi: slopes missing', type: TypeError, param: 'options.slopes', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], out: a.x } as never) },
+  { name: 'addAlibi: slopes of the wrong length', type: RangeError, param: 'options.slopes.length', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2, 3], out: a.x }) },
+  { name: 'addAlibi: a slope NaN, module tensor in place', type: RangeError, param: 'options.slopes[1]', call: (pe, a) => pe.addAlibi(a.t24, { shape: [1, 2, 3, 4], slopes: [1, NaN], out: a.t24 }) },
+  { name: 'addAlibi: keyPositions of the wrong length, shared scores', type: RangeError, param: 'options.keyPositions', call: (pe, a) => pe.addAlibi(a.shared, { shape: [2, 1, 3, 4], slopes: [1], keyPositions: [0, 1, 2], out: a.shared }) },
+  { name: 'addAlibi: a key position beyond float32 for float32 scores', type: RangeError, param: 'options.keyPositions[2]', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2], keyPositions: [0, 1, 1e39, 3], out: a.x }) },
+  { name: 'addAlibi: scale Infinity', type: RangeError, param: 'options.scale', call: (pe, a) => pe.addAlibi(a.t64, { shape: [1, 2, 3, 4], slopes: [1, 2], scale: Infinity, out: a.t64 }) },
+  { name: 'addAlibi: out a Float64Array for float32 scores', type: TypeError, param: 'options.out', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2], out: a.x64 }) },
+  { name: 'addAlibi: out partially overlapping scores', type: RangeError, param: 'overlaps', call: (pe, a) => pe.addAlibi(a.shared.subarray(0, 12), { shape: [1, 1, 3, 4], slopes: [1], out: a.shared.subarray(4, 16) }) },
+  { name: 'addAlibi: unknown option', type: TypeError, param: 'options.positions', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2], positions: [0, 1, 2, 3], out: a.x } as never) },
+  { name: 'addAlibi: out a view into freed module memory', type: TypeError, param: 'options.out', only: ['wasm-simd', 'wasm'], call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2], out: a.stale }) },
+  { name: 'relativeBuckets: queryLength missing', type: TypeError, param: 'options.queryLength', call: (pe) => pe.relativeBuckets({ keyLength: 4 } as never) },
+  { name: 'relativeBuckets: keyLength negative', type: RangeError, param: 'options.keyLength', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: -1 }) },
+  { name: 'relativeBuckets: 3 buckets bidirectional', type: RangeError, param: 'options.numBuckets', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: 4, numBuckets: 3 }) },
+  { name: 'relativeBuckets: maxDistance not beyond the exact buckets', type: RangeError, param: 'options.maxDistance', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: 4, maxDistance: 8 }) },
+  { name: 'relativeBuckets: queryOffset fractional', type: RangeError, param: 'options.queryOffset', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: 4, queryOffset: 1.5 }) },
+  { name: 'relativeBuckets: bidirectional a string', type: TypeError, param: 'options.bidirectional', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: 4, bidirectional: 'yes' as never }) },
+  { name: 'relativeBuckets: a grid of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.relativeBuckets({ queryLength: 2 ** 16, keyLength: 2 ** 14 }) },
+  { name: 'relativeBias: weights a Float64Array', type: TypeError, param: 'weights', call: (pe, a) => pe.relativeBias(a.x64 as never, { heads: 2, queryLength: 3, keyLength: 4, numBuckets: 12, out: a.x }) },
+  { name: 'relativeBias: weights of the wrong length', type: RangeError, param: 'weights.length', call: (pe, a) => pe.relativeBias(a.table, { heads: 3, queryLength: 2, keyLength: 4, out: a.x }) },
+  { name: 'relativeBias: heads missing', type: TypeError, param: 'options.heads', call: (pe, a) => pe.relativeBias(a.table, { queryLength: 3, keyLength: 4, out: a.x } as never) },
+  { name: 'relativeBias: out of the wrong length', type: RangeError, param: 'options.out.length', call: (pe, a) => pe.relativeBias(a.table, { heads: 2, queryLength: 3, keyLength: 4, out: a.out }) },
+  { name: 'relativeBias: out overlapping the weights', type: RangeError, param: 'overlaps weights', call: (pe, a) => pe.relativeBias(a.table, { heads: 2, queryLength: 3, keyLength: 4, out: a.table.subarray(8, 32) }) },
+  { name: 'relativeBias: out a float64 module tensor', type: TypeError, param: 'options.out', call: (pe, a) => pe.relativeBias(a.table, { heads: 2, queryLength: 3, keyLength: 4, out: a.t64 as never }) },
+  { name: 'relativeBias: weights a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.relativeBias(a.freed, { heads: 2, queryLength: 3, keyLength: 4, out: a.t24 }) },
+  { name: 'relativeBias: unknown option', type: TypeError, param: 'options.scale', call: (pe, a) => pe.relativeBias(a.table, { heads: 2, queryLength: 3, keyLength: 4, scale: 2, out: a.t24 } as never) },
 ];
 
 describeBackends('bad input across every public function', (pe, backend) => {
@@ -393,7 +484,7 @@ describeBackends('bad input across every public function', (pe, backend) => {
 
   it('covers every public function with at least 40 cases beyond test/errors.test.ts', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d'];
+    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d', 'alibiSlopes', 'addAlibi', 'relativeBuckets', 'relativeBias', 'model', 'model.rope', 'model.cosSin', 'model.positions', 'model.alibi', 'model.addAlibi', 'model.relativeBias'];
     for (const f of fns) expect(cases.filter((c) => c.name.startsWith(`${f}:`) || (f === 'sinusoidal' && !c.name.includes(':'))).length, f).toBeGreaterThanOrEqual(4);
   });
 
@@ -469,8 +560,16 @@ const FUNCS: Record<string, { keys: string[]; base: () => Record<string, unknown
   mropePositions: { keys: ['segments', 'model', 'spatialMergeSize', 'tokensPerSecond'], base: () => ({ segments: [{ text: 2 }, { image: [1, 4, 2] }, { video: [2, 2, 2], secondsPerGrid: 0.5 }, { text: 1 }], model: 'qwen2.5-vl' }) },
   visionPositions: { keys: ['height', 'width', 'spatialMergeSize'], base: () => ({ height: 4, width: 6 }) },
   sincos3d: { keys: ['frames', 'height', 'width', 'dim', 'preset', 'temporalInterpolationScale', 'spatialInterpolationScale', 'dtype', 'out'], base: () => ({ frames: 2, height: 2, width: 3, dim: 16, spatialInterpolationScale: 1.875 }) },
+  model: {
+    keys: ['model_type', 'hidden_size', 'num_attention_heads', 'num_hidden_layers', 'head_dim', 'rope_theta', 'rope_scaling', 'rope_parameters', 'max_position_embeddings', 'partial_rotary_factor', 'text_config', 'layer_types'],
+    base: () => ({ model_type: 'llama', hidden_size: 16, num_attention_heads: 2, num_hidden_layers: 2, rope_scaling: { type: 'linear', factor: 2 } }),
+  },
   identify: { keys: ['dim', 'grid'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 0.7)) },
   similarity: { keys: ['dim', 'metric'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 5) },
+  alibiSlopes: { keys: ['preset', 'maxBias', 'pow'], base: () => ({ preset: 'mpt' }), arg0: () => 12 },
+  addAlibi: { keys: ['shape', 'slopes', 'keyPositions', 'scale', 'out'], base: () => ({ shape: [1, 2, 3, 4], slopes: [0.5, 0.25] }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 3) },
+  relativeBuckets: { keys: ['queryLength', 'keyLength', 'bidirectional', 'numBuckets', 'maxDistance', 'queryOffset'], base: () => ({ queryLength: 3, keyLength: 4 }) },
+  relativeBias: { keys: ['heads', 'queryLength', 'keyLength', 'bidirectional', 'numBuckets', 'maxDistance', 'queryOffset', 'out'], base: () => ({ heads: 2, queryLength: 3, keyLength: 4 }), arg0: () => Float32Array.from({ length: 64 }, (_, i) => i / 8) },
 };
 
 describe('fuzz: random malformed calls', () => {

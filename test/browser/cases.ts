@@ -142,6 +142,53 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
       }
     };
   }
+  if (typeof pe.model === 'function') {
+    // pe.model: the rotary of a few checkpoints' configs (the keys that decide positions, copied from
+    // test/fixtures/models/): cos/sin at far positions and q rotated, through model.cosSin / model.rope.
+    const configs: Record<string, Record<string, unknown>> = {
+      'Llama-3.1-8B llama3': {
+        model_type: 'llama', hidden_size: 4096, num_attention_heads: 32, num_hidden_layers: 32, max_position_embeddings: 131072, rope_theta: 500000,
+        rope_scaling: { factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192, rope_type: 'llama3' },
+      },
+      'gpt-oss-20b yarn': {
+        model_type: 'gpt_oss', hidden_size: 2880, head_dim: 64, num_attention_heads: 64, num_hidden_layers: 2, max_position_embeddings: 131072, rope_theta: 150000,
+        rope_scaling: { beta_fast: 32, beta_slow: 1, factor: 32, original_max_position_embeddings: 4096, rope_type: 'yarn', truncate: false },
+      },
+      'DeepSeek-V3 yarn de-interleaved': {
+        model_type: 'deepseek_v3', hidden_size: 7168, num_attention_heads: 128, num_hidden_layers: 2, max_position_embeddings: 163840, rope_theta: 10000,
+        qk_rope_head_dim: 64, qk_nope_head_dim: 128,
+        rope_scaling: { beta_fast: 32, beta_slow: 1, factor: 40, mscale: 1, mscale_all_dim: 1, original_max_position_embeddings: 4096, type: 'yarn' },
+      },
+      'Qwen2-VL mrope': {
+        model_type: 'qwen2_vl', hidden_size: 1536, num_attention_heads: 12, num_hidden_layers: 2, max_position_embeddings: 32768, rope_theta: 1e6,
+        rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] },
+      },
+    };
+    if (typeof pe.addAlibi === 'function') {
+      const bloom = { model_type: 'bloom', hidden_size: 2560, n_head: 32, n_layer: 2 };
+      const falcon = { model_type: 'falcon', alibi: true, hidden_size: 2048, num_attention_heads: 32, num_hidden_layers: 2 };
+      const mpt = { model_type: 'mpt', d_model: 7168, n_heads: 56, n_layers: 2, max_seq_len: 8192 };
+      const mask = [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+      c['model bloom alibi (left-padded)'] = (p) => p.model(bloom).alibi({ keyLength: 9, attentionMask: mask });
+      c['model falcon addAlibi (bfloat16 alibi)'] = (p) => p.model(falcon).addAlibi(randomArray(2 * 32 * 3 * 9, false, 22), { shape: [2, 32, 3, 9], attentionMask: mask });
+      c['model mpt addAlibi'] = (p) => p.model(mpt).addAlibi(randomArray(1 * 56 * 2 * 300, false, 23), { shape: [1, 56, 2, 300] });
+      c['model t5 relativeBias decoder cached step'] = (p) =>
+        p.model({ model_type: 't5', d_model: 512, d_kv: 64, num_heads: 8, num_layers: 6 }).relativeBias(randomArray(32 * 8, false, 24) as Float32Array, { queryLength: 1, keyLength: 300 });
+    }
+    for (const [name, cfg] of Object.entries(configs)) {
+      const mrope = cfg.model_type === 'qwen2_vl';
+      const positions = mrope ? [0, 5, 5, 9000, 31000, 0, 5, 6, 9001, 31000, 0, 5, 7, 9002, 31000] : [0, 1, 4095, 8191, 8192, 65537, 131071];
+      c[`model ${name} cosSin`] = (p) => {
+        const { cos, sin } = p.model(cfg).cosSin({ positions, expand: true });
+        return Float32Array.from([...cos, ...sin]);
+      };
+      c[`model ${name} rope`] = (p) => {
+        const m = p.model(cfg);
+        const rows = positions.length / (mrope ? 3 : 1);
+        return m.rope(randomArray(2 * rows * m.headDim, false, 21), { shape: [1, 2, rows, m.headDim], positions });
+      };
+    }
+  }
   if (typeof pe.sincos2d === 'function') {
     for (const preset of ['mae', 'mocov3', 'bigvision', 'timm'] as const) {
       for (const dtype of ['float32', 'float64'] as const) {
@@ -162,6 +209,47 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
     c['mropePositions qwen2.5-vl + visionPositions'] = (p) => {
       const r = p.mropePositions({ segments: [{ text: 3 }, { image: [1, 4, 6] }, { text: 2 }, { video: [5, 4, 2], secondsPerGrid: 0.5 }, { text: 4 }], model: 'qwen2.5-vl' });
       return Float64Array.from([...r.positions, r.delta, ...p.visionPositions({ height: 6, width: 4 })]);
+    };
+  }
+  // Attention bias: ALiBi slopes (SLEEF emulation and exact powers), addAlibi in every operand mode
+  // (chunked through the window, in place on a module tensor, float64, per-batch positions), T5
+  // buckets (as float64: the hash compares float arrays) and bias rows.
+  if (typeof pe.addAlibi === 'function') {
+    c['alibiSlopes bloom/mpt, torch and exact pow'] = (p) =>
+      Float32Array.from([80, 40, 12, 128].flatMap((n) => [
+        ...p.alibiSlopes(n), ...p.alibiSlopes(n, { preset: 'mpt' }), ...p.alibiSlopes(n, { pow: 'exact', maxBias: 6 }), ...p.alibiSlopes(n, { preset: 'mpt', maxBias: 12.5 }),
+      ]));
+    c['addAlibi float32 large (chunked), per-batch positions'] = (p) =>
+      p.addAlibi(randomArray(2 * 12 * 40 * 300, false, 24), {
+        shape: [2, 12, 40, 300], slopes: p.alibiSlopes(12), scale: 0.125, keyPositions: Array.from({ length: 600 }, (_, i) => (i % 300) - (i < 300 ? 7 : 0)),
+      });
+    c['addAlibi float64 mpt positions'] = (p) =>
+      p.addAlibi(randomArray(1 * 48 * 3 * 65, true, 25), { shape: [1, 48, 3, 65], slopes: p.alibiSlopes(48, { preset: 'mpt' }), keyPositions: Array.from({ length: 65 }, (_, k) => k - 64) });
+    c['addAlibi in place on a module tensor'] = (p) => {
+      const t = p.alloc(1 * 16 * 64 * 129, 'float32');
+      try {
+        t.array.set(randomArray(t.length, false, 26));
+        p.addAlibi(t, { shape: [1, 16, 64, 129], slopes: p.alibiSlopes(16), out: t, scale: 1 / 8 });
+        return t.array.slice();
+      } finally {
+        t.free();
+      }
+    };
+    c['relativeBuckets T5 encoder, decoder with cache, 128 buckets'] = (p) =>
+      Float64Array.from([
+        ...p.relativeBuckets({ queryLength: 40, keyLength: 300 }),
+        ...p.relativeBuckets({ queryLength: 1, keyLength: 2001, queryOffset: 2000, bidirectional: false }),
+        ...p.relativeBuckets({ queryLength: 1, keyLength: 20001, queryOffset: 10000, numBuckets: 128, maxDistance: 128 }),
+      ]);
+    c['relativeBias [12, 128, 160] and into a module tensor'] = (p) => {
+      const w = randomArray(32 * 12, false, 27) as Float32Array;
+      const t = p.alloc(12 * 128 * 160);
+      try {
+        p.relativeBias(w, { heads: 12, queryLength: 128, keyLength: 160, bidirectional: false, queryOffset: 32, out: t });
+        return Float32Array.from([...p.relativeBias(w, { heads: 12, queryLength: 128, keyLength: 160 }), ...t.array]);
+      } finally {
+        t.free();
+      }
     };
   }
   // identify and similarity: the Gram matrices (blocked through the scratch window, and

@@ -405,7 +405,7 @@ describeBackends('rope', (get, backend) => {
       [x, { ...ok, scaling: { type: 'dynamic', factor: 2 } }, /options\.scaling\.maxPositionEmbeddings is required/, TypeError],
       [x, { ...ok, scaling: { type: 'yarn', factor: 2 } }, /options\.scaling\.originalMaxPositionEmbeddings \(or maxPositionEmbeddings\) is required/, TypeError],
       [x, { ...ok, scaling: { type: 'yarn', factor: 2, originalMaxPositionEmbeddings: 64, truncate: 'no' } }, /options\.scaling\.truncate must be true or false/, TypeError],
-      [x, { ...ok, scaling: { type: 'llama3', factor: 8, lowFreqFactor: 4, highFreqFactor: 1, originalMaxPositionEmbeddings: 64 } }, /options\.scaling\.highFreqFactor must be greater than lowFreqFactor = 4, got 1/, RangeError],
+      [x, { ...ok, scaling: { type: 'llama3', factor: 8, lowFreqFactor: 0, highFreqFactor: 1, originalMaxPositionEmbeddings: 64 } }, /options\.scaling\.lowFreqFactor must be a finite number > 0, got 0/, RangeError],
       [x, { ...ok, scaling: { type: 'longrope', longFactor: [1, 2], shortFactor: [1, 1, 1, 1], originalMaxPositionEmbeddings: 64, factor: 2 } }, /options\.scaling\.longFactor\.length must be rotaryDim\/2 = 4, got 2/, RangeError],
       [x, { ...ok, out: new Float64Array(x.length) }, /options\.out must be a Float32Array \(x's dtype\)/, TypeError],
       [x, { ...ok, out: new Float32Array(8) }, /options\.out\.length must be 192, got 8/, RangeError],
@@ -517,6 +517,28 @@ describeBackends('ropeFrequencies (§7e test values)', (get) => {
     for (let i = 35; i < 64; i++) expect(l[i]).toBe(d[i] / 8);
     expect(rel(d[40], 2.742482e-4)).toBeLessThan(2e-7);
     expect(rel(l[40], 3.428102e-5)).toBeLessThan(2e-7);
+  });
+
+  it('llama3 with lowFreqFactor = highFreqFactor (Llama 4) or lowFreqFactor > highFreqFactor (HF only warns): no smoothing band', () => {
+    const pe = get();
+    const d = pe.ropeFrequencies({ dim: 128, base: 500000 }).invFreq;
+    for (const [lff, hff] of [[1, 1], [4, 1]]) {
+      const s = { type: 'llama3', factor: 16, lowFreqFactor: lff, highFreqFactor: hff, originalMaxPositionEmbeddings: 8192 } as const;
+      for (const f32 of [false, true]) {
+        const l = pe.ropeFrequencies({ dim: 128, base: 500000, scaling: s, float32Angles: f32 }).invFreq;
+        const dd = f32 ? pe.ropeFrequencies({ dim: 128, base: 500000, float32Angles: true }).invFreq : d;
+        for (let i = 0; i < 64; i++) {
+          // HF: wavelength 2π/ω above original/lowFreqFactor → ω/factor, else ω (torch compares in float32).
+          const wl = f32 ? Math.fround(Math.fround(2 * Math.PI) / dd[i]) : (2 * Math.PI) / dd[i];
+          const bound = f32 ? Math.fround(8192 / lff) : 8192 / lff;
+          expect(l[i], `${lff}/${hff} ${f32} ω[${i}]`).toBe(wl > bound ? (f32 ? Math.fround(dd[i] / 16) : dd[i] / 16) : dd[i]);
+        }
+      }
+    }
+    // pe.rope takes it too (what pe.model passes for Llama 4 configs).
+    const x = Float32Array.from({ length: 2 * 128 }, (_, i) => (i % 7) / 7);
+    const y = pe.rope(x, { shape: [1, 1, 2, 128], base: 500000, offset: 9000, scaling: { type: 'llama3', factor: 16, lowFreqFactor: 1, highFreqFactor: 1, originalMaxPositionEmbeddings: 8192 } });
+    expect(y.every(Number.isFinite)).toBe(true);
   });
 
   it('longrope: long factors past original_max, attention factor √(1 + ln f / ln L)', () => {
