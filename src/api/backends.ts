@@ -30,7 +30,7 @@ import type { Backend } from './backend.js';
  * One plain object literal with every kernel (a fixed shape: the facade's calls stay monomorphic;
  * an object built by copying property descriptors would be a slow dictionary-mode object).
  */
-function compose(base: BackendBase, sin: SinusoidalBackend, grid: GridBackend, rope: RopeBackend, analysis: AnalysisBackend): Backend {
+function compose(base: BackendBase, sin: SinusoidalBackend, grid: GridBackend, rope: RopeBackend, analysis: AnalysisBackend, bias: BiasBackend): Backend {
   return {
     name: base.name,
     math: base.math,
@@ -47,6 +47,8 @@ function compose(base: BackendBase, sin: SinusoidalBackend, grid: GridBackend, r
     ropeRowsShape: rope.ropeRowsShape,
     ropeRows: rope.ropeRows,
     gram: analysis.gram,
+    addAlibi: bias.addAlibi,
+    relativeBias: bias.relativeBias,
   };
 }
 
