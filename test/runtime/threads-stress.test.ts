@@ -121,6 +121,23 @@ function cases(): Case[] {
     (pe) => pe.rope(q, { shape: [1, 4, 512, 64], offset: 40 }));
   const ropeCachedInPlace = resident(cached, q.length, q, (t) => cached.rope(t, { shape: [1, 4, 512, 64], out: t, offset: 77 }));
   add('rope cached rows in place', cached, ropeCachedInPlace, (pe) => pe.rope(q, { shape: [1, 4, 512, 64], offset: 77 }));
+  // Attention biases (alibiApply, relBiasRows): module tensors (plain arrays stream through the
+  // window in blocks below the pool's sizes).
+  const slopes = one.alibiSlopes(4, { preset: 'bloom' });
+  const scores = randomOperand(2 * 4 * 64 * 512, false, 9) as Float32Array;
+  const kpos = Float32Array.from({ length: 2 * 512 }, (_, i) => (i % 512) - (i >= 512 ? 40 : 0));
+  const scoresc = moduleCopy(fused, scores);
+  add('addAlibi [2, 4, 64, 512] per-batch key positions, module tensors', fused,
+    resident(fused, scores.length, null, (t) => fused.addAlibi(scoresc, { shape: [2, 4, 64, 512], slopes, keyPositions: kpos, scale: 0.125, out: t })),
+    (pe) => pe.addAlibi(scores, { shape: [2, 4, 64, 512], slopes, keyPositions: kpos, scale: 0.125 }));
+  add('addAlibi in place on a module tensor', fused,
+    resident(fused, scores.length, scores, (t) => fused.addAlibi(t, { shape: [2, 4, 64, 512], slopes, out: t })),
+    (pe) => pe.addAlibi(scores, { shape: [2, 4, 64, 512], slopes }));
+  const weights = randomOperand(32 * 4, false, 10) as Float32Array;
+  const rb = { heads: 4, queryLength: 128, keyLength: 512, bidirectional: true, numBuckets: 32, maxDistance: 128 };
+  add('relativeBias [4, 128, 512] into a module tensor', fused,
+    resident(fused, 4 * 128 * 512, null, (t) => fused.relativeBias(weights, { ...rb, out: t }), false),
+    (pe) => pe.relativeBias(weights, rb));
   return list.map(({ name, pe, run, ref }) => ({ name, run: () => run(pe), want: ref(one).slice() }));
 }
 
