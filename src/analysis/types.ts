@@ -16,10 +16,14 @@ export interface IdentifyOptions {
   grid?: readonly number[];
 }
 
-/** The call that regenerates a rotary cos/sin cache (see `IdentifyCandidate`). */
+/**
+ * The call that regenerates a rotary cos/sin cache (see `IdentifyCandidate`): the options of
+ * `pe.rope(q, { shape, ...options })`. Either a schedule (`base`, `scaling`, `seqLen`) or, where no
+ * closed form regenerates the cache, the cache's own `frequencies` (with `attentionFactor`).
+ */
 export interface RopeCacheOptions {
-  /** rope_theta. */
-  base: number;
+  /** rope_theta. Absent with `frequencies` (pe.rope takes one or the other). */
+  base?: number;
   /**
    * 'halves': a [rows, rotaryDim] cache with duplicated halves (HF `cos_cached`, `torch.cat((freqs,
    * freqs))`), or a [rows, rotaryDim/2] cache of one column per frequency (its layout cannot be
@@ -31,8 +35,59 @@ export interface RopeCacheOptions {
   scaling?: RopeScaling;
   /** Position of the cache's first row. */
   offset: number;
+  /**
+   * 'dynamic' scaling: the sequence length the frequencies were chosen for (HF: max(position_ids)
+   * + 1, the cache's offset + rows).
+   */
+  seqLen?: number;
+  /**
+   * The cache's own inverse frequencies (rotaryDim/2 float32 values, read back from the table),
+   * where no closed-form schedule regenerates it: LongRoPE's per-pair factors, or torch's float32
+   * pow putting a frequency of a closed form an ulp off. `result.family` then names the closed
+   * form they follow, if any.
+   */
+  frequencies?: Float32Array | Float64Array;
+  /**
+   * With `frequencies`: the amplitude of the cache's cos and sin (HF `attention_scaling`, YaRN's
+   * and LongRoPE's attention factor); absent when 1.
+   */
+  attentionFactor?: number;
   /** The cache was computed with float32 angles (PyTorch's float32 path). */
   float32Angles?: boolean;
+}
+
+/**
+ * What identify read a rotary cache as, beyond the options that regenerate it: the scaling family
+ * and its closed form (also where the table's own frequencies regenerate it more exactly).
+ */
+export interface IdentifiedFamily {
+  /** The rotary scaling (HF rope_type) the frequencies and amplitude follow. */
+  name: 'linear' | 'llama3' | 'yarn' | 'longrope' | 'dynamic';
+  /**
+   * The closed form as `pe.rope` options: `{ base, scaling, seqLen? }` ('dynamic': the seqLen the
+   * cache was computed for). LongRoPE: `shortFactor` and `longFactor` are both the one list the
+   * table shows (`longrope.list` says which).
+   */
+  base: number;
+  scaling: RopeScaling;
+  seqLen?: number;
+  /**
+   * max |table − regenerated| of that closed form: the result's maxError where the result's options
+   * are the closed form; larger where the table's own frequencies regenerate it better (torch's
+   * float32 pow puts some of its frequencies an ulp off the correctly rounded ones).
+   */
+  maxError: number;
+  /** The amplitude of the cache's cos and sin (HF attention_scaling; 1 for the schedules without one). */
+  attentionFactor: number;
+  /**
+   * LongRoPE: the (factor, originalMaxPositionEmbeddings) whose attention factor √(1 + ln factor /
+   * ln originalMaxPositionEmbeddings) is the table's amplitude, and the per-pair factors relative
+   * to base^(−2i/rotaryDim) (shortest decimals within float32 precision: a config's list);
+   * 'short' up to originalMaxPositionEmbeddings positions (offset + rows), 'long' beyond.
+   */
+  longrope?: { factor: number; originalMaxPositionEmbeddings: number; factors: Float64Array; list: 'short' | 'long' };
+  /** One line for a person: the family, its parameters and how well the closed form fits. */
+  note: string;
 }
 
 /** Options of `pe.sinusoidal({ length: rows, dim, ...options })` that regenerate a 1-D table. */
@@ -61,6 +116,11 @@ export interface IdentifyResultBase {
   float32: boolean;
   /** Up to 5 candidates, best first (also when kind is null: the nearest conventions). */
   candidates: IdentifyCandidate[];
+  /**
+   * Rotary caches: the scaling family identify recognised (YaRN, LongRoPE, dynamic NTK, Llama 3,
+   * linear) and its closed form; absent for unscaled caches and the other kinds.
+   */
+  family?: IdentifiedFamily;
 }
 
 /**
