@@ -13,7 +13,7 @@
 import { expect, it } from 'vitest';
 import type { FloatArray, IdentifyResult, Posenc, RopeCacheOptions } from '../../src/index.js';
 import { describeBackends, rng } from '../support/backends.js';
-import { fixtureNames, loadFixture } from '../support/identify-fixtures.js';
+import { fixtureNames, loadFixture, loadFixtureMeta } from '../support/identify-fixtures.js';
 
 const fr = Math.fround;
 
@@ -26,11 +26,16 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /**
  * A rotary cache from its options, independently of identify's own regeneration: inverse
- * frequencies from ropeFrequencies, then cos/sin of fl32(fl32(p)·ω) (float32 chain) or p·ω.
+ * frequencies (and attention factor) from ropeFrequencies or the given frequencies, then cos/sin
+ * of fl32(fl32(p)·ω) (float32 chain) or p·ω, times the attention factor (float32: fl32(fl32(c)·a)).
  */
 function ropeModel(pe: Posenc, o: RopeCacheOptions, kind: string, rows: number, dim: number): Float64Array {
   const f32 = o.float32Angles === true;
-  const { invFreq } = pe.ropeFrequencies({ dim: o.rotaryDim, base: o.base, ...(o.scaling ? { scaling: o.scaling } : {}), float32Angles: f32 });
+  const { invFreq, attentionFactor: af } = o.frequencies
+    ? { invFreq: Float64Array.from(o.frequencies), attentionFactor: o.attentionFactor ?? 1 }
+    : pe.ropeFrequencies({
+      dim: o.rotaryDim, base: o.base, ...(o.scaling ? { scaling: o.scaling } : {}), ...(o.seqLen !== undefined ? { seqLen: o.seqLen } : {}), float32Angles: f32,
+    });
   const h = o.rotaryDim / 2;
   const out = new Float64Array(rows * dim);
   for (let r = 0; r < rows; r++) {
@@ -39,7 +44,7 @@ function ropeModel(pe: Posenc, o: RopeCacheOptions, kind: string, rows: number, 
       const p = o.offset + r;
       const a = f32 ? fr(fr(p) * invFreq[i]) : p * invFreq[i];
       const v = kind === 'rope-sin' ? Math.sin(a) : Math.cos(a);
-      out[r * dim + j] = f32 ? fr(v) : v;
+      out[r * dim + j] = f32 ? fr(fr(v) * fr(af)) : v * af;
     }
   }
   return out;
@@ -65,8 +70,11 @@ function ropeThroughRope(pe: Posenc, o: RopeCacheOptions, kind: string, rows: nu
   const x = new Float32Array(rows * rd);
   for (let r = 0; r < rows; r++) for (let i = 0; i < h; i++) x[r * rd + (interleaved ? 2 * i : i)] = 1;
   const y = pe.rope(x, {
-    shape: [1, 1, rows, rd], base: o.base, layout: o.layout, rotaryDim: rd, offset: o.offset,
-    ...(o.scaling ? { scaling: o.scaling } : {}), ...(o.float32Angles ? { float32Angles: true } : {}),
+    shape: [1, 1, rows, rd], layout: o.layout, rotaryDim: rd, offset: o.offset,
+    ...(o.frequencies
+      ? { frequencies: o.frequencies, ...(o.attentionFactor !== undefined ? { attentionFactor: o.attentionFactor } : {}) }
+      : { base: o.base, ...(o.scaling ? { scaling: o.scaling } : {}), ...(o.seqLen !== undefined ? { seqLen: o.seqLen } : {}) }),
+    ...(o.float32Angles ? { float32Angles: true } : {}),
   }) as Float32Array;
   const out = new Float64Array(rows * dim);
   for (let r = 0; r < rows; r++) {
@@ -131,6 +139,64 @@ describeBackends('identify: upstream corpus', (pe) => {
           vaswani: { layout: 'interleaved', paddingIdx: null, offset: 0, odd: 'sin' },
         };
         expect(o[k] ?? defaults[preset]?.[k]).toEqual(e[k]);
+      }
+    });
+  }
+});
+
+describeBackends('identify: rotary scaling families (upstream corpus)', (pe) => {
+  // YaRN, LongRoPE and dynamic NTK caches of HF's rope_init_fn's (scripts/identify-corpus.py):
+  // the family and its closed form named in result.family; where torch's float32 pow puts some
+  // inv_freq an ulp off the closed form (or no closed form exists: LongRoPE), the result carries
+  // the cache's own frequencies and attention factor, and the closed form is a candidate.
+  for (const name of fixtureNames()) {
+    const e = loadFixtureMeta(name).expect as Record<string, any>;
+    if (!e.family) continue;
+    it(name, () => {
+      const { meta, table } = loadFixture(name);
+      const r = pe().identify(table, { dim: meta.cols });
+      expect(r.kind).toBe(e.kind);
+      expectMatch(pe(), table, meta.cols, r);
+      const f = r.family!;
+      expect(f.name).toBe(e.family);
+      expect(f.scaling).toMatchObject(e.scaling);
+      expect(Math.abs(f.attentionFactor - e.amplitude)).toBeLessThanOrEqual(1e-6);
+      if (e.seqLen !== undefined) expect(f.seqLen).toBe(e.seqLen);
+      expect(f.note).toMatch(/^(YaRN|LongRoPE|dynamic NTK)/);
+      // The closed form as pe.rope options regenerates the cache within family.maxError.
+      const closed: RopeCacheOptions = { base: f.base, layout: e.options.layout, rotaryDim: e.options.rotaryDim, offset: 0, scaling: f.scaling, float32Angles: true, ...(f.seqLen !== undefined ? { seqLen: f.seqLen } : {}) };
+      const ce = maxDiff(table, ropeModel(pe(), closed, r.kind!, meta.rows, meta.cols));
+      expect(Math.abs(ce - f.maxError)).toBeLessThanOrEqual(2 ** -23);
+      const o = r.options as RopeCacheOptions;
+      if (e.recoveredRope) {
+        expect(o.frequencies).toBeInstanceOf(Float32Array);
+        expect(o).not.toHaveProperty('base');
+        expect(o.float32Angles).toBe(true);
+        if (e.amplitude !== 1) expect(Math.fround(o.attentionFactor!)).toBe(Math.fround(e.amplitude));
+        else expect(o).not.toHaveProperty('attentionFactor');
+        // The closed form is a candidate, with the family's error.
+        const c = r.candidates.find((c) => (c.options as RopeCacheOptions).scaling?.type === e.scaling.type);
+        expect(c).toBeDefined();
+        expect(c!.maxError).toBe(f.maxError);
+      } else {
+        expect(o.scaling).toMatchObject(e.scaling);
+        expect(f.maxError).toBe(r.maxError);
+      }
+      if (e.longrope) {
+        expect(f.longrope).toMatchObject({ factor: e.longrope.factor, originalMaxPositionEmbeddings: e.longrope.originalMaxPositionEmbeddings, list: e.longrope.list });
+        expect(f.maxError).toBeLessThanOrEqual(1e-5);
+        // The config's list, within float32 precision for every pair the cache resolves (its
+        // frequency turns at least a radian over the rows); the lowest frequencies of the long
+        // list barely turn, so the cache only bounds their factors.
+        const inv = o.frequencies!;
+        const factors = f.longrope!.factors;
+        let resolved = 0;
+        for (let i = 0; i < factors.length; i++) {
+          if (inv[i] * meta.rows < 1) continue;
+          resolved++;
+          expect(Math.abs(factors[i] - e.longrope.factors[i]), `factor ${i}`).toBeLessThanOrEqual(8 * 2 ** -23 * e.longrope.factors[i]);
+        }
+        expect(resolved).toBeGreaterThanOrEqual(24); // short list: 37 of 48, long list: 24
       }
     });
   }

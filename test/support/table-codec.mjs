@@ -10,6 +10,8 @@ export function predict(meta) {
   const { rows, cols, model } = meta;
   const { freqs, cols: colModel, start, padRows, clsRows, gridWidth, f32 } = model;
   const fr = Math.fround;
+  // Optional: every value times a float32 amplitude (HF's attention_scaling of a rotary cache).
+  const amp = model.amp === undefined ? null : fr(model.amp);
   const out = new Float32Array(rows * cols);
   const pad = new Set(padRows);
   for (let r = clsRows; r < rows; r++) {
@@ -20,7 +22,8 @@ export function predict(meta) {
       if (fn === 'z') continue;
       const p = axis === 0 ? t + start : axis === 1 ? t % gridWidth : Math.floor(t / gridWidth);
       const a = f32 ? fr(fr(p) * fr(freqs[i])) : p * freqs[i];
-      out[r * cols + j] = fn === 's' ? Math.sin(a) : Math.cos(a);
+      const v = fn === 's' ? Math.sin(a) : Math.cos(a);
+      out[r * cols + j] = amp === null ? v : fr(v) * amp;
     }
   }
   return out;
