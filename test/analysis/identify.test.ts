@@ -308,6 +308,47 @@ describeBackends('identify: recovers parameters', (pe, backend) => {
       expect(r.options).toMatchObject({ base: o.base, rotaryDim: o.rotaryDim, offset: o.offset });
     }
   });
+  it('rotary caches: YaRN, dynamic NTK, an attention factor, LongRoPE and given frequencies (float32 and float64 chains)', () => {
+    const lr = (k: number) => Array.from({ length: 32 }, (_, i) => 1 + i * k);
+    const cases: { o: RopeCacheOptions; kind: 'rope-cos' | 'rope-sin'; dim: number; rows: number; family?: string }[] = [
+      { o: { base: 500000, layout: 'interleaved', rotaryDim: 128, offset: 0, scaling: { type: 'yarn', factor: 8, originalMaxPositionEmbeddings: 8192, truncate: false } }, kind: 'rope-sin', dim: 128, rows: 1024, family: 'yarn' },
+      { o: { base: 10000, layout: 'halves', rotaryDim: 64, offset: 100, scaling: { type: 'yarn', factor: 4, originalMaxPositionEmbeddings: 4096, mscale: 0.707, mscaleAllDim: 1 } }, kind: 'rope-cos', dim: 32, rows: 1500, family: 'yarn' },
+      { o: { base: 10000, layout: 'halves', rotaryDim: 64, offset: 0, scaling: { type: 'dynamic', factor: 1.5, maxPositionEmbeddings: 1024 }, seqLen: 2000 }, kind: 'rope-cos', dim: 64, rows: 2000, family: 'dynamic' },
+      { o: { base: 1e6, layout: 'halves', rotaryDim: 128, offset: 1000, scaling: { type: 'dynamic', factor: 8, maxPositionEmbeddings: 2048 }, seqLen: 3048 }, kind: 'rope-sin', dim: 128, rows: 2048, family: 'dynamic' },
+      {
+        o: { base: 10000, layout: 'halves', rotaryDim: 64, offset: 0, scaling: { type: 'longrope', shortFactor: lr(0.05), longFactor: lr(0.5), originalMaxPositionEmbeddings: 2048, factor: 16 } },
+        kind: 'rope-cos', dim: 64, rows: 1024, family: 'longrope',
+      },
+      {
+        o: { layout: 'halves', rotaryDim: 64, offset: 0, frequencies: Float32Array.from({ length: 32 }, (_, i) => 0.9 * 10000 ** (-i / 32) * (1 + 0.1 * Math.sin(i))), attentionFactor: 0.75 },
+        kind: 'rope-cos', dim: 64, rows: 1024,
+      },
+    ];
+    for (const { o, kind, dim, rows, family } of cases) {
+      for (const float32Angles of [true, false]) {
+        const what = JSON.stringify({ scaling: o.scaling?.type, float32Angles });
+        const table = Float32Array.from(ropeModel(pe(), { ...o, float32Angles }, kind, rows, dim));
+        const r = pe().identify(table, { dim });
+        expect(r.kind, what).toBe(kind);
+        expectMatch(pe(), table, dim, r);
+        expect(r.options, what).toMatchObject({ layout: o.layout, rotaryDim: o.rotaryDim, offset: o.offset });
+        const ro = r.options as RopeCacheOptions;
+        if (family) expect(r.family?.name, what).toBe(family);
+        if (family === 'dynamic') expect(ro).toMatchObject({ base: o.base, scaling: o.scaling, seqLen: o.seqLen });
+        if (family === 'yarn') expect(ro.scaling, what).toMatchObject({ type: 'yarn', factor: (o.scaling as { factor: number }).factor });
+        if (family === 'longrope') {
+          // LongRoPE's amplitude √(1 + ln 16/ln 2048) and the short list, read back.
+          expect(r.family!.longrope).toMatchObject({ factor: 16, originalMaxPositionEmbeddings: 2048, list: 'short' });
+          expect(Array.from(r.family!.longrope!.factors.slice(0, 8)).map((v) => +v.toFixed(5))).toEqual(lr(0.05).slice(0, 8).map((v) => +v.toFixed(5)));
+        }
+        if (!family) {
+          expect(ro.frequencies, what).toBeDefined();
+          expect(Math.abs(ro.attentionFactor! - 0.75), what).toBeLessThanOrEqual(1e-7);
+          expect(r.family, what).toBeUndefined();
+        }
+      }
+    }
+  });
 });
 
 describeBackends('identify: near misses and learned tables', (pe, backend) => {

@@ -464,11 +464,12 @@ function longropeFit(pe: IdentifyHost, A: number, freqs: Float32Array, D: number
  * The cache's own float32 frequencies (and amplitude): seeded by the nearest closed form's
  * float32 frequencies (an ulp off where torch's pow is) and by the estimates refined by
  * Gauss–Newton over the whole table, each the best of its neighbours (±3 ulps) against the last
- * rows. Returns the hypothesis and, for LongRoPE, its closed form ({ base, scaling: 'longrope' });
+ * rows. Returns that hypothesis, the float64 chain's (the refined frequencies as they are, with
+ * float64 angles) and, for LongRoPE, its closed form ({ base, scaling: 'longrope' });
  * the recovered one's family is LongRoPE's given the closed form's error (the caller measures it).
  * Null when the columns are no sinusoids (a learned table).
  */
-export function recoverRope(pe: IdentifyHost, t: Table, est: RopeEstimate, near: Scored | null): { rec: Hypothesis; closed: Hypothesis | null } | null {
+export function recoverRope(pe: IdentifyHost, t: Table, est: RopeEstimate, near: Scored | null): { rec: Hypothesis; rec64: Hypothesis; closed: Hypothesis | null } | null {
   const { st } = est;
   const n = st.cols.length;
   const D = st.rotaryDim;
@@ -493,6 +494,24 @@ export function recoverRope(pe: IdentifyHost, t: Table, est: RopeEstimate, near:
     }
   }
   if (misfit > 1e-3) return null;
+  // A float64 chain's (angles p·ω in float64): the refined frequencies themselves, with the
+  // amplitude refined by least squares over the same rows.
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    for (const r of gn) {
+      const a = (P + r) * refined[i];
+      const g = isSin ? Math.sin(a) : Math.cos(a);
+      num += g * at(t, r, st.cols[i]);
+      den += g * g;
+    }
+  }
+  const A64 = A === 1 || !(den > 0) ? 1 : num / den;
+  const options64: RopeCacheOptions = { layout: st.layout, rotaryDim: D, offset: P, frequencies: refined.slice() };
+  const rec64: Hypothesis = {
+    kind: isSin ? 'rope-sin' : 'rope-cos', options: options64 as unknown as Record<string, unknown>, knobs: 5,
+    gen: (rows2, f32) => ropeCache(pe, t, options64, st.full, isSin, rows2, f32),
+  };
   const seeds: Float64Array[] = [refined];
   if (nearO && nearO.base !== undefined && near!.err < 1e-3) {
     seeds.push(pe.ropeFrequencies({ dim: D, base: nearO.base, ...(nearO.scaling ? { scaling: nearO.scaling } : {}), ...(nearO.seqLen !== undefined ? { seqLen: nearO.seqLen } : {}), float32Angles: true }).invFreq);
@@ -553,6 +572,10 @@ export function recoverRope(pe: IdentifyHost, t: Table, est: RopeEstimate, near:
   // shortest decimal that does.
   const closedA = [nearFamily?.attentionFactor, lr ? Math.sqrt(1 + Math.log(lr.factor) / Math.log(lr.omp)) : undefined];
   const attentionFactor = a32 === 1 ? 1 : closedA.find((v) => v !== undefined && fr(v) === a32) ?? nice(a32, (v) => fr(v) === a32);
+  if (A64 !== 1) {
+    const close = (v: number) => Math.abs(v - A64) <= 1e-8 * A64;
+    options64.attentionFactor = closedA.find((v) => v !== undefined && close(v)) ?? nice(A64, close);
+  }
   const options: RopeCacheOptions = {
     layout: st.layout, rotaryDim: D, offset: P, frequencies: freqs, ...(a32 !== 1 ? { attentionFactor } : {}),
   };
@@ -560,8 +583,8 @@ export function recoverRope(pe: IdentifyHost, t: Table, est: RopeEstimate, near:
     kind: isSin ? 'rope-sin' : 'rope-cos', options: options as unknown as Record<string, unknown>, knobs: 5, f32Only: true,
     gen: (rows2, f32) => ropeCache(pe, t, options, st.full, isSin, rows2, f32),
   };
-  if (nearFamily && nearFamily.maxError < 1e-3) rec.family = () => nearFamily;
-  if (!lr) return { rec, closed: null };
+  if (nearFamily && nearFamily.maxError < 1e-3) rec.family = rec64.family = () => nearFamily;
+  if (!lr) return { rec, rec64, closed: null };
   const ext = Array.from(lr.ext);
   const closedO: RopeCacheOptions = {
     base: lr.base, layout: st.layout, rotaryDim: D, offset: P,
@@ -578,7 +601,7 @@ export function recoverRope(pe: IdentifyHost, t: Table, est: RopeEstimate, near:
     gen: (rows2, f32) => ropeCache(pe, t, closedO, st.full, isSin, rows2, f32),
     family,
   };
-  return { rec, closed };
+  return { rec, rec64, closed };
 }
 
 /**

@@ -115,10 +115,15 @@ export function identifyTable(pe: IdentifyHost, table: unknown, options: unknown
         const f32 = pickVariant(e64, e32);
         const e = tryGen(rec.closed, null, f32, t, whole);
         if (e < Infinity) finalists.push({ h: rec.closed, f32, err: e });
-        if (!rec.rec.family) rec.rec.family = () => rec.closed!.family!(e);
+        if (!rec.rec.family) rec.rec.family = rec.rec64.family = () => rec.closed!.family!(e);
       }
       const e = tryGen(rec.rec, null, true, t, whole);
       if (e < Infinity) finalists.push({ h: rec.rec, f32: true, err: e });
+      // A float64 chain (angles p·ω in float64): its frequencies are no float32 values.
+      if (!(e <= MATCH)) {
+        const e64 = tryGen(rec.rec64, null, false, t, whole);
+        if (e64 < Infinity) finalists.push({ h: rec.rec64, f32: false, err: e64 });
+      }
       finalists.sort(compareScored);
     }
   }
