@@ -9,3 +9,4 @@ export { ropeTable, ropeTableAxes, ropeApply } from './rope';
 export { grid2dTable } from './grid2d';
 export { grid3dTable } from './grid3d';
 export { gramInvNorms, gramBlock } from './gram';
+export { alibiApply, relBiasDiag, relBiasRows } from './bias';

@@ -16,3 +16,4 @@ export type {
   SimilarityOptions, SinusoidalIdentified,
 } from './api/types.js';
 export type { Frequencies, FrequenciesOptions } from './api/types.js';
+export type { AddAlibiOptions, AlibiPow, AlibiPreset, AlibiSlopesOptions, RelativeBiasOptions, RelativeBucketsOptions } from './api/types.js';

@@ -5,6 +5,9 @@
 import { gramJs } from '../analysis/gram-js.js';
 import { gramWasm } from '../analysis/gram-wasm.js';
 import type { AnalysisBackend } from '../analysis/backend.js';
+import type { BiasBackend } from '../bias/backend.js';
+import { addAlibiJs, relativeBiasJs } from '../bias/js.js';
+import { addAlibiWasm, relativeBiasWasm } from '../bias/wasm.js';
 import type { GridBackend } from '../grid/backend.js';
 import { sincos2dJs } from '../grid/grid2d-js.js';
 import { sincos2dWasm } from '../grid/grid2d-wasm.js';
@@ -27,7 +30,7 @@ import type { Backend } from './backend.js';
  * One plain object literal with every kernel (a fixed shape: the facade's calls stay monomorphic;
  * an object built by copying property descriptors would be a slow dictionary-mode object).
  */
-function compose(base: BackendBase, sin: SinusoidalBackend, grid: GridBackend, rope: RopeBackend, analysis: AnalysisBackend): Backend {
+function compose(base: BackendBase, sin: SinusoidalBackend, grid: GridBackend, rope: RopeBackend, analysis: AnalysisBackend, bias: BiasBackend): Backend {
   return {
     name: base.name,
     math: base.math,
@@ -44,6 +47,8 @@ function compose(base: BackendBase, sin: SinusoidalBackend, grid: GridBackend, r
     ropeRowsShape: rope.ropeRowsShape,
     ropeRows: rope.ropeRows,
     gram: analysis.gram,
+    addAlibi: bias.addAlibi,
+    relativeBias: bias.relativeBias,
   };
 }
 
@@ -58,7 +63,11 @@ function wasmBackend(flavor: WasmFlavor, core: WasmCore): Backend {
     ropeRows: (plan, rows) => ropeRowsWasm(core, plan, rows),
   };
   const analysis: AnalysisBackend = { gram: (plan, table, out) => gramWasm(core, plan, table, out) };
-  return compose(wasmBase(flavor, core), sinusoidalWasm(core), grid, rope, analysis);
+  const bias: BiasBackend = {
+    addAlibi: (plan, x, out) => addAlibiWasm(core, plan, x, out),
+    relativeBias: (plan, w, out) => relativeBiasWasm(core, plan, w, out),
+  };
+  return compose(wasmBase(flavor, core), sinusoidalWasm(core), grid, rope, analysis, bias);
 }
 
 /** The plain-JavaScript backend (the fallback and the benchmarks' baseline). */
@@ -73,7 +82,11 @@ export function createJsBackend(): Backend {
     ropeRows: (plan, rows) => ropeRowsJs(plan, arr(rows) as Float64Array),
   };
   const analysis: AnalysisBackend = { gram: (plan, table, out) => gramJs(plan, arr(table), out) };
-  return compose(jsBase(), sinusoidalJs(), grid, rope, analysis);
+  const bias: BiasBackend = {
+    addAlibi: (plan, x, out) => addAlibiJs(plan, arr(x), arr(out)),
+    relativeBias: (plan, w, out) => relativeBiasJs(plan, arr(w), arr(out)),
+  };
+  return compose(jsBase(), sinusoidalJs(), grid, rope, analysis, bias);
 }
 
 /**

@@ -11,6 +11,9 @@ import { planRope, planRopeFrequencies } from '../rope/plan.js';
 import { mropePositions, visionPositions } from '../positions/vl.js';
 import { identifyTable } from '../analysis/identify/search.js';
 import { planSimilarity } from '../analysis/similarity.js';
+import { planAddAlibi, planRelativeBias, planRelativeBuckets } from '../bias/plan.js';
+import { planAlibiSlopes } from '../bias/slopes.js';
+import { fillGrid } from '../bias/buckets.js';
 import { DEFAULT_CACHE_BYTES, RowCache } from '../runtime/rowcache.js';
 import { cachedCombine } from '../sinusoidal/rows.js';
 import { cachedRopeRows } from '../rope/rows.js';
@@ -21,6 +24,7 @@ import type {
   RopeOptions, Sincos2dOptions, IdentifyOptions, IdentifyResult, SimilarityOptions,
 } from './types.js';
 import type { MropePositions, MropePositionsOptions, Sincos3dOptions, VisionPositionsOptions } from './types.js';
+import type { AddAlibiOptions, AlibiSlopesOptions, RelativeBiasOptions, RelativeBucketsOptions } from './types.js';
 
 function newArray(f64: boolean, length: number): FloatArray {
   return f64 ? new Float64Array(length) : new Float32Array(length);
@@ -317,6 +321,78 @@ export class Posenc {
   frequencies(options: FrequenciesOptions): Float64Array | Float32Array;
   frequencies(options: FrequenciesOptions): Float64Array | Float32Array {
     return planFrequencies(options, this.#b.math);
+  }
+
+  /**
+   * ALiBi slopes, one per head: a new Float32Array [heads] (heads an integer in [1, 4096]).
+   * 'bloom' (default; BLOOM and Falcon, HF build_alibi_tensor): with c = 2^⌊log2 heads⌋, the
+   * powers base^1 … base^c of base = fl32(2^(−maxBias/c)), then for heads > c the odd powers
+   * extra^1, extra^3, … of extra = fl32(2^(−maxBias/(2c))). 'mpt' (HF build_mpt_alibi_tensor):
+   * with N = 2^⌈log2 heads⌉, fl32(1/2^m_k), m_k = fl32(k·fl32(maxBias/N)), k = 1…N, and for
+   * heads < N the odd-indexed slopes, then the even-indexed ones, the first `heads` kept.
+   * maxBias (default 8, in (0, 64]) is BLOOM's 8 in 2^(−8/c) and MPT's alibi_bias_max. The powers
+   * are torch.pow's float32 values: pow 'torch' (default) as PyTorch's CPU kernel computes them
+   * with AVX2 (whole blocks of 16 through SLEEF's powf, the rest correctly rounded), 'exact' all
+   * correctly rounded. Units: the bias per position of key distance. docs/conventions.md §15a.
+   */
+  alibiSlopes(heads: number, options?: AlibiSlopesOptions): Float32Array {
+    return planAlibiSlopes(heads, options, this.#b.math);
+  }
+
+  /**
+   * scores + ALiBi, fused: out[b, h, q, k] = scale·scores[b, h, q, k] + slopes[h]·keyPositions[k]
+   * (keyPositions [keyLength] shared, or [batch·keyLength]: row b's positions; default
+   * 0…keyLength−1), for scores [batch, heads, queryLength, keyLength] row-major, Float32Array,
+   * Float64Array or module tensor. Rounding, the same bits on every backend: float32
+   * fl32(fl32(scale·s) + fl32(slope·kp)) with scale, slope and kp rounded to float32 first (what
+   * torch computes for scores·scale + slopes·positions in float32); float64 the same in float64.
+   * The bias is added to every query row alike (softmax is invariant to a constant per row, so
+   * positions 0…L−1 and MPT's 1−L…0 give the same attention). Allocates the result unless `out`
+   * is given (then returns `out`); `out` may be scores (in place). docs/conventions.md §15.
+   */
+  addAlibi<O extends FloatArray | ModuleTensor>(scores: FloatArray | ModuleTensor, options: AddAlibiOptions & { out: O }): O;
+  addAlibi(scores: Float64Array, options: AddAlibiOptions): Float64Array;
+  addAlibi(scores: Float32Array, options: AddAlibiOptions): Float32Array;
+  addAlibi(scores: FloatArray | ModuleTensor, options: AddAlibiOptions): FloatArray;
+  addAlibi(scores: FloatArray | ModuleTensor, options: AddAlibiOptions): FloatArray | ModuleTensor {
+    const { plan, out } = planAddAlibi(scores, options);
+    const target = out ?? newArray(plan.f64, plan.batch * plan.heads * plan.queryLength * plan.keyLength);
+    this.#b.addAlibi(plan, scores as FloatArray | Tensor, target as FloatArray | Tensor);
+    return target;
+  }
+
+  /**
+   * T5 relative position buckets: a new Int32Array [queryLength·keyLength], row-major, the bucket
+   * of key k for query q exactly as HF T5Attention._relative_position_bucket computes it for
+   * relative_position = k − (q + queryOffset), its float32 logarithm and truncation included.
+   * bidirectional (default true: encoder; false: decoder), numBuckets (default 32), maxDistance
+   * (default 128), queryOffset (default 0: the decoder's cache_position when decoding with a
+   * cache). Each bucket is computed once per distinct relative position (queryLength + keyLength − 1
+   * of them). docs/conventions.md §16.
+   */
+  relativeBuckets(options: RelativeBucketsOptions): Int32Array {
+    const { queryLength, keyLength, diag } = planRelativeBuckets(options, this.#b.math);
+    const out = new Int32Array(queryLength * keyLength);
+    fillGrid(diag, queryLength, keyLength, out);
+    return out;
+  }
+
+  /**
+   * T5 relative attention bias: out[h, q, k] = weights[bucket(q, k)·heads + h], shape [heads,
+   * queryLength, keyLength] row-major (HF compute_bias without its leading 1), from a checkpoint's
+   * relative_attention_bias.weight [numBuckets, heads] (row-major Float32Array or float32 module
+   * tensor); buckets as `relativeBuckets` (same options). The values are the weights' float32
+   * bits. Each head's values are gathered once per relative position and every row is a slice of
+   * them. Allocates a Float32Array unless `out` is given (then returns `out`; it may not overlap
+   * weights). docs/conventions.md §16.
+   */
+  relativeBias<O extends Float32Array | ModuleTensor>(weights: Float32Array | ModuleTensor, options: RelativeBiasOptions & { out: O }): O;
+  relativeBias(weights: Float32Array | ModuleTensor, options: RelativeBiasOptions): Float32Array;
+  relativeBias(weights: Float32Array | ModuleTensor, options: RelativeBiasOptions): Float32Array | ModuleTensor {
+    const { plan, out } = planRelativeBias(weights, options, this.#b.math);
+    const target = out ?? new Float32Array(plan.heads * plan.queryLength * plan.keyLength);
+    this.#b.relativeBias(plan, weights as Float32Array | Tensor, target as Float32Array | Tensor);
+    return target;
   }
 
   /**

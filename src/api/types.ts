@@ -7,6 +7,7 @@ export type * from '../grid/types.js';
 export type * from '../positions/types.js';
 export type * from '../rope/types.js';
 export type * from '../analysis/types.js';
+export type * from '../bias/types.js';
 
 import type { Sincos2dOptions } from '../grid/types.js';
 import type { SinusoidalOptions } from '../sinusoidal/types.js';

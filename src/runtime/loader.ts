@@ -35,6 +35,9 @@ export interface KernelExports {
   grid3dTable(tabT: number, tabC: number, tabR: number, out: number, n0: number, count: number, gridH: number, gridW: number, wT: number, wS: number, f64: number): void;
   gramInvNorms(a: number, n: number, dim: number, f64: number, inv: number): void;
   gramBlock(a: number, na: number, b: number, nb: number, dim: number, f64: number, sa: number, sb: number, out: number, ldo: number, acc: number): void;
+  alibiApply(x: number, out: number, rows: number, row0: number, qL: number, kL: number, heads: number, slopes: number, kp: number, scale: number, f64: number): void;
+  relBiasDiag(weights: number, heads: number, buckets: number, n: number, diag: number): void;
+  relBiasRows(diag: number, n: number, out: number, rows: number, row0: number, qL: number, kL: number): void;
 }
 
 export type WasmFlavor = 'simd' | 'scalar';

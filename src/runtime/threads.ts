@@ -85,7 +85,7 @@ if (node && node.parentPort) {
 `;
 
 /** The kernels a pool may run (ids are indices into this list, in the caller and the workers). */
-export const POOL_KERNELS = ['sinusoidalTable', 'a32Table', 'addSinusoidal', 'concatSinusoidal', 'addTable', 'concatTable', 'ropeTable', 'ropeTableAxes', 'ropeApply'] as const;
+export const POOL_KERNELS = ['sinusoidalTable', 'a32Table', 'addSinusoidal', 'concatSinusoidal', 'addTable', 'concatTable', 'ropeTable', 'ropeTableAxes', 'ropeApply', 'alibiApply', 'relBiasRows'] as const;
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 interface NodeWorker {
