@@ -1,5 +1,6 @@
 // Public types of identify and similarity.
 
+import type { AlibiPow, AlibiPreset } from '../bias/types.js';
 import type { Sincos2dOptions } from '../grid/types.js';
 import type { RopeLayout, RopeScaling } from '../rope/types.js';
 import type { SinusoidalOptions } from '../sinusoidal/types.js';
@@ -99,14 +100,31 @@ export type SinusoidalIdentified = Omit<SinusoidalOptions, 'dim' | 'length' | 'o
 /** Options of `pe.sincos2d({ dim, ...options })` that regenerate a 2-D table. */
 export type Sincos2dIdentified = Omit<Sincos2dOptions, 'dim' | 'out' | 'dtype'>;
 
-export type IdentifiedKind = 'sinusoidal' | 'sincos2d' | 'rope-cos' | 'rope-sin';
+/**
+ * ALiBi bias rows: a [heads, keyLength] table, one row per head, row h = slopes[h]·(offset + k) for
+ * keys k < keyLength, with slopes = `pe.alibiSlopes(heads, { preset, maxBias, pow })`: regenerate
+ * with `pe.addAlibi(zeros, { shape: [1, heads, 1, keyLength], slopes, keyPositions: offset + k })`.
+ */
+export interface AlibiIdentified {
+  /** Whose slopes: 'bloom' (BLOOM, Falcon) or 'mpt'. */
+  preset: AlibiPreset;
+  /** alibi_bias_max (present where not 8). */
+  maxBias?: number;
+  /** 'exact' where the slopes are the correctly rounded powers rather than torch's (present where not 'torch'). */
+  pow?: AlibiPow;
+  /** Position of the first key: 0 for BLOOM's mask-free 0…K−1 (keys of an unpadded sequence), 1 − keyLength for MPT's 1−K…0. */
+  offset: number;
+}
+
+export type IdentifiedKind = 'sinusoidal' | 'sincos2d' | 'rope-cos' | 'rope-sin' | 'alibi';
 
 /** One convention that describes a table, and how far the table is from it. */
 export type IdentifyCandidate =
   | { kind: 'sinusoidal'; options: SinusoidalIdentified; maxError: number }
   | { kind: 'sincos2d'; options: Sincos2dIdentified; maxError: number }
   | { kind: 'rope-cos'; options: RopeCacheOptions; maxError: number }
-  | { kind: 'rope-sin'; options: RopeCacheOptions; maxError: number };
+  | { kind: 'rope-sin'; options: RopeCacheOptions; maxError: number }
+  | { kind: 'alibi'; options: AlibiIdentified; maxError: number };
 
 /** What every `identify` answer carries, whatever the kind. */
 export interface IdentifyResultBase {
@@ -128,13 +146,15 @@ export interface IdentifyResultBase {
  * regenerates it, discriminated by `kind` so that `options` narrows with it:
  * 'sinusoidal' → `pe.sinusoidal({ length: rows, dim, ...options })` (or `encoding: options` of
  * add/concat), 'sincos2d' → `pe.sincos2d({ dim, ...options })`, 'rope-cos' | 'rope-sin' →
- * `pe.rope` with these options (see README "Porting a model"), null (nothing fits) → options null.
+ * `pe.rope` with these options (see README "Porting a model"), 'alibi' → the bias rows of
+ * `pe.alibiSlopes` (see AlibiIdentified), null (nothing fits) → options null.
  */
 export type IdentifyResult =
   | (IdentifyResultBase & { kind: 'sinusoidal'; options: SinusoidalIdentified })
   | (IdentifyResultBase & { kind: 'sincos2d'; options: Sincos2dIdentified })
   | (IdentifyResultBase & { kind: 'rope-cos'; options: RopeCacheOptions })
   | (IdentifyResultBase & { kind: 'rope-sin'; options: RopeCacheOptions })
+  | (IdentifyResultBase & { kind: 'alibi'; options: AlibiIdentified })
   | (IdentifyResultBase & { kind: null; options: null });
 
 export interface SimilarityOptions {

@@ -23,6 +23,7 @@ import { checkTable } from '../similarity.js';
 import type { IdentifyCandidate, IdentifyResult, RopeCacheOptions } from '../types.js';
 import type { FloatArray } from '../../core/types.js';
 import type { Preset } from '../../sinusoidal/index.js';
+import { hypothesesAlibi } from './alibi.js';
 import { grids, hypotheses2d, pick } from './grid.js';
 import { compareScored, pickVariant, sampleRows, tryGen } from './regenerate.js';
 import { estimateRope, hypothesesRope, recoverRope, ropeCache } from './rope.js';
@@ -66,6 +67,7 @@ export function identifyTable(pe: IdentifyHost, table: unknown, options: unknown
   const oneD = grid ? null : hypotheses1d(pe, t, sample);
   if (oneD) hyps.push(...oneD.hyps);
   hyps.push(...hypotheses2d(pe, t, grid));
+  if (!grid) hyps.push(...hypothesesAlibi(pe, t));
   const rope = grid ? null : estimateRope(t, sample.filter((r) => r < t.rows), hyps.length === 0);
   if (rope) hyps.push(...hypothesesRope(pe, t, rope));
   if (hyps.length < 5) hyps.push(...fallbacks(pe, t));

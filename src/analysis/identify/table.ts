@@ -4,6 +4,7 @@
 import { frequenciesKey } from '../../core/frequencies.js';
 import type { IdentifiedFamily, IdentifiedKind } from '../types.js';
 import type { FloatArray } from '../../core/types.js';
+import type { AddAlibiOptions, AlibiSlopesOptions } from '../../bias/index.js';
 import type { Sincos2dOptions } from '../../grid/index.js';
 import type { RopeFrequencies, RopeFrequenciesOptions, RopeOptions } from '../../rope/index.js';
 import type { SinusoidalOptions } from '../../sinusoidal/index.js';
@@ -113,6 +114,8 @@ export interface IdentifyHost {
   sincos2d(options: Sincos2dOptions): FloatArray;
   rope(x: FloatArray, options: RopeOptions): FloatArray;
   ropeFrequencies(options: RopeFrequenciesOptions): RopeFrequencies;
+  alibiSlopes(heads: number, options?: AlibiSlopesOptions): Float32Array;
+  addAlibi(scores: FloatArray, options: AddAlibiOptions): FloatArray;
   frequencies(options: Omit<SinusoidalOptions, 'out'>): Float64Array | Float32Array;
 }
 
