@@ -402,3 +402,50 @@ for base, dim, factor, max_pos, rows, off in ((10000, 128, 2.0, 2048, 3000, True
         o.update({'base': base, 'scaling': sc, 'seqLen': rows})
     save(f'dynamic-{base:g}-f{factor:g}-m{max_pos}-cos-{rows}x{dim}', c, {'kind': 'rope-cos', 'family': 'dynamic', 'amplitude': 1.0, 'scaling': sc,
          'seqLen': rows, 'options': o, **({'recoveredRope': True} if off else {})}, rope_model_amp(inv, 'c', dim, 1.0))
+
+
+# ---- ALiBi bias rows (issue #16): a [heads, keyLength] table, one row per head, slope_h times the
+# key position, as the models' float32 tensors compute it (float32 slopes times integer
+# positions). The model stores the slopes; 'start' is the first key position.
+def alibi_model(slopes, start):
+    return {'alibi': {'slopes': [float(s) for s in slopes], 'start': start}}
+
+# HF BLOOM build_alibi_tensor: slopes = pow(float32 base, int32 powers) (plus the interleaved
+# extra slopes of 2·closest for non-power-of-two heads), times ((mask.cumsum − 1)·mask) = 0…K−1.
+def bloom_alibi(num_heads, seq_length):
+    mask = torch.ones(1, seq_length, dtype=torch.int64)
+    closest_power_of_2 = 2 ** math.floor(math.log2(num_heads))
+    base = torch.tensor(2 ** (-(2 ** -(math.log2(closest_power_of_2) - 3))), dtype=torch.float32)
+    powers = torch.arange(1, 1 + closest_power_of_2, dtype=torch.int32)
+    slopes = torch.pow(base, powers)
+    if closest_power_of_2 != num_heads:
+        extra_base = torch.tensor(2 ** (-(2 ** -(math.log2(2 * closest_power_of_2) - 3))), dtype=torch.float32)
+        num_remaining_heads = min(closest_power_of_2, num_heads - closest_power_of_2)
+        extra_powers = torch.arange(1, 1 + 2 * num_remaining_heads, 2, dtype=torch.int32)
+        slopes = torch.cat([slopes, torch.pow(extra_base, extra_powers)], dim=0)
+    arange_tensor = ((mask.cumsum(dim=-1) - 1) * mask)[:, None, :]
+    alibi = slopes[..., None] * arange_tensor
+    return alibi.reshape(num_heads, seq_length).to(torch.float32), slopes
+
+# HF MPT build_mpt_alibi_tensor (alibi_bias_max 8): slopes 1/2^(k·max/H2) for the next power of two
+# H2, odd ones first then even ones for non-power-of-two heads, times int32 positions 1−K…0.
+def mpt_alibi(num_heads, sequence_length, alibi_bias_max=8):
+    alibi = torch.arange(1 - sequence_length, 1, dtype=torch.int32).view(1, 1, 1, sequence_length)
+    num_heads_power_of_2 = 2 ** math.ceil(math.log2(num_heads))
+    base = torch.arange(1, num_heads_power_of_2 + 1, dtype=torch.int64).float()
+    base = base * (alibi_bias_max / num_heads_power_of_2)
+    slopes = 1.0 / torch.pow(2, base)
+    slopes = slopes.view(1, num_heads_power_of_2, 1, 1)
+    if num_heads_power_of_2 != num_heads:
+        slopes = torch.concat([slopes[:, 1::2, ...], slopes[:, ::2, ...]], dim=1)[:, :num_heads, ...]
+    alibi = alibi * slopes
+    return alibi.squeeze(0).reshape(num_heads, sequence_length), slopes.reshape(-1)
+
+for heads, keys in ((16, 512), (12, 300), (40, 256)):
+    t, sl = bloom_alibi(heads, keys)
+    save(f'alibi-bloom-{heads}x{keys}', t, {'kind': 'alibi', 'options': {'preset': 'bloom', 'offset': 0}},
+         alibi_model(sl.numpy(), 0))
+for heads, keys in ((32, 512), (12, 300)):
+    t, sl = mpt_alibi(heads, keys)
+    save(f'alibi-mpt-{heads}x{keys}', t, {'kind': 'alibi', 'options': {'preset': 'mpt', 'offset': 1 - keys}},
+         alibi_model(sl.numpy(), 1 - keys))

@@ -11,7 +11,7 @@
 //    candidate; random (learned) tables are null with candidates still filled.
 //  - similarity: Gram matrices against a float64 model; the relative-position property.
 import { expect, it } from 'vitest';
-import type { FloatArray, IdentifyResult, Posenc, RopeCacheOptions } from '../../src/index.js';
+import type { AlibiIdentified, FloatArray, IdentifyResult, Posenc, RopeCacheOptions } from '../../src/index.js';
 import { describeBackends, rng } from '../support/backends.js';
 import { fixtureNames, loadFixture, loadFixtureMeta } from '../support/identify-fixtures.js';
 
@@ -50,12 +50,22 @@ function ropeModel(pe: Posenc, o: RopeCacheOptions, kind: string, rows: number, 
   return out;
 }
 
+/** ALiBi rows [heads, keyLength] from the options: slope_h·(offset + k), in float32 unless f64 (not through addAlibi). */
+function alibiModel(pe: Posenc, o: AlibiIdentified, heads: number, keys: number, f64: boolean): Float64Array {
+  const { offset, ...slopeOptions } = o;
+  const slopes = pe.alibiSlopes(heads, slopeOptions);
+  const out = new Float64Array(heads * keys);
+  for (let h = 0; h < heads; h++) for (let k = 0; k < keys; k++) out[h * keys + k] = f64 ? slopes[h] * (offset + k) : fr(slopes[h] * (offset + k));
+  return out;
+}
+
 /** Regenerates a result's table through the public API (identify's own claim re-checked). */
 function regenerate(pe: Posenc, r: { kind: string | null; options: unknown }, rows: number, dim: number, f64: boolean): ArrayLike<number> {
   const dtype = f64 ? 'float64' : 'float32';
   const o = r.options as Record<string, unknown>;
   if (r.kind === 'sinusoidal') return pe.sinusoidal({ length: rows, dim, dtype, ...o } as never) as FloatArray;
   if (r.kind === 'sincos2d') return pe.sincos2d({ dim, dtype, ...o } as never) as FloatArray;
+  if (r.kind === 'alibi') return alibiModel(pe, o as unknown as AlibiIdentified, rows, dim, f64);
   return ropeModel(pe, o as unknown as RopeCacheOptions, r.kind!, rows, dim);
 }
 
@@ -200,6 +210,48 @@ describeBackends('identify: rotary scaling families (upstream corpus)', (pe) => 
       }
     });
   }
+});
+
+describeBackends('identify: ALiBi bias rows', (pe) => {
+  // BLOOM's build_alibi_tensor (keys 0…K−1) and MPT's build_mpt_alibi_tensor (1−K…0) under torch
+  // (scripts/identify-corpus.py): the preset whose pe.alibiSlopes are the rows' slopes.
+  for (const name of fixtureNames().filter((n) => n.startsWith('alibi-'))) {
+    it(name, () => {
+      const { meta, table } = loadFixture(name);
+      const r = pe().identify(table, { dim: meta.cols });
+      expect(r.kind).toBe('alibi');
+      expect(r.maxError).toBe(0);
+      expect(r.options).toEqual((meta.expect as { options: unknown }).options);
+      // The fixture stores torch's slopes: pe.alibiSlopes gives them bit for bit.
+      const slopes = (meta.model as { alibi: { slopes: number[] } }).alibi.slopes;
+      const o = r.options as AlibiIdentified;
+      expect(Array.from(pe().alibiSlopes(meta.rows, { preset: o.preset }))).toEqual(slopes.map(fr));
+      expect(r.family).toBeUndefined();
+    });
+  }
+
+  it('maxBias, the exact powers, any first key, float64 tables; affine rows of other slopes are no match', () => {
+    const cases: { heads: number; keys: number; o: AlibiIdentified; f64?: boolean }[] = [
+      { heads: 16, keys: 200, o: { preset: 'mpt', maxBias: 16, offset: -199 } },
+      { heads: 24, keys: 128, o: { preset: 'bloom', offset: 0 } },
+      { heads: 40, keys: 100, o: { preset: 'bloom', pow: 'exact', offset: 0 } },
+      { heads: 8, keys: 64, o: { preset: 'bloom', offset: 7 } },
+      { heads: 32, keys: 64, o: { preset: 'mpt', offset: -63 }, f64: true },
+    ];
+    for (const { heads, keys, o, f64 } of cases) {
+      const table = alibiModel(pe(), o, heads, keys, f64 === true);
+      const r = pe().identify(f64 ? table : Float32Array.from(table), { dim: keys });
+      expect(r.kind, JSON.stringify(o)).toBe('alibi');
+      expect(r.maxError).toBe(0);
+      expect(r.options).toEqual(o);
+    }
+    // Slopes 1/h (affine rows, no preset's slopes): kind null, the nearest ALiBi a candidate.
+    const table = new Float32Array(12 * 50);
+    for (let h = 0; h < 12; h++) for (let k = 0; k < 50; k++) table[h * 50 + k] = fr(k / (h + 1));
+    const r = pe().identify(table, { dim: 50 });
+    expect(r.kind).toBeNull();
+    expect(r.candidates[0].kind).toBe('alibi');
+  });
 });
 
 describeBackends('identify: recovers parameters', (pe, backend) => {

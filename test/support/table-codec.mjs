@@ -8,6 +8,13 @@
 /** The predicted float32 table of a model (see scripts/identify-corpus.py). */
 export function predict(meta) {
   const { rows, cols, model } = meta;
+  if (model.alibi) {
+    // ALiBi bias rows: row h is slope_h · (start + j) in float32.
+    const { slopes, start } = model.alibi;
+    const out = new Float32Array(rows * cols);
+    for (let h = 0; h < rows; h++) for (let j = 0; j < cols; j++) out[h * cols + j] = Math.fround(slopes[h]) * (start + j);
+    return out;
+  }
   const { freqs, cols: colModel, start, padRows, clsRows, gridWidth, f32 } = model;
   const fr = Math.fround;
   // Optional: every value times a float32 amplitude (HF's attention_scaling of a rotary cache).
