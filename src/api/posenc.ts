@@ -283,7 +283,9 @@ export class Posenc {
    * (regenerate with `pe.sinusoidal({ length: rows, dim, ...options })`), 'sincos2d'
    * (`pe.sincos2d({ dim, ...options })`), 'rope-cos' / 'rope-sin' (options `{ base, layout,
    * rotaryDim, scaling?, seqLen?, offset }` of `pe.rope`, or `{ frequencies, attentionFactor?,
-   * layout, rotaryDim, offset }` where no closed form regenerates the cache), or null when no
+   * layout, rotaryDim, offset }` where no closed form regenerates the cache), 'alibi' (a
+   * [heads, keyLength] table of ALiBi bias rows: `{ preset, maxBias?, pow?, offset }`, row h =
+   * `alibiSlopes(heads, { preset, maxBias, pow })[h]·(offset + k)`), or null when no
    * candidate is within 1e-5; `candidates`: up to 5, best first, always filled; `family`: a rotary
    * cache's scaling (YaRN, LongRoPE, dynamic NTK, Llama 3, linear) with its closed form and that
    * form's error. Rotary caches may carry an attention factor (HF attention_scaling), measured
