@@ -1,5 +1,6 @@
 // The speed targets of the core tables and kernels, checked against one run. Each compares two rows of one case as
 // time(slower) / time(faster) (the median of per-round ratios), or a recorded value to a limit.
+import { BIAS_TARGETS } from './cases-bias.mjs';
 import { MROPE_TARGETS } from './cases-mrope.mjs';
 import { ROPE_TARGETS } from './cases-rope.mjs';
 import { speedup } from './lib/harness.mjs';
@@ -46,6 +47,7 @@ export const TARGETS = [
   ...MROPE_TARGETS,
   { title: 'identify 2048×768 on wasm-simd: ≤ 100 ms', cases: ['identify 2048x768'], row: 'posenc-simd-identify', maxMs: 100, info: [{ row: 'posenc-simd-identify', than: 'posenc-simd-table' }] },
   ...STEADY_TARGETS,
+  ...BIAS_TARGETS,
 ];
 
 function ratioFor(t, c, rowKey, thanKey = t.than) {

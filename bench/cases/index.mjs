@@ -3,6 +3,7 @@
 //     numpyShape?, build(ctx) → { reference (Float64Array), impls, notes, primary? } }
 // and an impl is described in ../lib/impls.mjs. To add a group, write a module that returns cases
 // and list it here.
+import { biasCases } from '../cases-bias.mjs';
 import { mropeCases } from '../cases-mrope.mjs';
 import { grid2dCases, ropeCases } from '../cases-rope.mjs';
 import { grid3dCases } from '../cases-grid3d.mjs';
@@ -18,5 +19,6 @@ export function allCases(opts) {
     ...grid3dCases(opts), // in ../cases-grid3d.mjs
     ...mropeCases(opts), // in ../cases-mrope.mjs
     ...identifyCases(opts), // in ./identify.mjs
+    ...biasCases(opts), // in ../cases-bias.mjs
   ];
 }

@@ -377,6 +377,44 @@ const cases: Case[] = [
   { name: 'similarity: NaN in a shared table', type: RangeError, param: 'table[', call: (pe) => { const s = new Float32Array(new SharedArrayBuffer(32)); s[7] = NaN; return pe.similarity(s, { dim: 4 }); } },
   { name: 'similarity: table a DataView', type: TypeError, param: 'table', call: (pe) => pe.similarity(new DataView(new ArrayBuffer(16)) as never, { dim: 4 }) },
   { name: 'similarity: a matrix of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.similarity(new Float32Array(2 ** 15 + 8), { dim: 1 }) },
+  // ---- attention bias: each call in place (or into the caller's out) so that a write before the throw would show
+  { name: 'alibiSlopes: heads 0', type: RangeError, param: 'heads', call: (pe) => pe.alibiSlopes(0) },
+  { name: 'alibiSlopes: heads beyond 4096', type: RangeError, param: 'heads', call: (pe) => pe.alibiSlopes(4097) },
+  { name: 'alibiSlopes: heads a string', type: TypeError, param: 'heads', call: (pe) => pe.alibiSlopes('8' as never) },
+  { name: 'alibiSlopes: unknown preset', type: RangeError, param: 'options.preset', call: (pe) => pe.alibiSlopes(8, { preset: 'falcon' as never }) },
+  { name: 'alibiSlopes: maxBias 0', type: RangeError, param: 'options.maxBias', call: (pe) => pe.alibiSlopes(8, { maxBias: 0 }) },
+  { name: 'alibiSlopes: maxBias beyond 64', type: RangeError, param: 'options.maxBias', call: (pe) => pe.alibiSlopes(8, { preset: 'mpt', maxBias: 65 }) },
+  { name: 'alibiSlopes: unknown pow', type: RangeError, param: 'options.pow', call: (pe) => pe.alibiSlopes(8, { pow: 'fast' as never }) },
+  { name: 'alibiSlopes: options a string', type: TypeError, param: 'options', call: (pe) => pe.alibiSlopes(8, 'bloom' as never) },
+  { name: 'addAlibi: scores an Int32Array', type: TypeError, param: 'scores', call: (pe) => pe.addAlibi(new Int32Array(24) as never, { shape: [1, 2, 3, 4], slopes: [1, 2] }) },
+  { name: 'addAlibi: scores a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.addAlibi(a.freed, { shape: [1, 2, 3, 4], slopes: [1, 2] }) },
+  { name: 'addAlibi: shape disagreeing with scores', type: RangeError, param: 'options.shape', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 5], slopes: [1, 2], out: a.x }) },
+  { name: 'addAlibi: shape of rank 3', type: RangeError, param: 'options.shape', call: (pe, a) => pe.addAlibi(a.x, { shape: [2, 3, 4], slopes: [1, 2], out: a.x }) },
+  { name: 'addAlibi: slopes missing', type: TypeError, param: 'options.slopes', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], out: a.x } as never) },
+  { name: 'addAlibi: slopes of the wrong length', type: RangeError, param: 'options.slopes.length', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2, 3], out: a.x }) },
+  { name: 'addAlibi: a slope NaN, module tensor in place', type: RangeError, param: 'options.slopes[1]', call: (pe, a) => pe.addAlibi(a.t24, { shape: [1, 2, 3, 4], slopes: [1, NaN], out: a.t24 }) },
+  { name: 'addAlibi: keyPositions of the wrong length, shared scores', type: RangeError, param: 'options.keyPositions', call: (pe, a) => pe.addAlibi(a.shared, { shape: [2, 1, 3, 4], slopes: [1], keyPositions: [0, 1, 2], out: a.shared }) },
+  { name: 'addAlibi: a key position beyond float32 for float32 scores', type: RangeError, param: 'options.keyPositions[2]', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2], keyPositions: [0, 1, 1e39, 3], out: a.x }) },
+  { name: 'addAlibi: scale Infinity', type: RangeError, param: 'options.scale', call: (pe, a) => pe.addAlibi(a.t64, { shape: [1, 2, 3, 4], slopes: [1, 2], scale: Infinity, out: a.t64 }) },
+  { name: 'addAlibi: out a Float64Array for float32 scores', type: TypeError, param: 'options.out', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2], out: a.x64 }) },
+  { name: 'addAlibi: out partially overlapping scores', type: RangeError, param: 'overlaps', call: (pe, a) => pe.addAlibi(a.shared.subarray(0, 12), { shape: [1, 1, 3, 4], slopes: [1], out: a.shared.subarray(4, 16) }) },
+  { name: 'addAlibi: unknown option', type: TypeError, param: 'options.positions', call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2], positions: [0, 1, 2, 3], out: a.x } as never) },
+  { name: 'addAlibi: out a view into freed module memory', type: TypeError, param: 'options.out', only: ['wasm-simd', 'wasm'], call: (pe, a) => pe.addAlibi(a.x, { shape: [1, 2, 3, 4], slopes: [1, 2], out: a.stale }) },
+  { name: 'relativeBuckets: queryLength missing', type: TypeError, param: 'options.queryLength', call: (pe) => pe.relativeBuckets({ keyLength: 4 } as never) },
+  { name: 'relativeBuckets: keyLength negative', type: RangeError, param: 'options.keyLength', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: -1 }) },
+  { name: 'relativeBuckets: 3 buckets bidirectional', type: RangeError, param: 'options.numBuckets', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: 4, numBuckets: 3 }) },
+  { name: 'relativeBuckets: maxDistance not beyond the exact buckets', type: RangeError, param: 'options.maxDistance', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: 4, maxDistance: 8 }) },
+  { name: 'relativeBuckets: queryOffset fractional', type: RangeError, param: 'options.queryOffset', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: 4, queryOffset: 1.5 }) },
+  { name: 'relativeBuckets: bidirectional a string', type: TypeError, param: 'options.bidirectional', call: (pe) => pe.relativeBuckets({ queryLength: 3, keyLength: 4, bidirectional: 'yes' as never }) },
+  { name: 'relativeBuckets: a grid of 2^32 bytes', type: RangeError, param: '2^32', call: (pe) => pe.relativeBuckets({ queryLength: 2 ** 16, keyLength: 2 ** 14 }) },
+  { name: 'relativeBias: weights a Float64Array', type: TypeError, param: 'weights', call: (pe, a) => pe.relativeBias(a.x64 as never, { heads: 2, queryLength: 3, keyLength: 4, numBuckets: 12, out: a.x }) },
+  { name: 'relativeBias: weights of the wrong length', type: RangeError, param: 'weights.length', call: (pe, a) => pe.relativeBias(a.table, { heads: 3, queryLength: 2, keyLength: 4, out: a.x }) },
+  { name: 'relativeBias: heads missing', type: TypeError, param: 'options.heads', call: (pe, a) => pe.relativeBias(a.table, { queryLength: 3, keyLength: 4, out: a.x } as never) },
+  { name: 'relativeBias: out of the wrong length', type: RangeError, param: 'options.out.length', call: (pe, a) => pe.relativeBias(a.table, { heads: 2, queryLength: 3, keyLength: 4, out: a.out }) },
+  { name: 'relativeBias: out overlapping the weights', type: RangeError, param: 'overlaps weights', call: (pe, a) => pe.relativeBias(a.table, { heads: 2, queryLength: 3, keyLength: 4, out: a.table.subarray(8, 32) }) },
+  { name: 'relativeBias: out a float64 module tensor', type: TypeError, param: 'options.out', call: (pe, a) => pe.relativeBias(a.table, { heads: 2, queryLength: 3, keyLength: 4, out: a.t64 as never }) },
+  { name: 'relativeBias: weights a freed tensor', type: TypeError, param: 'freed', call: (pe, a) => pe.relativeBias(a.freed, { heads: 2, queryLength: 3, keyLength: 4, out: a.t24 }) },
+  { name: 'relativeBias: unknown option', type: TypeError, param: 'options.scale', call: (pe, a) => pe.relativeBias(a.table, { heads: 2, queryLength: 3, keyLength: 4, scale: 2, out: a.t24 } as never) },
 ];
 
 describeBackends('bad input across every public function', (pe, backend) => {
@@ -393,7 +431,7 @@ describeBackends('bad input across every public function', (pe, backend) => {
 
   it('covers every public function with at least 40 cases beyond test/errors.test.ts', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d'];
+    const fns = ['sinusoidal', 'add', 'concat', 'alloc', 'initSync', 'rope', 'ropeFrequencies', 'sincos2d', 'frequencies', 'positionsFromTokens', 'positionsFromMask', 'mropePositions', 'visionPositions', 'sincos3d', 'alibiSlopes', 'addAlibi', 'relativeBuckets', 'relativeBias'];
     for (const f of fns) expect(cases.filter((c) => c.name.startsWith(`${f}:`) || (f === 'sinusoidal' && !c.name.includes(':'))).length, f).toBeGreaterThanOrEqual(4);
   });
 
@@ -471,6 +509,10 @@ const FUNCS: Record<string, { keys: string[]; base: () => Record<string, unknown
   sincos3d: { keys: ['frames', 'height', 'width', 'dim', 'preset', 'temporalInterpolationScale', 'spatialInterpolationScale', 'dtype', 'out'], base: () => ({ frames: 2, height: 2, width: 3, dim: 16, spatialInterpolationScale: 1.875 }) },
   identify: { keys: ['dim', 'grid'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 0.7)) },
   similarity: { keys: ['dim', 'metric'], base: () => ({ dim: 4 }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 5) },
+  alibiSlopes: { keys: ['preset', 'maxBias', 'pow'], base: () => ({ preset: 'mpt' }), arg0: () => 12 },
+  addAlibi: { keys: ['shape', 'slopes', 'keyPositions', 'scale', 'out'], base: () => ({ shape: [1, 2, 3, 4], slopes: [0.5, 0.25] }), arg0: () => Float32Array.from({ length: 24 }, (_, i) => i / 3) },
+  relativeBuckets: { keys: ['queryLength', 'keyLength', 'bidirectional', 'numBuckets', 'maxDistance', 'queryOffset'], base: () => ({ queryLength: 3, keyLength: 4 }) },
+  relativeBias: { keys: ['heads', 'queryLength', 'keyLength', 'bidirectional', 'numBuckets', 'maxDistance', 'queryOffset', 'out'], base: () => ({ heads: 2, queryLength: 3, keyLength: 4 }), arg0: () => Float32Array.from({ length: 64 }, (_, i) => i / 8) },
 };
 
 describe('fuzz: random malformed calls', () => {

@@ -164,6 +164,47 @@ export function optionalCases(pe: Posenc): Record<string, Case> {
       return Float64Array.from([...r.positions, r.delta, ...p.visionPositions({ height: 6, width: 4 })]);
     };
   }
+  // Attention bias: ALiBi slopes (SLEEF emulation and exact powers), addAlibi in every operand mode
+  // (chunked through the window, in place on a module tensor, float64, per-batch positions), T5
+  // buckets (as float64: the hash compares float arrays) and bias rows.
+  if (typeof pe.addAlibi === 'function') {
+    c['alibiSlopes bloom/mpt, torch and exact pow'] = (p) =>
+      Float32Array.from([80, 40, 12, 128].flatMap((n) => [
+        ...p.alibiSlopes(n), ...p.alibiSlopes(n, { preset: 'mpt' }), ...p.alibiSlopes(n, { pow: 'exact', maxBias: 6 }), ...p.alibiSlopes(n, { preset: 'mpt', maxBias: 12.5 }),
+      ]));
+    c['addAlibi float32 large (chunked), per-batch positions'] = (p) =>
+      p.addAlibi(randomArray(2 * 12 * 40 * 300, false, 24), {
+        shape: [2, 12, 40, 300], slopes: p.alibiSlopes(12), scale: 0.125, keyPositions: Array.from({ length: 600 }, (_, i) => (i % 300) - (i < 300 ? 7 : 0)),
+      });
+    c['addAlibi float64 mpt positions'] = (p) =>
+      p.addAlibi(randomArray(1 * 48 * 3 * 65, true, 25), { shape: [1, 48, 3, 65], slopes: p.alibiSlopes(48, { preset: 'mpt' }), keyPositions: Array.from({ length: 65 }, (_, k) => k - 64) });
+    c['addAlibi in place on a module tensor'] = (p) => {
+      const t = p.alloc(1 * 16 * 64 * 129, 'float32');
+      try {
+        t.array.set(randomArray(t.length, false, 26));
+        p.addAlibi(t, { shape: [1, 16, 64, 129], slopes: p.alibiSlopes(16), out: t, scale: 1 / 8 });
+        return t.array.slice();
+      } finally {
+        t.free();
+      }
+    };
+    c['relativeBuckets T5 encoder, decoder with cache, 128 buckets'] = (p) =>
+      Float64Array.from([
+        ...p.relativeBuckets({ queryLength: 40, keyLength: 300 }),
+        ...p.relativeBuckets({ queryLength: 1, keyLength: 2001, queryOffset: 2000, bidirectional: false }),
+        ...p.relativeBuckets({ queryLength: 1, keyLength: 20001, queryOffset: 10000, numBuckets: 128, maxDistance: 128 }),
+      ]);
+    c['relativeBias [12, 128, 160] and into a module tensor'] = (p) => {
+      const w = randomArray(32 * 12, false, 27) as Float32Array;
+      const t = p.alloc(12 * 128 * 160);
+      try {
+        p.relativeBias(w, { heads: 12, queryLength: 128, keyLength: 160, bidirectional: false, queryOffset: 32, out: t });
+        return Float32Array.from([...p.relativeBias(w, { heads: 12, queryLength: 128, keyLength: 160 }), ...t.array]);
+      } finally {
+        t.free();
+      }
+    };
+  }
   // identify and similarity: the Gram matrices (blocked through the scratch window, and
   // read in place from a module tensor), and tables regenerated from what identify found.
   if (typeof pe.similarity === 'function') {

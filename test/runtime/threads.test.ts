@@ -46,6 +46,18 @@ const CALLS: [string, (pe: Posenc) => FloatArray][] = [
   // Multi-axis rotary: one context per axis and thread, positions [axes][rows] in each chunk.
   ['rope axes chunks, shared positions', (pe) => pe.rope(q32, { shape: [2, 8, L, 64], positions: pos3.slice(0, 3 * L), base: 1e6, axes: { sections: [8, 12, 12] } })],
   ['rope axes cycle float32Angles, per-batch positions', (pe) => pe.rope(q32, { shape: [2, 8, L, 64], positions: pos3, float32Angles: true, axes: { sections: [12, 10, 10], assign: 'cycle' } })],
+  // Attention bias: ALiBi rows split over the threads (in place, per batch element, and through
+  // the window), T5 bias rows copied from the diagonals.
+  ['addAlibi module tensor in place', (pe) => onModuleTensor(pe, q32, (t) => pe.addAlibi(t, { shape: [2, 8, 16, 4 * L], slopes: pe.alibiSlopes(8), out: t, scale: 0.125 }))],
+  ['addAlibi f64 per-batch positions', (pe) => pe.addAlibi(q64, { shape: [2, 8, 8, 8 * L], slopes: pe.alibiSlopes(8, { preset: 'mpt' }), keyPositions: Array.from({ length: 2 * 8 * L }, (_, i) => i % 1001) })],
+  ['addAlibi plain f32', (pe) => pe.addAlibi(q32, { shape: [2, 8, L, 64], slopes: pe.alibiSlopes(8) })],
+  ['relativeBias into a module tensor', (pe) => {
+    const t = pe.alloc(12 * 301 * 299);
+    pe.relativeBias(randomOperand(32 * 12, false, 8) as Float32Array, { heads: 12, queryLength: 301, keyLength: 299, out: t });
+    const r = t.array.slice();
+    t.free();
+    return r;
+  }],
   ['rope axes per-axis interleaved blhd, module tensor', (pe) => onModuleTensor(pe, q32, (t) => pe.rope(t, { shape: [2, L, 8, 64], order: 'blhd', layout: 'interleaved', out: t, offset: 3, axes: { sections: [4, 14, 14], frequencies: 'per-axis' } }))],
 ];
 
