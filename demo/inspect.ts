@@ -16,6 +16,7 @@ function literal(v: unknown): string {
     return `${name}.of(${Array.from(v, (x) => (v instanceof Float32Array ? Number(x.toPrecision(9)) : x)).join(', ')})`;
   }
   if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map(literal).join(', ')}]`;
   if (v && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${literal(x)}`).join(', ')} }`;
   return String(v);
 }
@@ -26,7 +27,13 @@ export function callOf(r: IdentifyResult, rows: number, dim: number): string {
   const o = Object.entries(r.options).map(([k, v]) => `${k}: ${literal(v)}`).join(', ');
   if (r.kind === 'sinusoidal') return `pe.sinusoidal({ length: ${rows}, dim: ${dim}, ${o} })`;
   if (r.kind === 'sincos2d') return `pe.sincos2d({ dim: ${dim}, ${o} })`;
-  return `// ${r.kind === 'rope-cos' ? 'cos' : 'sin'} cache [${rows}, ${dim}] of\npe.rope(q, { shape: [batch, heads, length, headDim], ${o} })`;
+  if (r.kind === 'alibi') {
+    const { offset, ...slopeOptions } = r.options;
+    const keys = offset === 0 ? '' : `, keyPositions: Array.from({ length: ${dim} }, (_, k) => ${offset} + k)`;
+    return `// ALiBi bias rows [${rows} heads, ${dim} keys]\nconst slopes = pe.alibiSlopes(${rows}, ${literal(slopeOptions)});\npe.addAlibi(scores, { shape: [batch, ${rows}, queryLength, ${dim}], slopes${keys} })`;
+  }
+  const family = r.family ? `// ${r.family.note}\n` : '';
+  return `// ${r.kind === 'rope-cos' ? 'cos' : 'sin'} cache [${rows}, ${dim}] of\n${family}pe.rope(q, { shape: [batch, heads, length, headDim], ${o} })`;
 }
 
 export interface InspectHooks {

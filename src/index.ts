@@ -12,7 +12,7 @@ export type {
 export type { MropeModel, MropePositions, MropePositionsOptions, MropeSegment, VisionPositionsOptions } from './api/types.js';
 export type { Preset3d, Sincos3dOptions } from './api/types.js';
 export type {
-  IdentifiedKind, IdentifyCandidate, IdentifyOptions, IdentifyResult, IdentifyResultBase, RopeCacheOptions, Sincos2dIdentified,
+  AlibiIdentified, IdentifiedFamily, IdentifiedKind, IdentifyCandidate, IdentifyOptions, IdentifyResult, IdentifyResultBase, RopeCacheOptions, Sincos2dIdentified,
   SimilarityOptions, SinusoidalIdentified,
 } from './api/types.js';
 export type { Frequencies, FrequenciesOptions } from './api/types.js';

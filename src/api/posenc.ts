@@ -321,13 +321,19 @@ export class Posenc {
    * Which encoding is this table? `table`: rows × dim (Float32Array, Float64Array or module
    * tensor, row-major), e.g. a checkpoint's position table or a rotary cos/sin cache. Finds the
    * convention and its parameters (layout, base or timescales, first position, fairseq pad row,
-   * odd column, 2-D grid, cls row and temperature, rotary base and scaling) from a few rows and
+   * odd column, 2-D grid, cls row and temperature, rotary base, scaling and amplitude) from a few rows and
    * columns, then regenerates each candidate with posenc and measures max |table − regenerated|.
-   * Returns `{ kind, options, maxError, float32, candidates }`: `kind` 'sinusoidal' (regenerate
-   * with `pe.sinusoidal({ length: rows, dim, ...options })`), 'sincos2d' (`pe.sincos2d({ dim,
-   * ...options })`), 'rope-cos' / 'rope-sin' (options `{ base, layout, rotaryDim, scaling?,
-   * offset }` of `pe.rope`), or null when no candidate is within 1e-5; `candidates`: up to 5, best
-   * first, always filled. `options.grid: [height, width]` for non-square 2-D grids. Allocates the
+   * Returns `{ kind, options, maxError, float32, candidates, family? }`: `kind` 'sinusoidal'
+   * (regenerate with `pe.sinusoidal({ length: rows, dim, ...options })`), 'sincos2d'
+   * (`pe.sincos2d({ dim, ...options })`), 'rope-cos' / 'rope-sin' (options `{ base, layout,
+   * rotaryDim, scaling?, seqLen?, offset }` of `pe.rope`, or `{ frequencies, attentionFactor?,
+   * layout, rotaryDim, offset }` where no closed form regenerates the cache), 'alibi' (a
+   * [heads, keyLength] table of ALiBi bias rows: `{ preset, maxBias?, pow?, offset }`, row h =
+   * `alibiSlopes(heads, { preset, maxBias, pow })[h]·(offset + k)`), or null when no
+   * candidate is within 1e-5; `candidates`: up to 5, best first, always filled; `family`: a rotary
+   * cache's scaling (YaRN, LongRoPE, dynamic NTK, Llama 3, linear) with its closed form and that
+   * form's error. Rotary caches may carry an attention factor (HF attention_scaling), measured
+   * from the rows. `options.grid: [height, width]` for non-square 2-D grids. Allocates the
    * regenerated tables it compares (a few times the table's size).
    */
   identify(table: FloatArray | ModuleTensor, options: IdentifyOptions): IdentifyResult {

@@ -1,7 +1,7 @@
 // Type-level test, checked by `npm run typecheck` (tsc --strict) and never run: the README's uses
 // of pe.identify's answer compile once `kind` narrows `options`. A wrong union (kind and options
 // typed separately) makes tsc fail here.
-import type { FloatArray, IdentifyResult, Posenc, RopeCacheOptions, SinusoidalIdentified } from '../../src/index.js';
+import type { AlibiIdentified, FloatArray, IdentifyResult, Posenc, RopeCacheOptions, SinusoidalIdentified } from '../../src/index.js';
 
 export function regenerate(pe: Posenc, table: Float32Array, x: Float32Array, q: Float32Array): FloatArray | null {
   const r = pe.identify(table, { dim: 512 });
@@ -15,6 +15,12 @@ export function regenerate(pe: Posenc, table: Float32Array, x: Float32Array, q: 
   if (r.kind === 'rope-cos' || r.kind === 'rope-sin') {
     const o: RopeCacheOptions = r.options;
     return pe.rope(q, { shape: [1, 1, rows, o.rotaryDim], ...r.options }) as FloatArray;
+  }
+  if (r.kind === 'alibi') {
+    // ALiBi rows [heads = rows, keyLength = 512]: the slopes of the preset, keys from offset.
+    const { offset, ...slopeOptions }: AlibiIdentified = r.options;
+    const slopes = pe.alibiSlopes(rows, slopeOptions);
+    return pe.addAlibi(new Float32Array(rows * 512), { shape: [1, rows, 1, 512], slopes, keyPositions: Array.from({ length: 512 }, (_, k) => offset + k) });
   }
   // kind null: options null, the nearest conventions still there.
   const none: null = r.options;

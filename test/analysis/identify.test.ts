@@ -11,9 +11,9 @@
 //    candidate; random (learned) tables are null with candidates still filled.
 //  - similarity: Gram matrices against a float64 model; the relative-position property.
 import { expect, it } from 'vitest';
-import type { FloatArray, IdentifyResult, Posenc, RopeCacheOptions } from '../../src/index.js';
+import type { AlibiIdentified, FloatArray, IdentifyResult, Posenc, RopeCacheOptions } from '../../src/index.js';
 import { describeBackends, rng } from '../support/backends.js';
-import { fixtureNames, loadFixture } from '../support/identify-fixtures.js';
+import { fixtureNames, loadFixture, loadFixtureMeta } from '../support/identify-fixtures.js';
 
 const fr = Math.fround;
 
@@ -26,11 +26,16 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /**
  * A rotary cache from its options, independently of identify's own regeneration: inverse
- * frequencies from ropeFrequencies, then cos/sin of fl32(fl32(p)·ω) (float32 chain) or p·ω.
+ * frequencies (and attention factor) from ropeFrequencies or the given frequencies, then cos/sin
+ * of fl32(fl32(p)·ω) (float32 chain) or p·ω, times the attention factor (float32: fl32(fl32(c)·a)).
  */
 function ropeModel(pe: Posenc, o: RopeCacheOptions, kind: string, rows: number, dim: number): Float64Array {
   const f32 = o.float32Angles === true;
-  const { invFreq } = pe.ropeFrequencies({ dim: o.rotaryDim, base: o.base, ...(o.scaling ? { scaling: o.scaling } : {}), float32Angles: f32 });
+  const { invFreq, attentionFactor: af } = o.frequencies
+    ? { invFreq: Float64Array.from(o.frequencies), attentionFactor: o.attentionFactor ?? 1 }
+    : pe.ropeFrequencies({
+      dim: o.rotaryDim, base: o.base, ...(o.scaling ? { scaling: o.scaling } : {}), ...(o.seqLen !== undefined ? { seqLen: o.seqLen } : {}), float32Angles: f32,
+    });
   const h = o.rotaryDim / 2;
   const out = new Float64Array(rows * dim);
   for (let r = 0; r < rows; r++) {
@@ -39,9 +44,18 @@ function ropeModel(pe: Posenc, o: RopeCacheOptions, kind: string, rows: number, 
       const p = o.offset + r;
       const a = f32 ? fr(fr(p) * invFreq[i]) : p * invFreq[i];
       const v = kind === 'rope-sin' ? Math.sin(a) : Math.cos(a);
-      out[r * dim + j] = f32 ? fr(v) : v;
+      out[r * dim + j] = f32 ? fr(fr(v) * fr(af)) : v * af;
     }
   }
+  return out;
+}
+
+/** ALiBi rows [heads, keyLength] from the options: slope_h·(offset + k), in float32 unless f64 (not through addAlibi). */
+function alibiModel(pe: Posenc, o: AlibiIdentified, heads: number, keys: number, f64: boolean): Float64Array {
+  const { offset, ...slopeOptions } = o;
+  const slopes = pe.alibiSlopes(heads, slopeOptions);
+  const out = new Float64Array(heads * keys);
+  for (let h = 0; h < heads; h++) for (let k = 0; k < keys; k++) out[h * keys + k] = f64 ? slopes[h] * (offset + k) : fr(slopes[h] * (offset + k));
   return out;
 }
 
@@ -51,6 +65,7 @@ function regenerate(pe: Posenc, r: { kind: string | null; options: unknown }, ro
   const o = r.options as Record<string, unknown>;
   if (r.kind === 'sinusoidal') return pe.sinusoidal({ length: rows, dim, dtype, ...o } as never) as FloatArray;
   if (r.kind === 'sincos2d') return pe.sincos2d({ dim, dtype, ...o } as never) as FloatArray;
+  if (r.kind === 'alibi') return alibiModel(pe, o as unknown as AlibiIdentified, rows, dim, f64);
   return ropeModel(pe, o as unknown as RopeCacheOptions, r.kind!, rows, dim);
 }
 
@@ -65,8 +80,11 @@ function ropeThroughRope(pe: Posenc, o: RopeCacheOptions, kind: string, rows: nu
   const x = new Float32Array(rows * rd);
   for (let r = 0; r < rows; r++) for (let i = 0; i < h; i++) x[r * rd + (interleaved ? 2 * i : i)] = 1;
   const y = pe.rope(x, {
-    shape: [1, 1, rows, rd], base: o.base, layout: o.layout, rotaryDim: rd, offset: o.offset,
-    ...(o.scaling ? { scaling: o.scaling } : {}), ...(o.float32Angles ? { float32Angles: true } : {}),
+    shape: [1, 1, rows, rd], layout: o.layout, rotaryDim: rd, offset: o.offset,
+    ...(o.frequencies
+      ? { frequencies: o.frequencies, ...(o.attentionFactor !== undefined ? { attentionFactor: o.attentionFactor } : {}) }
+      : { base: o.base, ...(o.scaling ? { scaling: o.scaling } : {}), ...(o.seqLen !== undefined ? { seqLen: o.seqLen } : {}) }),
+    ...(o.float32Angles ? { float32Angles: true } : {}),
   }) as Float32Array;
   const out = new Float64Array(rows * dim);
   for (let r = 0; r < rows; r++) {
@@ -134,6 +152,106 @@ describeBackends('identify: upstream corpus', (pe) => {
       }
     });
   }
+});
+
+describeBackends('identify: rotary scaling families (upstream corpus)', (pe) => {
+  // YaRN, LongRoPE and dynamic NTK caches of HF's rope_init_fn's (scripts/identify-corpus.py):
+  // the family and its closed form named in result.family; where torch's float32 pow puts some
+  // inv_freq an ulp off the closed form (or no closed form exists: LongRoPE), the result carries
+  // the cache's own frequencies and attention factor, and the closed form is a candidate.
+  for (const name of fixtureNames()) {
+    const e = loadFixtureMeta(name).expect as Record<string, any>;
+    if (!e.family) continue;
+    it(name, () => {
+      const { meta, table } = loadFixture(name);
+      const r = pe().identify(table, { dim: meta.cols });
+      expect(r.kind).toBe(e.kind);
+      expectMatch(pe(), table, meta.cols, r);
+      const f = r.family!;
+      expect(f.name).toBe(e.family);
+      expect(f.scaling).toMatchObject(e.scaling);
+      expect(Math.abs(f.attentionFactor - e.amplitude)).toBeLessThanOrEqual(1e-6);
+      if (e.seqLen !== undefined) expect(f.seqLen).toBe(e.seqLen);
+      expect(f.note).toMatch(/^(YaRN|LongRoPE|dynamic NTK)/);
+      // The closed form as pe.rope options regenerates the cache within family.maxError.
+      const closed: RopeCacheOptions = { base: f.base, layout: e.options.layout, rotaryDim: e.options.rotaryDim, offset: 0, scaling: f.scaling, float32Angles: true, ...(f.seqLen !== undefined ? { seqLen: f.seqLen } : {}) };
+      const ce = maxDiff(table, ropeModel(pe(), closed, r.kind!, meta.rows, meta.cols));
+      expect(Math.abs(ce - f.maxError)).toBeLessThanOrEqual(2 ** -23);
+      const o = r.options as RopeCacheOptions;
+      if (e.recoveredRope) {
+        expect(o.frequencies).toBeInstanceOf(Float32Array);
+        expect(o).not.toHaveProperty('base');
+        expect(o.float32Angles).toBe(true);
+        if (e.amplitude !== 1) expect(Math.fround(o.attentionFactor!)).toBe(Math.fround(e.amplitude));
+        else expect(o).not.toHaveProperty('attentionFactor');
+        // The closed form is a candidate, with the family's error.
+        const c = r.candidates.find((c) => (c.options as RopeCacheOptions).scaling?.type === e.scaling.type);
+        expect(c).toBeDefined();
+        expect(c!.maxError).toBe(f.maxError);
+      } else {
+        expect(o.scaling).toMatchObject(e.scaling);
+        expect(f.maxError).toBe(r.maxError);
+      }
+      if (e.longrope) {
+        expect(f.longrope).toMatchObject({ factor: e.longrope.factor, originalMaxPositionEmbeddings: e.longrope.originalMaxPositionEmbeddings, list: e.longrope.list });
+        expect(f.maxError).toBeLessThanOrEqual(1e-5);
+        // The config's list, within float32 precision for every pair the cache resolves (its
+        // frequency turns at least a radian over the rows); the lowest frequencies of the long
+        // list barely turn, so the cache only bounds their factors.
+        const inv = o.frequencies!;
+        const factors = f.longrope!.factors;
+        let resolved = 0;
+        for (let i = 0; i < factors.length; i++) {
+          if (inv[i] * meta.rows < 1) continue;
+          resolved++;
+          expect(Math.abs(factors[i] - e.longrope.factors[i]), `factor ${i}`).toBeLessThanOrEqual(8 * 2 ** -23 * e.longrope.factors[i]);
+        }
+        expect(resolved).toBeGreaterThanOrEqual(24); // short list: 37 of 48, long list: 24
+      }
+    });
+  }
+});
+
+describeBackends('identify: ALiBi bias rows', (pe) => {
+  // BLOOM's build_alibi_tensor (keys 0…K−1) and MPT's build_mpt_alibi_tensor (1−K…0) under torch
+  // (scripts/identify-corpus.py): the preset whose pe.alibiSlopes are the rows' slopes.
+  for (const name of fixtureNames().filter((n) => n.startsWith('alibi-'))) {
+    it(name, () => {
+      const { meta, table } = loadFixture(name);
+      const r = pe().identify(table, { dim: meta.cols });
+      expect(r.kind).toBe('alibi');
+      expect(r.maxError).toBe(0);
+      expect(r.options).toEqual((meta.expect as { options: unknown }).options);
+      // The fixture stores torch's slopes: pe.alibiSlopes gives them bit for bit.
+      const slopes = (meta.model as { alibi: { slopes: number[] } }).alibi.slopes;
+      const o = r.options as AlibiIdentified;
+      expect(Array.from(pe().alibiSlopes(meta.rows, { preset: o.preset }))).toEqual(slopes.map(fr));
+      expect(r.family).toBeUndefined();
+    });
+  }
+
+  it('maxBias, the exact powers, any first key, float64 tables; affine rows of other slopes are no match', () => {
+    const cases: { heads: number; keys: number; o: AlibiIdentified; f64?: boolean }[] = [
+      { heads: 16, keys: 200, o: { preset: 'mpt', maxBias: 16, offset: -199 } },
+      { heads: 24, keys: 128, o: { preset: 'bloom', offset: 0 } },
+      { heads: 40, keys: 100, o: { preset: 'bloom', pow: 'exact', offset: 0 } },
+      { heads: 8, keys: 64, o: { preset: 'bloom', offset: 7 } },
+      { heads: 32, keys: 64, o: { preset: 'mpt', offset: -63 }, f64: true },
+    ];
+    for (const { heads, keys, o, f64 } of cases) {
+      const table = alibiModel(pe(), o, heads, keys, f64 === true);
+      const r = pe().identify(f64 ? table : Float32Array.from(table), { dim: keys });
+      expect(r.kind, JSON.stringify(o)).toBe('alibi');
+      expect(r.maxError).toBe(0);
+      expect(r.options).toEqual(o);
+    }
+    // Slopes 1/h (affine rows, no preset's slopes): kind null, the nearest ALiBi a candidate.
+    const table = new Float32Array(12 * 50);
+    for (let h = 0; h < 12; h++) for (let k = 0; k < 50; k++) table[h * 50 + k] = fr(k / (h + 1));
+    const r = pe().identify(table, { dim: 50 });
+    expect(r.kind).toBeNull();
+    expect(r.candidates[0].kind).toBe('alibi');
+  });
 });
 
 describeBackends('identify: recovers parameters', (pe, backend) => {
@@ -240,6 +358,47 @@ describeBackends('identify: recovers parameters', (pe, backend) => {
       expect(r.kind, JSON.stringify(o)).toBe(kind);
       expectMatch(pe(), table, dim, r);
       expect(r.options).toMatchObject({ base: o.base, rotaryDim: o.rotaryDim, offset: o.offset });
+    }
+  });
+  it('rotary caches: YaRN, dynamic NTK, an attention factor, LongRoPE and given frequencies (float32 and float64 chains)', () => {
+    const lr = (k: number) => Array.from({ length: 32 }, (_, i) => 1 + i * k);
+    const cases: { o: RopeCacheOptions; kind: 'rope-cos' | 'rope-sin'; dim: number; rows: number; family?: string }[] = [
+      { o: { base: 500000, layout: 'interleaved', rotaryDim: 128, offset: 0, scaling: { type: 'yarn', factor: 8, originalMaxPositionEmbeddings: 8192, truncate: false } }, kind: 'rope-sin', dim: 128, rows: 1024, family: 'yarn' },
+      { o: { base: 10000, layout: 'halves', rotaryDim: 64, offset: 100, scaling: { type: 'yarn', factor: 4, originalMaxPositionEmbeddings: 4096, mscale: 0.707, mscaleAllDim: 1 } }, kind: 'rope-cos', dim: 32, rows: 1500, family: 'yarn' },
+      { o: { base: 10000, layout: 'halves', rotaryDim: 64, offset: 0, scaling: { type: 'dynamic', factor: 1.5, maxPositionEmbeddings: 1024 }, seqLen: 2000 }, kind: 'rope-cos', dim: 64, rows: 2000, family: 'dynamic' },
+      { o: { base: 1e6, layout: 'halves', rotaryDim: 128, offset: 1000, scaling: { type: 'dynamic', factor: 8, maxPositionEmbeddings: 2048 }, seqLen: 3048 }, kind: 'rope-sin', dim: 128, rows: 2048, family: 'dynamic' },
+      {
+        o: { base: 10000, layout: 'halves', rotaryDim: 64, offset: 0, scaling: { type: 'longrope', shortFactor: lr(0.05), longFactor: lr(0.5), originalMaxPositionEmbeddings: 2048, factor: 16 } },
+        kind: 'rope-cos', dim: 64, rows: 1024, family: 'longrope',
+      },
+      {
+        o: { layout: 'halves', rotaryDim: 64, offset: 0, frequencies: Float32Array.from({ length: 32 }, (_, i) => 0.9 * 10000 ** (-i / 32) * (1 + 0.1 * Math.sin(i))), attentionFactor: 0.75 },
+        kind: 'rope-cos', dim: 64, rows: 1024,
+      },
+    ];
+    for (const { o, kind, dim, rows, family } of cases) {
+      for (const float32Angles of [true, false]) {
+        const what = JSON.stringify({ scaling: o.scaling?.type, float32Angles });
+        const table = Float32Array.from(ropeModel(pe(), { ...o, float32Angles }, kind, rows, dim));
+        const r = pe().identify(table, { dim });
+        expect(r.kind, what).toBe(kind);
+        expectMatch(pe(), table, dim, r);
+        expect(r.options, what).toMatchObject({ layout: o.layout, rotaryDim: o.rotaryDim, offset: o.offset });
+        const ro = r.options as RopeCacheOptions;
+        if (family) expect(r.family?.name, what).toBe(family);
+        if (family === 'dynamic') expect(ro).toMatchObject({ base: o.base, scaling: o.scaling, seqLen: o.seqLen });
+        if (family === 'yarn') expect(ro.scaling, what).toMatchObject({ type: 'yarn', factor: (o.scaling as { factor: number }).factor });
+        if (family === 'longrope') {
+          // LongRoPE's amplitude √(1 + ln 16/ln 2048) and the short list, read back.
+          expect(r.family!.longrope).toMatchObject({ factor: 16, originalMaxPositionEmbeddings: 2048, list: 'short' });
+          expect(Array.from(r.family!.longrope!.factors.slice(0, 8)).map((v) => +v.toFixed(5))).toEqual(lr(0.05).slice(0, 8).map((v) => +v.toFixed(5)));
+        }
+        if (!family) {
+          expect(ro.frequencies, what).toBeDefined();
+          expect(Math.abs(ro.attentionFactor! - 0.75), what).toBeLessThanOrEqual(1e-7);
+          expect(r.family, what).toBeUndefined();
+        }
+      }
     }
   });
 });

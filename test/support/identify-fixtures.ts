@@ -18,8 +18,13 @@ export function fixtureNames(): string[] {
   return readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 }
 
+/** A fixture's shape and expectations only (the table is decoded by loadFixture). */
+export function loadFixtureMeta(name: string): FixtureMeta {
+  return JSON.parse(readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as FixtureMeta;
+}
+
 export function loadFixture(name: string): Fixture {
-  const meta = JSON.parse(readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as FixtureMeta;
+  const meta = loadFixtureMeta(name);
   const bytes = new Uint8Array(gunzipSync(readFileSync(path.join(DIR, `${name}.bin.gz`))));
   const table = decode(meta, meta.type!, bytes);
   const sha = createHash('sha256').update(new Uint8Array(table.buffer)).digest('hex');

@@ -8,8 +8,17 @@
 /** The predicted float32 table of a model (see scripts/identify-corpus.py). */
 export function predict(meta) {
   const { rows, cols, model } = meta;
+  if (model.alibi) {
+    // ALiBi bias rows: row h is slope_h · (start + j) in float32.
+    const { slopes, start } = model.alibi;
+    const out = new Float32Array(rows * cols);
+    for (let h = 0; h < rows; h++) for (let j = 0; j < cols; j++) out[h * cols + j] = Math.fround(slopes[h]) * (start + j);
+    return out;
+  }
   const { freqs, cols: colModel, start, padRows, clsRows, gridWidth, f32 } = model;
   const fr = Math.fround;
+  // Optional: every value times a float32 amplitude (HF's attention_scaling of a rotary cache).
+  const amp = model.amp === undefined ? null : fr(model.amp);
   const out = new Float32Array(rows * cols);
   const pad = new Set(padRows);
   for (let r = clsRows; r < rows; r++) {
@@ -20,7 +29,8 @@ export function predict(meta) {
       if (fn === 'z') continue;
       const p = axis === 0 ? t + start : axis === 1 ? t % gridWidth : Math.floor(t / gridWidth);
       const a = f32 ? fr(fr(p) * fr(freqs[i])) : p * freqs[i];
-      out[r * cols + j] = fn === 's' ? Math.sin(a) : Math.cos(a);
+      const v = fn === 's' ? Math.sin(a) : Math.cos(a);
+      out[r * cols + j] = amp === null ? v : fr(v) * amp;
     }
   }
   return out;

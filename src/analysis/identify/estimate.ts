@@ -174,5 +174,6 @@ export function startFromPhases(w: ArrayLike<number>, phi: ArrayLike<number>, id
 
 export function roundPosition(P: number): number {
   const r = Math.round(P);
-  return Math.abs(P - r) < 1e-3 ? r : Number(P.toPrecision(9));
+  // (+ 0: a position just below 0 rounds to −0, which prints and compares as a different value)
+  return Math.abs(P - r) < 1e-3 ? r + 0 : Number(P.toPrecision(9));
 }

@@ -23,9 +23,10 @@ import { checkTable } from '../similarity.js';
 import type { IdentifyCandidate, IdentifyResult, RopeCacheOptions } from '../types.js';
 import type { FloatArray } from '../../core/types.js';
 import type { Preset } from '../../sinusoidal/index.js';
+import { hypothesesAlibi } from './alibi.js';
 import { grids, hypotheses2d, pick } from './grid.js';
 import { compareScored, pickVariant, sampleRows, tryGen } from './regenerate.js';
-import { hypothesesRope, ropeCache } from './rope.js';
+import { estimateRope, hypothesesRope, recoverRope, ropeCache } from './rope.js';
 import { hypotheses1d, sinusoidalHyp } from './sinusoidal.js';
 import { type Hypothesis, type IdentifyHost, MATCH, type Scored, type Table, optionsKey } from './table.js';
 
@@ -66,7 +67,9 @@ export function identifyTable(pe: IdentifyHost, table: unknown, options: unknown
   const oneD = grid ? null : hypotheses1d(pe, t, sample);
   if (oneD) hyps.push(...oneD.hyps);
   hyps.push(...hypotheses2d(pe, t, grid));
-  if (!grid) hyps.push(...hypothesesRope(pe, t, sample.filter((r) => r < t.rows), hyps.length === 0));
+  if (!grid) hyps.push(...hypothesesAlibi(pe, t));
+  const rope = grid ? null : estimateRope(t, sample.filter((r) => r < t.rows), hyps.length === 0);
+  if (rope) hyps.push(...hypothesesRope(pe, t, rope));
   if (hyps.length < 5) hyps.push(...fallbacks(pe, t));
 
   // Screen on the sample rows (both angle chains), then the best five on the whole table.
@@ -102,6 +105,30 @@ export function identifyTable(pe: IdentifyHost, table: unknown, options: unknown
       finalists.sort(compareScored);
     }
   }
+  if (rope && (finalists.length === 0 || finalists[0].err > MATCH)) {
+    // No closed form regenerates the rotary cache: its own frequencies (and amplitude), and for
+    // LongRoPE the closed form with the per-pair factors read from them.
+    const near = finalists.find((s) => s.h.kind === 'rope-cos' || s.h.kind === 'rope-sin') ?? null;
+    const rec = recoverRope(pe, t, rope, near);
+    if (rec) {
+      if (rec.closed) {
+        const e64 = tryGen(rec.closed, sample, false, t, sampled);
+        const e32 = tryGen(rec.closed, sample, true, t, sampled);
+        const f32 = pickVariant(e64, e32);
+        const e = tryGen(rec.closed, null, f32, t, whole);
+        if (e < Infinity) finalists.push({ h: rec.closed, f32, err: e });
+        if (!rec.rec.family) rec.rec.family = rec.rec64.family = () => rec.closed!.family!(e);
+      }
+      const e = tryGen(rec.rec, null, true, t, whole);
+      if (e < Infinity) finalists.push({ h: rec.rec, f32: true, err: e });
+      // A float64 chain (angles p·ω in float64): its frequencies are no float32 values.
+      if (!(e <= MATCH)) {
+        const e64 = tryGen(rec.rec64, null, false, t, whole);
+        if (e64 < Infinity) finalists.push({ h: rec.rec64, f32: false, err: e64 });
+      }
+      finalists.sort(compareScored);
+    }
+  }
   const candidates = finalists.slice(0, 5).map((s) => ({
     kind: s.h.kind,
     options: s.f32 ? { ...s.h.options, float32Angles: true } : { ...s.h.options },
@@ -111,7 +138,8 @@ export function identifyTable(pe: IdentifyHost, table: unknown, options: unknown
   const match = best !== undefined && best.err <= MATCH;
   const maxError = best ? best.err : Infinity;
   if (!match) return { kind: null, options: null, maxError, float32: false, candidates };
-  return { ...candidates[0], maxError, float32: best.f32, candidates };
+  const family = best.h.family?.(best.err);
+  return { ...candidates[0], maxError, float32: best.f32, candidates, ...(family ? { family } : {}) };
 }
 
 

@@ -2,10 +2,11 @@
 // a scored hypothesis, the tolerances, and the rounding of estimated parameters to short decimals.
 
 import { frequenciesKey } from '../../core/frequencies.js';
-import type { IdentifiedKind } from '../types.js';
+import type { IdentifiedFamily, IdentifiedKind } from '../types.js';
 import type { FloatArray } from '../../core/types.js';
+import type { AddAlibiOptions, AlibiSlopesOptions } from '../../bias/index.js';
 import type { Sincos2dOptions } from '../../grid/index.js';
-import type { RopeOptions } from '../../rope/index.js';
+import type { RopeFrequencies, RopeFrequenciesOptions, RopeOptions } from '../../rope/index.js';
 import type { SinusoidalOptions } from '../../sinusoidal/index.js';
 
 /** A candidate matches when it regenerates the table within this (max abs difference). */
@@ -51,6 +52,8 @@ export interface Hypothesis {
    */
   key?: (f32: boolean) => string;
   gen(rows: number[] | null, f32: boolean): FloatArray;
+  /** The rotary scaling family this hypothesis is (the result's `family`), given its max error. */
+  family?: (err: number) => IdentifiedFamily;
 }
 
 /** The exact bits of frequencies (a cache key: a hash could let two hypotheses share a table). */
@@ -110,6 +113,9 @@ export interface IdentifyHost {
   sinusoidal(options: SinusoidalOptions): FloatArray;
   sincos2d(options: Sincos2dOptions): FloatArray;
   rope(x: FloatArray, options: RopeOptions): FloatArray;
+  ropeFrequencies(options: RopeFrequenciesOptions): RopeFrequencies;
+  alibiSlopes(heads: number, options?: AlibiSlopesOptions): Float32Array;
+  addAlibi(scores: FloatArray, options: AddAlibiOptions): FloatArray;
   frequencies(options: Omit<SinusoidalOptions, 'out'>): Float64Array | Float32Array;
 }
 
