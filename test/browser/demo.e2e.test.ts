@@ -418,6 +418,26 @@ describe('demo page (npm run demo) in Chromium', () => {
     n = await nextRender(n);
     bias = pe.model(t5config, { part: 'encoder' }).relativeBias(weights, { queryLength: 64, keyLength: 64 });
     expect((await canvasPixels('model-heatmap')).data).toEqual(Array.from(tablePixels(bias.subarray(3 * 4096, 4 * 4096), 64, 64)));
+    // The other examples draw without an error: mrope, Llama 4 (a NoPE layer: cos 1, sin 0), learned rows, a sinusoidal table.
+    await page.selectOption('#model-part', '');
+    n = await nextRender(n);
+    for (const [example, kind, shape] of [['qwen2-vl-2b', 'mrope', [128, 64]], ['llama-4', 'rope', [128, 64]], ['gpt2', 'learned', [64, 2]], ['opus-mt-en-zh', 'sinusoidal', [512, 64]]] as const) {
+      await page.selectOption('#model-example', example);
+      n = await nextRender(n);
+      expect((await modelStatus()).cls, example).not.toContain('error');
+      expect(await page.getAttribute('#model-heatmap', 'data-kind'), example).toBe(kind);
+      got = await canvasPixels('model-heatmap');
+      expect([got.width, got.height], example).toEqual(shape);
+    }
+    const marian = pe.model(fixture('Helsinki-NLP--opus-mt-en-zh'));
+    expect(got.data).toEqual(Array.from(tablePixels(pe.sinusoidal({ length: 64, ...(marian.options as { preset: 'marian'; dim: number }) }), 64, 512)));
+    await page.selectOption('#model-example', 'llama-4');
+    n = await nextRender(n);
+    expect(await page.locator('#model-layer option').allTextContents()).toEqual(['top-level scheme', 'layer 0: chunked_attention (rope)', 'layer 3: full_attention (NoPE)']);
+    await page.selectOption('#model-layer', '3');
+    n = await nextRender(n);
+    expect((await canvasPixels('model-heatmap')).data).toEqual(Array.from(tablePixels(Float32Array.from({ length: 64 * 128 }, (_, i) => (i % 128 < 64 ? 1 : 0)), 64, 128)));
+    expect(await page.textContent('#model-note')).toMatch(/NoPE/);
     // Malformed configs: posenc's typed error (or JSON's) in the panel, no heatmap, no page error.
     await page.selectOption('#model-part', '');
     n = await nextRender(n);
