@@ -8,6 +8,8 @@ import { Bench } from 'tinybench';
 import { tablePixels } from './colormap.js';
 import { MROPE_CONTROLS, renderMrope } from './mrope.js';
 import { setupInspect } from './inspect.js';
+import { MODEL_CONTROLS, renderModel, setupModel } from './model.js';
+import { MODEL_EXAMPLES } from './model-examples.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -128,6 +130,7 @@ async function render(): Promise<void> {
   renderGrid(pe, c);
   renderRope(pe, c);
   renderMrope(pe, { draw, status: showStatus, message });
+  renderModel(pe, { draw, status: showStatus, message });
   document.body.dataset.renders = String(++renders);
 }
 
@@ -189,7 +192,7 @@ function schedule(): void {
     });
   });
 }
-for (const id of ['preset', 'length', 'dim', 'base', 'offset', 'backend', 'grid-preset', 'grid-side', 'grid-channel', 'rope-layout', ...MROPE_CONTROLS]) {
+for (const id of ['preset', 'length', 'dim', 'base', 'offset', 'backend', 'grid-preset', 'grid-side', 'grid-channel', 'rope-layout', ...MROPE_CONTROLS, ...MODEL_CONTROLS]) {
   $(id).addEventListener('input', schedule);
   $(id).addEventListener('change', schedule);
 }
@@ -301,5 +304,8 @@ $('bench-run').addEventListener('click', () => void runBench());
 
 // "Inspect a table" (demo/inspect.ts): the backend chosen above, this page's heatmap drawing.
 setupInspect({ pe: () => init({ backend: readControls().backend }), draw });
+
+// The Model panel (demo/model.ts): examples, file and drop zone fill its textarea; render() draws it.
+setupModel(MODEL_EXAMPLES, 'llama-3.1-8b');
 
 void render();

@@ -3,13 +3,14 @@
 // exactly the colours of the table Node computes (same wasm-simd bytes, demo/colormap.ts), in
 // the canvas and in a screenshot of it; runs the in-page benchmark; saves a screenshot
 // (DEMO_SCREENSHOT=docs/screenshot.png, as `npm run demo:screenshot` does, refreshes the README's).
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../demo/serve.mjs';
 import { colorOf, tablePixels } from '../../demo/colormap.js';
 import { writeNpy, writeSafetensors } from '../../demo/tablefile.js';
+import { illustrativeBiasWeights } from '../../demo/model.js';
 import { init, type Posenc, type RopeAxes, type SinusoidalOptions } from '../../src/index.js';
 import { chromiumLaunchOptions } from './chromium.js';
 
@@ -343,6 +344,126 @@ describe('demo page (npm run demo) in Chromium', () => {
     await page.selectOption('#inspect-example', 'whisper');
     got = await waitInspect(n);
     expect(got).toMatchObject({ kind: 'sinusoidal', float32: true, options: { preset: 'whisper', float32Angles: true }, simRows: 250 });
+  });
+
+  it('Model panel: a config.json → describe() and the heatmap of its kind (rope layers, ALiBi, T5 bias); errors in the panel', async () => {
+    const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/models/${name}.json`, 'utf8'));
+    const modelStatus = async () => ({ text: await page.textContent('#model-status'), cls: await page.getAttribute('#model-status', 'class') });
+    // rope (default example, Llama 3.1 8B): [cos | sin] of model.cosSin, 64 rows × 2·64.
+    const llama = pe.model(fixture('meta-llama--Llama-3.1-8B-Instruct'));
+    const ropeRows = (m: typeof llama, L: number, layer?: number) => {
+      const { cos, sin } = m.cosSin({ length: L, layer });
+      const h = cos.length / L;
+      return Float32Array.from({ length: L * 2 * h }, (_, i) => {
+        const r = Math.floor(i / (2 * h));
+        const j = i % (2 * h);
+        return j < h ? cos[r * h + j] : sin[r * h + j - h];
+      });
+    };
+    expect(await page.inputValue('#model-example')).toBe('llama-3.1-8b');
+    let got = await canvasPixels('model-heatmap');
+    expect([got.width, got.height]).toEqual([128, 64]);
+    expect(got.data).toEqual(Array.from(tablePixels(ropeRows(llama, 64), 64, 128)));
+    expect(await page.textContent('#model-describe')).toBe(llama.describe());
+    expect(await page.textContent('#model-describe')).toMatch(/^Llama \(model_type 'llama'\): rotary embedding/);
+    expect((await modelStatus()).cls).not.toContain('error');
+    expect(await page.isHidden('#model-layer-label')).toBe(true); // one layer type
+    // Gemma 3: sliding and full layers differ; the layer select offers both.
+    const gemma = pe.model(fixture('google--gemma-3-1b-it'));
+    let n = await renders();
+    await page.selectOption('#model-example', 'gemma-3-1b');
+    n = await nextRender(n);
+    expect(await page.isVisible('#model-layer-label')).toBe(true);
+    expect(await page.locator('#model-layer option').allTextContents()).toEqual(['top-level scheme', 'layer 0: sliding_attention (rope)', 'layer 5: full_attention (rope)']);
+    await page.selectOption('#model-layer', '0');
+    n = await nextRender(n);
+    got = await canvasPixels('model-heatmap');
+    expect([got.width, got.height]).toEqual([256, 64]);
+    const sliding = Array.from(tablePixels(ropeRows(gemma, 64, 0), 64, 256));
+    expect(got.data).toEqual(sliding);
+    await page.selectOption('#model-layer', '5');
+    n = await nextRender(n);
+    got = await canvasPixels('model-heatmap');
+    expect(got.data).toEqual(Array.from(tablePixels(ropeRows(gemma, 64, 5), 64, 256)));
+    expect(got.data).not.toEqual(sliding); // base 10⁴ vs 10⁶
+    // alibi (BLOOM): [heads × keys] of model.alibi, scaled by its largest value.
+    const bloom = pe.model(fixture('bigscience--bloom-3b'));
+    await page.selectOption('#model-example', 'bloom-3b');
+    n = await nextRender(n);
+    const alibi = bloom.alibi({ keyLength: 64 });
+    const top = Math.max(...alibi.map(Math.abs));
+    got = await canvasPixels('model-heatmap');
+    expect([got.width, got.height]).toEqual([64, 32]);
+    expect(got.data).toEqual(Array.from(tablePixels(Float32Array.from(alibi, (v) => v / top), 32, 64)));
+    expect(await page.textContent('#model-describe')).toBe(bloom.describe());
+    expect(await page.isHidden('#model-layer-label')).toBe(true);
+    expect(await page.getAttribute('#model-heatmap', 'data-kind')).toBe('alibi');
+    // T5 (pasted into the textarea): one head of model.relativeBias with the illustrative weights.
+    const t5config = fixture('google-t5--t5-small');
+    await page.fill('#model-config', JSON.stringify(t5config));
+    n = await nextRender(n);
+    expect(await page.inputValue('#model-example')).toBe('');
+    const t5 = pe.model(t5config);
+    const weights = illustrativeBiasWeights(32, 8);
+    let bias = t5.relativeBias(weights, { queryLength: 64, keyLength: 64 });
+    got = await canvasPixels('model-heatmap');
+    expect([got.width, got.height]).toEqual([64, 64]);
+    expect(got.data).toEqual(Array.from(tablePixels(bias.subarray(0, 64 * 64), 64, 64)));
+    expect(await page.textContent('#model-note')).toMatch(/illustrative/);
+    expect(await page.textContent('#model-describe')).toMatch(/^T5 \(model_type 't5', decoder\): relative position bias, 32 buckets/);
+    // The encoder part (bidirectional buckets), head 3.
+    await page.selectOption('#model-part', 'encoder');
+    n = await nextRender(n);
+    await page.fill('#model-head', '3');
+    n = await nextRender(n);
+    bias = pe.model(t5config, { part: 'encoder' }).relativeBias(weights, { queryLength: 64, keyLength: 64 });
+    expect((await canvasPixels('model-heatmap')).data).toEqual(Array.from(tablePixels(bias.subarray(3 * 4096, 4 * 4096), 64, 64)));
+    // The other examples draw without an error: mrope, Llama 4 (a NoPE layer: cos 1, sin 0), learned rows, a sinusoidal table.
+    await page.selectOption('#model-part', '');
+    n = await nextRender(n);
+    for (const [example, kind, shape] of [['qwen2-vl-2b', 'mrope', [128, 64]], ['llama-4', 'rope', [128, 64]], ['gpt2', 'learned', [64, 2]], ['opus-mt-en-zh', 'sinusoidal', [512, 64]]] as const) {
+      await page.selectOption('#model-example', example);
+      n = await nextRender(n);
+      expect((await modelStatus()).cls, example).not.toContain('error');
+      expect(await page.getAttribute('#model-heatmap', 'data-kind'), example).toBe(kind);
+      got = await canvasPixels('model-heatmap');
+      expect([got.width, got.height], example).toEqual(shape);
+    }
+    const marian = pe.model(fixture('Helsinki-NLP--opus-mt-en-zh'));
+    expect(got.data).toEqual(Array.from(tablePixels(pe.sinusoidal({ length: 64, ...(marian.options as { preset: 'marian'; dim: number }) }), 64, 512)));
+    await page.selectOption('#model-example', 'llama-4');
+    n = await nextRender(n);
+    expect(await page.locator('#model-layer option').allTextContents()).toEqual(['top-level scheme', 'layer 0: chunked_attention (rope)', 'layer 3: full_attention (NoPE)']);
+    await page.selectOption('#model-layer', '3');
+    n = await nextRender(n);
+    expect((await canvasPixels('model-heatmap')).data).toEqual(Array.from(tablePixels(Float32Array.from({ length: 64 * 128 }, (_, i) => (i % 128 < 64 ? 1 : 0)), 64, 128)));
+    expect(await page.textContent('#model-note')).toMatch(/NoPE/);
+    // Malformed configs: posenc's typed error (or JSON's) in the panel, no heatmap, no page error.
+    await page.selectOption('#model-part', '');
+    n = await nextRender(n);
+    await page.fill('#model-config', JSON.stringify({ model_type: 'llama', rope_theta: -1 }));
+    n = await nextRender(n);
+    let st = await modelStatus();
+    expect(st.cls).toContain('error');
+    expect(st.text).toBe('RangeError: posenc.model: config.rope_theta must be a finite number > 0, got -1');
+    expect(await page.isHidden('#model-heatmap')).toBe(true);
+    expect(await page.textContent('#model-describe')).toBe('');
+    await page.fill('#model-config', '{"model_type": "llama", ');
+    n = await nextRender(n);
+    st = await modelStatus();
+    expect(st.cls).toContain('error');
+    expect(st.text).toMatch(/^SyntaxError: /);
+    await page.fill('#model-config', JSON.stringify({ hidden_size: 64 }));
+    n = await nextRender(n);
+    expect((await modelStatus()).text).toMatch(/^RangeError: posenc\.model: config\.model_type is absent/);
+    // A dropped file (the file input of the drop zone) loads like a paste: back to Llama 3.1 8B.
+    await page.setInputFiles('#model-file', { name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(fixture('meta-llama--Llama-3.1-8B-Instruct'))) });
+    n = await nextRender(n);
+    expect((await canvasPixels('model-heatmap')).data).toEqual(Array.from(tablePixels(ropeRows(llama, 64), 64, 128)));
+    await page.selectOption('#model-example', 'llama-3.1-8b'); // the state the screenshot shows
+    await nextRender(n);
+    expect((await modelStatus()).cls).not.toContain('error');
+    expect(pageErrors).toEqual([]);
   });
 
   it('saves a screenshot of the page', async () => {
