@@ -105,6 +105,18 @@ export class ConfigReader {
     return v;
   }
 
+  /**
+   * An optional switch read as Python reads it in the reference code (`if config.x:`): a boolean, or
+   * a number whose truth is ≠ 0 (Llama 4 Scout ships `attn_temperature_tuning: 4`).
+   */
+  optFlag(k: string): boolean | undefined {
+    const v = this.value(k);
+    if (v === undefined) return undefined;
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'number' && Number.isFinite(v)) return v !== 0;
+    throw configTypeError(this.key(k), 'true, false or a finite number (read as its truth, as Python does)', v);
+  }
+
   optStr(k: string): string | undefined {
     const v = this.value(k);
     if (v === undefined) return undefined;

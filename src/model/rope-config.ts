@@ -277,7 +277,7 @@ export function readRope(c: ConfigReader, family: string, fam: Family): RopeSpec
       spec = specOf(undefined, type, true, { base: c.num('rope_local_base_freq', POS, 'the sliding layers\' base'), plain: true });
     } else spec = specOf(d, type, rotary[i]);
     if (traits.layers === 'llama4' && !rotary[i]) {
-      const tuning = c.optBool('attn_temperature_tuning') ?? true;
+      const tuning = c.optFlag('attn_temperature_tuning') ?? true;
       spec = {
         ...spec,
         query: tuning ? { kind: 'llama4', floorScale: c.num('floor_scale', POS), attnScale: c.num('attn_scale', {}) } : null,

@@ -93,6 +93,12 @@ describeBackends('pe.model families', (pe) => {
     const off = pe().model({ ...LLAMA4, text_config: { ...LLAMA4.text_config, attn_temperature_tuning: false, no_rope_layers: [1, 0, 1, 1, 1, 1, 1, 1] } });
     expect(off.layers.map((l) => l.kind)).toEqual(['rope', 'none', 'rope', 'rope', 'rope', 'rope', 'rope', 'rope']);
     expect(Array.from(off.queryScale({ length: 2, offset: 20000, layer: 1 }))).toEqual([1, 1]);
+    // Llama 4 Scout ships attn_temperature_tuning: 4; the reference reads it as Python's truth.
+    const four = pe().model({ ...LLAMA4, text_config: { ...LLAMA4.text_config, attn_temperature_tuning: 4 } });
+    expect(Array.from(four.queryScale({ positions: pos, layer: 3 }))).toEqual(Array.from(s));
+    const zero = pe().model({ ...LLAMA4, text_config: { ...LLAMA4.text_config, attn_temperature_tuning: 0, no_rope_layers: [1, 0, 1, 1, 1, 1, 1, 1] } });
+    expect(Array.from(zero.queryScale({ length: 2, offset: 20000, layer: 1 }))).toEqual([1, 1]);
+    expect(() => pe().model({ ...LLAMA4, text_config: { ...LLAMA4.text_config, attn_temperature_tuning: 'yes' } })).toThrow(/config\.text_config\.attn_temperature_tuning must be true, false or a finite number/);
   });
 
   it('v5 rope_parameters per layer type (Gemma 3 style) and rope_theta inside rope_parameters', () => {
