@@ -11,7 +11,7 @@
 // layout, the dtype, the positions (offset range, or the positions' bits, confirmed on a hit), and
 // for rope the attention factor, the pair layout and (multi-axis) each pair's axis.
 
-import type { Backend, Operand } from './backends/types.js';
+import type { Backend, RopeRows } from './backends/types.js';
 import { Lru } from './lru.js';
 import type { CombinePlan, SinEncoding, TablePlan } from './plan.js';
 import { materializeF32Angles } from './angles32.js';
@@ -205,13 +205,13 @@ export class RowCache {
   }
 
   /** rope: the cached cos/sin rows of the plan (the backend's ropeRows layout), or null. */
-  rope(plan: RopePlan): Operand | null {
+  rope(plan: RopePlan): RopeRows | null {
     if (plan.rotaryDim === 0 || plan.length === 0 || plan.batch === 0) return null;
     const { length, dtype } = this.#b.ropeRowsShape(plan);
     if (!this.#fits(length, dtype === 'float64')) return null;
     const where = plan.positions ? positionsKey(plan.positions) + (plan.perBatch ? 'b' : '') : `o${num(plan.start)}+${plan.length}`;
     const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.key)}${axesId(plan)}`;
     const e = this.#rows(key, length, dtype === 'float64', plan.positions, 0, false, (t) => this.#b.ropeRows(plan, t));
-    return e === null ? null : e.rows;
+    return e === null ? null : { table: e.rows, start: 0, idx: null };
   }
 }

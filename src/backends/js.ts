@@ -131,7 +131,7 @@ export function createJsBackend(): Backend {
 
     sincos2d: (plan, out) => sincos2dJs(plan, arr(out)),
     sincos3d: (plan, out) => sincos3dJs(plan, arr(out)),
-    rope: (plan, x, out, rows) => ropeJs(plan, arr(x), arr(out), rows ? (arr(rows) as Float64Array) : null),
+    rope: (plan, x, out, rows) => ropeJs(plan, arr(x), arr(out), rows ? { table: arr(rows.table) as Float64Array, start: rows.start, idx: rows.idx } : null),
     ropeRowsShape: (plan) => ({ length: (plan.perBatch ? plan.batch : 1) * plan.length * plan.rotaryDim, dtype: 'float64' }),
     ropeRows: (plan, rows) => ropeRowsJs(plan, arr(rows) as Float64Array),
     gram: (plan, table, out) => gramJs(plan, arr(table), out),

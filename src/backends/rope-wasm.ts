@@ -7,14 +7,14 @@
 import type { RopePlan } from '../rope.js';
 import { a32Context } from './angles32-wasm.js';
 import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, type WasmCoreLike } from './core-like.js';
-import type { Operand } from './types.js';
+import type { Operand, RopeRows } from './types.js';
 
 const SLACK = 6 * 16;
 
 const align16 = (n: number) => (n + 15) & ~15;
 
-/** Elements per cos/sin row of ropeTable (interleaved rows are expanded to [c, c, … | −s, s, …]). */
-const rowElements = (plan: RopePlan) => (plan.interleaved ? 2 * plan.rotaryDim : plan.rotaryDim);
+/** Elements per cos/sin row of ropeTable: [c_0 … c_{h−1} | s_0 … s_{h−1}] for both pairings. */
+const rowElements = (plan: RopePlan) => plan.rotaryDim;
 
 /**
  * How a plan's cos/sin rows are made: the contexts of its frequencies (per thread where a context
@@ -35,7 +35,6 @@ interface RowMaker {
 function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
   const h = plan.rotaryDim / 2;
   const f = plan.f64 ? 1 : 0;
-  const il = plan.interleaved ? 1 : 0;
   const af = plan.attentionFactor;
   const tRowBytes = rowElements(plan) * (plan.f64 ? 8 : 4);
   const rowScratch = align16(Math.max(16, 2 * h * 8));
@@ -52,7 +51,7 @@ function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
     return {
       scratchBytes: rowScratch, axes: 1, kernel: 'ropeTable',
       args: (t, scratch, tab, first, count, rowBase, pos) =>
-        [ctx(t), a32, h, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, af, il, f, scratch],
+        [ctx(t), a32, h, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, af, f, scratch],
     };
   }
   // Multi-axis: one context per axis (per thread), writing its columns at its gathered slots.
@@ -73,7 +72,7 @@ function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
       core.i32.set(a32 ?? ctxs!.map((c) => c(t)), cp / 4);
       const perm = axes.perm ? cp + ctxBytes : 0;
       if (axes.perm) core.i32.set(axes.perm, perm / 4);
-      return [cp, a32 ? 1 : 0, n, h, perm, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, m, af, il, f, scratch];
+      return [cp, a32 ? 1 : 0, n, h, perm, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, m, af, f, scratch];
     },
   };
 }
@@ -112,24 +111,30 @@ export function ropeRowsWasm(core: WasmCoreLike, plan: RopePlan, rowsOp: Operand
   }
 }
 
-/** `rowsOp`: the plan's rows from ropeRowsWasm (cached), else they are generated block by block. */
-export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rowsOp: Operand | null = null): void {
-  const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions, start } = plan;
+/**
+ * `rows`: cached rows serving the plan (contiguous from rows.start, or gathered by rows.idx), else
+ * they are generated block by block.
+ */
+export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows | null = null): void {
+  const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions } = plan;
   if (batch === 0 || heads === 0 || length === 0 || D === 0) return;
   const bytes = f64 ? 8 : 4;
   const f = f64 ? 1 : 0;
   const il = plan.interleaved ? 1 : 0;
-  const h = rd / 2;
-  const af = plan.attentionFactor;
   // Addresses of resident operands first: later allocations may grow (and detach) memory.
   const xRes = core.resident(xOp, 'x', 'rope');
   const oRes = core.resident(outOp, 'options.out', 'rope');
-  const cached = rowsOp ? core.resident(rowsOp, 'rows', 'rope') : -1;
+  const cached = rows ? core.resident(rows.table, 'rows', 'rope') : -1;
+  const idx = cached >= 0 ? rows!.idx : null;
   const maker = cached >= 0 ? null : rowMaker(core, plan);
   const tRowBytes = rowElements(plan) * bytes;
-  // Per position in the window: its table row and positions (one per axis), unless the rows are cached.
+  // The first cached row (contiguous rows) and the table stride of a batch element.
+  const t0 = cached >= 0 ? cached + rows!.start * tRowBytes : 0;
+  const idxBS = perBatch ? length : 0;
+  // Per position in the window: its table row and positions (one per axis), unless the rows are
+  // cached; its row index when they are gathered.
   const posRow = maker ? 8 * maker.axes : 0;
-  const tBlock = maker ? tRowBytes + (positions ? posRow : 0) : 0;
+  const tBlock = maker ? tRowBytes + (positions ? posRow : 0) : idx ? 4 * (perBatch ? batch : 1) : 0;
   // One scratch per thread.
   const sBytes = maker ? maker.scratchBytes : 0;
   const scratchBytes = core.threads * sBytes;
@@ -142,10 +147,15 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const posAt = (b: number, l: number) => (perBatch ? b * length : 0) + l;
   /** The table rows of positions l0 … l0 + mm − 1 of batch element b (cached, or made in `tab`). */
   const rowsAt = (b: number, l0: number, mm: number, tab: number, pos: number, m: number, scratch: number) => {
-    if (!maker) return cached + posAt(b, l0) * tRowBytes;
+    if (!maker) return t0 + posAt(b, l0) * tRowBytes;
     copyPositions(core, plan, pos, m, posAt(b, l0), mm);
     core.split(maker.kernel, mm, rowElements(plan), MIN_GENERATE, (t, a, k) => maker.args(t, scratch + t * sBytes, tab, a, k, l0, pos, m));
     return tab;
+  };
+  /** Row indices of positions l0 … l0 + mm − 1 (every batch element's when perBatch, [b][mm]) into `at`. */
+  const idxAt = (l0: number, mm: number, at: number) => {
+    const i32 = core.i32;
+    for (let b = 0; b < nB; b++) i32.set(idx!.subarray(b * length + l0, b * length + l0 + mm), at / 4 + b * mm);
   };
 
   if (oRes >= 0) {
@@ -156,24 +166,37 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
       src = oRes;
     }
     // Positions split over the threads: a row offset moves x, out and the table; strides stay.
-    const apply = (t0: number, tBS: number, s0: number, o0: number, nb: number, rows: number) =>
+    const apply = (tt: number, tBS: number, ix: number, ixBS: number, s0: number, o0: number, nb: number, rows: number) =>
       core.split('ropeApply', rows, nb * heads * D, MIN_STREAM, (_t, a, k) =>
-        [t0 + a * tRowBytes, tBS, s0 + a * LS * bytes, o0 + a * LS * bytes, nb, heads, k, BS, HS, LS, BS, HS, LS, D, rd, il, f]);
-    if (cached >= 0) {
-      apply(cached, perBatch ? length : 0, src, oRes, batch, length);
+        [ix ? tt : tt + a * tRowBytes, tBS, ix && ix + a * 4, ixBS, s0 + a * LS * bytes, o0 + a * LS * bytes, nb, heads, k, BS, HS, LS, BS, HS, LS, D, rd, il, f]);
+    if (cached >= 0 && !idx) {
+      apply(t0, perBatch ? length : 0, 0, 0, src, oRes, batch, length);
+      return;
+    }
+    if (idx && idx.length * 4 <= budget) {
+      const at = core.window(idx.length * 4 + SLACK);
+      core.i32.set(idx, at / 4);
+      apply(cached, 0, at, idxBS, src, oRes, batch, length);
       return;
     }
     const m = Math.max(1, Math.min(length, Math.floor(budget / tBlock)));
     const areas = new Areas(core.window(m * tBlock + scratchBytes + SLACK));
-    const tab = areas.take(m * tRowBytes);
-    const pos = positions ? areas.take(m * posRow) : 0;
+    const tab = maker ? areas.take(m * tRowBytes) : 0;
+    const pos = maker && positions ? areas.take(m * posRow) : 0;
+    const ix = idx ? areas.take(m * 4 * nB) : 0;
     const scratch = areas.take(scratchBytes);
-    for (let b0 = 0; b0 < nB; b0++) {
-      for (let l0 = 0; l0 < length; l0 += m) {
-        const mm = Math.min(m, length - l0);
+    for (let l0 = 0; l0 < length; l0 += m) {
+      const mm = Math.min(m, length - l0);
+      if (idx) {
+        idxAt(l0, mm, ix);
+        const e = l0 * LS;
+        apply(cached, 0, ix, perBatch ? mm : 0, src + e * bytes, oRes + e * bytes, batch, mm);
+        continue;
+      }
+      for (let b0 = 0; b0 < nB; b0++) {
         const t = rowsAt(b0, l0, mm, tab, pos, m, scratch);
         const e = (perBatch ? b0 * BS : 0) + l0 * LS;
-        apply(t, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, mm);
+        apply(t, 0, 0, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, mm);
       }
     }
     return;
@@ -192,6 +215,7 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const data = areas.take(hh * m * rowB);
   const tab = maker ? areas.take(m * tRowBytes) : 0;
   const pos = maker && positions ? areas.take(m * posRow) : 0;
+  const ix = idx ? areas.take(m * 4 * nB) : 0;
   const scratch = maker ? areas.take(scratchBytes) : 0;
   const heap = core.heap(f64);
   const X = xRes >= 0 ? heap : arrayOf(xOp);
@@ -201,8 +225,11 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   let t = 0;
   for (let l0 = 0; l0 < length; l0 += m) {
     const mm = Math.min(m, length - l0);
+    if (idx) idxAt(l0, mm, ix);
     for (let b = 0; b < batch; b++) {
-      if (b === 0 || perBatch) t = rowsAt(b, l0, mm, tab, pos, m, scratch);
+      if (!idx && (b === 0 || perBatch)) t = rowsAt(b, l0, mm, tab, pos, m, scratch);
+      // Gathered rows: this batch element's indices.
+      const ib = idx ? ix + (perBatch ? b * mm * 4 : 0) : 0;
       for (let h0 = 0; h0 < heads; h0 += hh) {
         const hc = Math.min(hh, heads - h0);
         const base = b * BS + h0 * HS + l0 * LS;
@@ -220,9 +247,9 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
             heap.set(X.subarray(xBase + s, xBase + s + mm * D), d0 + j * wHS);
           }
         }
-        const tt = t;
+        const tt = idx ? cached : t;
         core.split('ropeApply', mm, hc * D, MIN_STREAM, (_t, a, k) =>
-          [tt + a * tRowBytes, 0, data + a * wLS * bytes, data + a * wLS * bytes, 1, hc, k, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f]);
+          [ib ? tt : tt + a * tRowBytes, 0, ib && ib + a * 4, 0, data + a * wLS * bytes, data + a * wLS * bytes, 1, hc, k, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f]);
         if (blhd) {
           for (let r = 0; r < mm; r++) O.set(heap.subarray(d0 + r * wLS, d0 + r * wLS + hc * D), base + r * LS);
         } else {

@@ -10,6 +10,18 @@ import type { BackendName, Dtype, FloatArray } from '../types.js';
 
 export type Operand = FloatArray | Tensor;
 
+/**
+ * Cached cos/sin rows that serve a rope call (ropeRows layout): the plan's rows are the table's
+ * rows `start`, `start + 1`, … (one per plan row: per position, per batch element when perBatch),
+ * or, with `idx`, table row idx[i] for plan position i ([length] or [batch·length] like the plan's
+ * positions). Rows of a position never depend on the table they are read from.
+ */
+export interface RopeRows {
+  readonly table: Operand;
+  readonly start: number;
+  readonly idx: Int32Array | null;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** Threads that kernels run on (1: the calling thread only). */
@@ -32,7 +44,7 @@ export interface Backend {
    * Rotary embedding: x → out (out may be x). `rows`: the plan's cos/sin rows made by ropeRows
    * (cached), else they are generated on the fly.
    */
-  rope(plan: RopePlan, x: Operand, out: Operand, rows?: Operand | null): void;
+  rope(plan: RopePlan, x: Operand, out: Operand, rows?: RopeRows | null): void;
   /** Elements and dtype of the cos/sin rows of a rope plan (one row per position, per batch element when perBatch). */
   ropeRowsShape(plan: RopePlan): { length: number; dtype: Dtype };
   /** Writes the cos/sin rows of a rope plan into `rows` (a tensor of ropeRowsShape). */
