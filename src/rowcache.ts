@@ -10,8 +10,18 @@
 // identifies the frequencies exactly: what derives them, or the bits of given ones), the row
 // layout, the dtype, the positions (offset range, or the positions' bits, confirmed on a hit), and
 // for rope the attention factor, the pair layout and (multi-axis) each pair's axis.
+//
+// Ranged rows (the generation loop): a call whose positions are integers ≥ 0 (an integer offset,
+// or integer positions: decode steps, per-sequence positions of continuous batching, padded
+// prefill) is served by one table per row key that holds the rows of positions 0 … n − 1, grown
+// (doubled) as positions pass its end, as Hugging Face and ONNX Runtime GenAI keep a cos/sin
+// cache for the whole context. Such a table is keyed without the positions, so a decode loop adds
+// no entry per position: it grows to at most half the budget (the old rows are copied while the
+// new ones exist), and a call beyond that, or far past the end, is generated on the fly (or by
+// the exact-range entries). A position's row has the same bits in any table and on the fly (the
+// row kernels take the absolute position), so ranged rows change no result.
 
-import type { Backend, RopeRows } from './backends/types.js';
+import type { Backend, Operand, RopeRows } from './backends/types.js';
 import { Lru } from './lru.js';
 import type { CombinePlan, SinEncoding, TablePlan } from './plan.js';
 import { materializeF32Angles } from './angles32.js';
@@ -26,6 +36,13 @@ const MIN_ELEMENTS = 4096;
 const MAX_ENTRIES = 256;
 /** Keys remembered as seen once (no memory of their own). */
 const MAX_SEEN = 1024;
+/** Rows a ranged table starts with at least (its sizes are powers of two). */
+const MIN_RANGED_ROWS = 256;
+/**
+ * A ranged table grows at once to at most twice the largest of its rows, the call's rows and
+ * this: a call far past the end (a sparse position) does not allocate every row before it.
+ */
+const RANGED_JUMP_ROWS = 4096;
 
 interface Entry {
   readonly rows: Tensor;
@@ -33,6 +50,37 @@ interface Entry {
   readonly positions: Float64Array | null;
   /** Identity row indices for per-batch positions (row b·length + l). */
   readonly rowIdx: Int32Array | null;
+  /** Ranged rows: they hold positions 0 … n − 1 (0 for the other entries). */
+  readonly n: number;
+  /** False once evicted (its rows are freed). */
+  alive: boolean;
+}
+
+/**
+ * Where integer positions ≥ 0 sit in a ranged table: `start` (consecutive from an offset) or `idx`
+ * (one row per position), and `need`, the largest position + 1. Null when some position is not an
+ * integer in [0, 2^31) (negative, fractional, −0 or huge positions are generated as before).
+ */
+export interface RangedWhere {
+  start: number;
+  idx: Int32Array | null;
+  need: number;
+}
+
+const isRow = (p: number) => p >= 0 && p < 2 ** 31 && Math.floor(p) === p && (p !== 0 || 1 / p > 0);
+
+/** rows consecutive positions from `start`, or `positions`, as ranged rows (see RangedWhere). */
+export function rangedWhere(start: number, rows: number, positions: Float64Array | null, into?: Int32Array): RangedWhere | null {
+  if (!positions) return isRow(start) && start + rows <= 2 ** 31 ? { start, idx: null, need: start + rows } : null;
+  const idx = into && into.length === positions.length ? into : new Int32Array(positions.length);
+  let need = 0;
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i];
+    if (!isRow(p)) return null;
+    idx[i] = p;
+    if (p >= need) need = p + 1;
+  }
+  return { start: 0, idx, need };
 }
 
 /** A number's exact value as text (−0 included). */
@@ -122,7 +170,10 @@ export class RowCache {
 
   constructor(backend: Backend, budget: number) {
     this.#b = backend;
-    this.#lru = new Lru<Entry>(MAX_ENTRIES, budget, 0, (e) => e.rows.free());
+    this.#lru = new Lru<Entry>(MAX_ENTRIES, budget, 0, (e) => {
+      e.alive = false;
+      e.rows.free();
+    });
     this.#seen = new Lru<true>(MAX_SEEN, Infinity, 0, () => {});
   }
 
@@ -181,8 +232,56 @@ export class RowCache {
       rowIdx = new Int32Array(perBatch);
       for (let i = 0; i < perBatch; i++) rowIdx[i] = i;
     }
-    const entry: Entry = { rows, positions: positions && positions.slice(), rowIdx };
+    const entry: Entry = { rows, positions: positions && positions.slice(), rowIdx, n: 0, alive: true };
     this.#lru.add(key, entry, bytes);
+    return entry;
+  }
+
+  /**
+   * The ranged rows of `key` (rows of `width` elements of one position each) holding positions
+   * 0 … need − 1, grown (to a power of two, at least double) when `need` passes their end, the
+   * new rows written by `fill(view, first, count)` (positions first … first + count − 1) after the
+   * old ones are copied. 'later': the first request of the key (generate on the fly, as without a
+   * cache) or no memory for it now; null: these positions are not for ranged rows (beyond half
+   * the budget, or far past the end).
+   */
+  #ranged(key: string, width: number, f64: boolean, need: number, callRows: number, eager: boolean, fill: (rows: Operand, first: number, count: number) => void): Entry | 'later' | null {
+    const hit = this.#lru.get(key);
+    if (hit !== undefined && hit.n >= need) return hit;
+    const rowBytes = width * (f64 ? 8 : 4);
+    const cap = rowBytes > 0 ? Math.floor(this.#lru.maxBytes / 2 / rowBytes) : 0;
+    if (need > cap) return null;
+    const have = hit ? hit.n : 0;
+    const n = Math.min(cap, 2 ** Math.ceil(Math.log2(Math.max(MIN_RANGED_ROWS, need, 2 * have))));
+    if (n > 2 * Math.max(have, callRows, RANGED_JUMP_ROWS)) return null;
+    if (!hit && !eager && this.#seen.get(key) === undefined) {
+      this.#seen.add(key, true, 0);
+      return 'later';
+    }
+    const dtype = f64 ? 'float64' : 'float32';
+    let rows: Tensor;
+    try {
+      rows = this.#b.alloc(n * width, dtype) as Tensor;
+    } catch {
+      // The memory is full: give back every cached row (this key's too) and try once more.
+      this.#lru.clear();
+      try {
+        rows = this.#b.alloc(n * width, dtype) as Tensor;
+      } catch {
+        return 'later';
+      }
+    }
+    const old = hit && hit.alive ? hit.n : 0;
+    try {
+      const a = rows.array;
+      if (old > 0) a.set(hit!.rows.array.subarray(0, old * width));
+      fill(a.subarray(old * width, n * width), old, n - old);
+    } catch (e) {
+      rows.free();
+      throw e;
+    }
+    const entry: Entry = { rows, positions: null, rowIdx: null, n, alive: true };
+    this.#lru.add(key, entry, n * rowBytes);
     return entry;
   }
 
@@ -194,6 +293,19 @@ export class RowCache {
     const src = plan.src;
     if (src.kind !== 'sinusoidal') return plan;
     const rows = src.perBatch ? plan.batch * plan.length : plan.length;
+    if (rows > 0 && plan.width > 0) {
+      const at = rangedWhere(src.start, plan.length, src.positions);
+      if (at) {
+        const enc = src.enc;
+        const f64 = plan.f64;
+        const e = this.#ranged(`C|${f64 ? 8 : 4}|${encodingId(enc)}`, plan.width, f64, at.need, rows, !!enc.f32Angles,
+          (t, first, count) => this.#b.table({ enc, rows: count, start: first, positions: null, f64 }, t));
+        if (e === 'later') return materializeF32Angles(plan, this.#b);
+        if (e !== null) {
+          return { ...plan, src: { kind: 'table', table: e.rows, rows: e.n, rowStart: at.start, rowIdx: at.idx, perBatch: src.perBatch } };
+        }
+      }
+    }
     if (!this.#fits(rows * plan.width, plan.f64)) return materializeF32Angles(plan, this.#b);
     const where = src.positions ? positionsKey(src.positions) : `o${num(src.start)}+${rows}`;
     const key = `c|${plan.f64 ? 8 : 4}|${where}|${encodingId(src.enc)}`;
@@ -207,11 +319,37 @@ export class RowCache {
   /** rope: the cached cos/sin rows of the plan (the backend's ropeRows layout), or null. */
   rope(plan: RopePlan): RopeRows | null {
     if (plan.rotaryDim === 0 || plan.length === 0 || plan.batch === 0) return null;
+    if (!plan.axes) {
+      const at = rangedWhere(plan.start, plan.length, plan.positions);
+      if (at) {
+        const r = this.ropeRanged(plan, at);
+        if (r !== undefined) return r;
+      }
+    }
     const { length, dtype } = this.#b.ropeRowsShape(plan);
     if (!this.#fits(length, dtype === 'float64')) return null;
     const where = plan.positions ? positionsKey(plan.positions) + (plan.perBatch ? 'b' : '') : `o${num(plan.start)}+${plan.length}`;
     const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.key)}${axesId(plan)}`;
     const e = this.#rows(key, length, dtype === 'float64', plan.positions, 0, false, (t) => this.#b.ropeRows(plan, t));
     return e === null ? null : { table: e.rows, start: 0, idx: null };
+  }
+
+  /** The key of a 1-D rope plan's ranged rows (everything that determines a row but its position). */
+  ropeKey(plan: RopePlan): string {
+    return `R|${plan.f64 ? 8 : 4}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${ropeId(plan.key)}`;
+  }
+
+  /**
+   * A 1-D rope plan's rows from its ranged table (`at`: where its positions sit), null to generate
+   * them on the fly, undefined when ranged rows cannot serve these positions. `key`: ropeKey(plan).
+   */
+  ropeRanged(plan: RopePlan, at: RangedWhere, key = this.ropeKey(plan)): RopeRows | null | undefined {
+    const { dtype } = this.#b.ropeRowsShape(plan);
+    const rows = plan.perBatch ? plan.batch * plan.length : plan.length;
+    const e = this.#ranged(key, plan.rotaryDim, dtype === 'float64', at.need, rows, false, (t, first, count) =>
+      this.#b.ropeRows({ ...plan, batch: 1, length: count, start: first, positions: null, perBatch: false }, t));
+    if (e === null) return undefined;
+    if (e === 'later') return null;
+    return { table: e.rows, start: at.start, idx: at.idx };
   }
 }
