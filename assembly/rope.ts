@@ -212,6 +212,170 @@ function interleavedF64(x: usize, o: usize, t: usize, rd: i32): void {
   else halvesF32(x, o, t, rd >> 1);
 }
 
+// ---- n rows sharing one table row: every head of a position (decode steps, [b, l, h, d]) -------
+// The cos/sin vectors are loaded once and kept in registers across the n rows, at byte strides
+// xs and os: two loads per vector of pairs instead of four. Same operations per element as the
+// one-row kernels, hence the same bits.
+
+function halvesF32N(x: usize, o: usize, t: usize, h: i32, n: i32, xs: usize, os: usize): void {
+  const hb = <usize>h << 2;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= h; i += 8) {
+      const off = <usize>i << 2;
+      const c0 = v128.load(t + off), s0 = v128.load(t + hb + off);
+      const c1 = v128.load(t + off, 16), s1 = v128.load(t + hb + off, 16);
+      let px = x + off, po = o + off;
+      for (let k = 0; k < n; k++) {
+        const a0 = v128.load(px), b0 = v128.load(px + hb);
+        const a1 = v128.load(px, 16), b1 = v128.load(px + hb, 16);
+        v128.store(po, f32x4.sub(f32x4.mul(a0, c0), f32x4.mul(b0, s0)));
+        v128.store(po + hb, f32x4.add(f32x4.mul(b0, c0), f32x4.mul(a0, s0)));
+        v128.store(po, f32x4.sub(f32x4.mul(a1, c1), f32x4.mul(b1, s1)), 16);
+        v128.store(po + hb, f32x4.add(f32x4.mul(b1, c1), f32x4.mul(a1, s1)), 16);
+        px += xs;
+        po += os;
+      }
+    }
+    for (; i + 4 <= h; i += 4) {
+      const off = <usize>i << 2;
+      const c = v128.load(t + off), s = v128.load(t + hb + off);
+      let px = x + off, po = o + off;
+      for (let k = 0; k < n; k++) {
+        const a = v128.load(px), b = v128.load(px + hb);
+        v128.store(po, f32x4.sub(f32x4.mul(a, c), f32x4.mul(b, s)));
+        v128.store(po + hb, f32x4.add(f32x4.mul(b, c), f32x4.mul(a, s)));
+        px += xs;
+        po += os;
+      }
+    }
+  }
+  for (; i < h; i++) {
+    const off = <usize>i << 2;
+    const c = load<f32>(t + off), s = load<f32>(t + hb + off);
+    let px = x + off, po = o + off;
+    for (let k = 0; k < n; k++) {
+      const a = load<f32>(px), b = load<f32>(px + hb);
+      store<f32>(po, a * c - b * s);
+      store<f32>(po + hb, b * c + a * s);
+      px += xs;
+      po += os;
+    }
+  }
+}
+
+function halvesF64N(x: usize, o: usize, t: usize, h: i32, n: i32, xs: usize, os: usize): void {
+  const hb = <usize>h << 3;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= h; i += 2) {
+      const off = <usize>i << 3;
+      const c = v128.load(t + off), s = v128.load(t + hb + off);
+      let px = x + off, po = o + off;
+      for (let k = 0; k < n; k++) {
+        const a = v128.load(px), b = v128.load(px + hb);
+        v128.store(po, f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, s)));
+        v128.store(po + hb, f64x2.add(f64x2.mul(b, c), f64x2.mul(a, s)));
+        px += xs;
+        po += os;
+      }
+    }
+  }
+  for (; i < h; i++) {
+    const off = <usize>i << 3;
+    const c = load<f64>(t + off), s = load<f64>(t + hb + off);
+    let px = x + off, po = o + off;
+    for (let k = 0; k < n; k++) {
+      const a = load<f64>(px), b = load<f64>(px + hb);
+      store<f64>(po, a * c - b * s);
+      store<f64>(po + hb, b * c + a * s);
+      px += xs;
+      po += os;
+    }
+  }
+}
+
+function interleavedF32N(x: usize, o: usize, t: usize, rd: i32, n: i32, xs: usize, os: usize): void {
+  const hb = <usize>rd << 1;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const neg = i32x4(0x80000000, 0, 0x80000000, 0);
+    for (; j + 8 <= rd; j += 8) {
+      const off = <usize>j << 2;
+      const ci = v128.load(t + (off >> 1)), si = v128.load(t + hb + (off >> 1));
+      const c0 = v128.shuffle<f32>(ci, ci, 0, 0, 1, 1), c1 = v128.shuffle<f32>(ci, ci, 2, 2, 3, 3);
+      const s0 = v128.xor(v128.shuffle<f32>(si, si, 0, 0, 1, 1), neg), s1 = v128.xor(v128.shuffle<f32>(si, si, 2, 2, 3, 3), neg);
+      let px = x + off, po = o + off;
+      for (let k = 0; k < n; k++) {
+        const v0 = v128.load(px), v1 = v128.load(px, 16);
+        const w0 = v128.shuffle<f32>(v0, v0, 1, 0, 3, 2), w1 = v128.shuffle<f32>(v1, v1, 1, 0, 3, 2);
+        v128.store(po, f32x4.add(f32x4.mul(v0, c0), f32x4.mul(w0, s0)));
+        v128.store(po, f32x4.add(f32x4.mul(v1, c1), f32x4.mul(w1, s1)), 16);
+        px += xs;
+        po += os;
+      }
+    }
+  }
+  for (; j < rd; j += 2) {
+    const off = <usize>j << 2;
+    const c = load<f32>(t + (off >> 1)), s = load<f32>(t + hb + (off >> 1));
+    let px = x + off, po = o + off;
+    for (let k = 0; k < n; k++) {
+      const a = load<f32>(px), b = load<f32>(px, 4);
+      store<f32>(po, a * c - b * s);
+      store<f32>(po, b * c + a * s, 4);
+      px += xs;
+      po += os;
+    }
+  }
+}
+
+function interleavedF64N(x: usize, o: usize, t: usize, rd: i32, n: i32, xs: usize, os: usize): void {
+  const hb = <usize>rd << 2;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const neg = i64x2(0x8000000000000000, 0);
+    for (; j + 4 <= rd; j += 4) {
+      const off = <usize>j << 3;
+      const ci = v128.load(t + (off >> 1)), si = v128.load(t + hb + (off >> 1));
+      const c0 = v128.shuffle<f64>(ci, ci, 0, 0), c1 = v128.shuffle<f64>(ci, ci, 1, 1);
+      const s0 = v128.xor(v128.shuffle<f64>(si, si, 0, 0), neg), s1 = v128.xor(v128.shuffle<f64>(si, si, 1, 1), neg);
+      let px = x + off, po = o + off;
+      for (let k = 0; k < n; k++) {
+        const v0 = v128.load(px), v1 = v128.load(px, 16);
+        const w0 = v128.shuffle<f64>(v0, v0, 1, 0), w1 = v128.shuffle<f64>(v1, v1, 1, 0);
+        v128.store(po, f64x2.add(f64x2.mul(v0, c0), f64x2.mul(w0, s0)));
+        v128.store(po, f64x2.add(f64x2.mul(v1, c1), f64x2.mul(w1, s1)), 16);
+        px += xs;
+        po += os;
+      }
+    }
+  }
+  for (; j < rd; j += 2) {
+    const off = <usize>j << 3;
+    const c = load<f64>(t + (off >> 1)), s = load<f64>(t + hb + (off >> 1));
+    let px = x + off, po = o + off;
+    for (let k = 0; k < n; k++) {
+      const a = load<f64>(px), b = load<f64>(px, 8);
+      store<f64>(po, a * c - b * s);
+      store<f64>(po, b * c + a * s, 8);
+      px += xs;
+      po += os;
+    }
+  }
+}
+
+@inline function rotateRows(x: usize, o: usize, t: usize, rd: i32, n: i32, xs: usize, os: usize, interleaved: bool, f64out: bool): void {
+  if (interleaved) {
+    if (f64out) interleavedF64N(x, o, t, rd, n, xs, os);
+    else interleavedF32N(x, o, t, rd, n, xs, os);
+  } else if (f64out) halvesF64N(x, o, t, rd >> 1, n, xs, os);
+  else halvesF32N(x, o, t, rd >> 1, n, xs, os);
+}
+
+/** Bytes of one batch element below which its heads are walked inside each position (they stay in L1/L2). */
+const HEADS_INSIDE_BYTES: usize = 256 * 1024;
+
 /**
  * Rotates the first `rd` features of every row x[b][h][l] (b < batch, h < heads, l < rows) into
  * out; features [rd, headDim) are copied unchanged (nothing to do when out is x).
@@ -228,19 +392,30 @@ export function ropeApply(tab: usize, tBS: i32, idx: usize, idxBS: i32, x: usize
   const tStride = <usize>rd << shift;
   const rdBytes = <usize>rd << shift;
   const passBytes = <usize>(headDim - rd) << shift;
-  // Walk memory in order: heads outermost for [b, h, l, d], positions outermost for [b, l, h, d].
-  const headsOuter = xHS >= xLS;
-  const nu = headsOuter ? heads : rows;
-  const nv = headsOuter ? rows : heads;
+  // Heads inside each position (one table row for all of them) for [b, l, h, d] and for small
+  // [b, h, l, d] (decode steps); else memory in order: heads outermost, positions inside.
+  const headsInside = xLS >= xHS || ((<usize>heads * <usize>rows * <usize>headDim) << shift) <= HEADS_INSIDE_BYTES;
+  const xHSb = <usize>xHS << shift;
+  const oHSb = <usize>oHS << shift;
   for (let b = 0; b < batch; b++) {
     const xB = x + ((<usize>b * <usize>xBS) << shift);
     const oB = out + ((<usize>b * <usize>oBS) << shift);
     const tB = tab + <usize>b * <usize>tBS * tStride;
     const iB = idx + ((<usize>b * <usize>idxBS) << 2);
-    for (let u = 0; u < nu; u++) {
-      for (let v = 0; v < nv; v++) {
-        const h = headsOuter ? u : v;
-        const l = headsOuter ? v : u;
+    if (headsInside) {
+      for (let l = 0; l < rows; l++) {
+        const xr = xB + ((<usize>l * <usize>xLS) << shift);
+        const or = oB + ((<usize>l * <usize>oLS) << shift);
+        const t = idx ? tab + <usize>load<u32>(iB + (<usize>l << 2)) * tStride : tB + <usize>l * tStride;
+        if (rd > 0) rotateRows(xr, or, t, rd, heads, xHSb, oHSb, interleaved, f64out);
+        if (passBytes && or != xr) {
+          for (let h = 0; h < heads; h++) memory.copy(or + <usize>h * oHSb + rdBytes, xr + <usize>h * xHSb + rdBytes, passBytes);
+        }
+      }
+      continue;
+    }
+    for (let h = 0; h < heads; h++) {
+      for (let l = 0; l < rows; l++) {
         const xr = xB + ((<usize>h * <usize>xHS + <usize>l * <usize>xLS) << shift);
         const or = oB + ((<usize>h * <usize>oHS + <usize>l * <usize>oLS) << shift);
         const t = idx ? tab + <usize>load<u32>(iB + (<usize>l << 2)) * tStride : tB + <usize>l * tStride;
