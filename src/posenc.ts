@@ -2,12 +2,14 @@
 
 import type { Backend } from './backends/types.js';
 import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from './options.js';
-import { planCombine, planSinusoidal } from './plan.js';
+import { planSinusoidal } from './plan.js';
 import { planFrequencies } from './frequencies-plan.js';
 import { planSincos2d } from './grid2d.js';
 import { planSincos3d } from './grid3d.js';
 import { positionsFromMask, positionsFromTokens } from './positions.js';
-import { planRope, planRopeFrequencies } from './rope.js';
+import { planRopeFrequencies } from './rope.js';
+import { RopeSteps } from './rope-step.js';
+import { CombineSteps } from './combine-step.js';
 import { mropePositions, visionPositions } from './vl-positions.js';
 import { identifyTable } from './identify.js';
 import { planSimilarity } from './similarity.js';
@@ -16,7 +18,7 @@ import type { Tensor } from './tensor.js';
 import type {
   AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, FrequenciesOptions, ModuleTensor, SinusoidalOptions,
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
-  RopeOptions, Sincos2dOptions, IdentifyOptions, IdentifyResult, SimilarityOptions,
+  RopeOptions, RopeStepOptions, Sincos2dOptions, IdentifyOptions, IdentifyResult, SimilarityOptions,
 } from './types.js';
 import type { MropePositions, MropePositionsOptions, Sincos3dOptions, VisionPositionsOptions } from './types.js';
 
@@ -28,11 +30,15 @@ function newArray(f64: boolean, length: number): FloatArray {
 export class Posenc {
   readonly #b: Backend;
   readonly #rows: RowCache;
+  readonly #steps: RopeSteps;
+  readonly #combines: CombineSteps;
 
   /** @internal */
   constructor(backend: Backend, cacheBytes = DEFAULT_CACHE_BYTES) {
     this.#b = backend;
     this.#rows = new RowCache(backend, cacheBytes);
+    this.#steps = new RopeSteps(backend, this.#rows);
+    this.#combines = new CombineSteps(backend, this.#rows);
   }
 
   /**
@@ -110,9 +116,9 @@ export class Posenc {
   add(x: Float32Array, options: AddOptions): Float32Array;
   add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray;
   add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray | ModuleTensor {
-    const { plan, out } = planCombine('add', x, options, this.#b.math);
-    const target = out ?? newArray(plan.f64, plan.batch * plan.length * plan.dimIn);
-    this.#b.combine(this.#rows.combine(plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
+    const plan = this.#combines.plan('add', x, options);
+    const target = this.#combines.out ?? newArray(plan.f64, plan.batch * plan.length * plan.dimIn);
+    this.#b.combine(plan, x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -127,9 +133,9 @@ export class Posenc {
   concat(x: Float32Array, options: ConcatOptions): Float32Array;
   concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray;
   concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray | ModuleTensor {
-    const { plan, out } = planCombine('concat', x, options, this.#b.math);
-    const target = out ?? newArray(plan.f64, plan.batch * plan.length * (plan.dimIn + plan.width));
-    this.#b.combine(this.#rows.combine(plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
+    const plan = this.#combines.plan('concat', x, options);
+    const target = this.#combines.out ?? newArray(plan.f64, plan.batch * plan.length * (plan.dimIn + plan.width));
+    this.#b.combine(plan, x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -250,10 +256,31 @@ export class Posenc {
   rope(x: Float32Array, options: RopeOptions): Float32Array;
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray;
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray | ModuleTensor {
-    const { plan, out } = planRope(x, options, this.#b.math);
+    const { plan, out, rows } = this.#steps.rope(x, options);
     const target = out ?? newArray(plan.f64, plan.batch * plan.heads * plan.length * plan.headDim);
-    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, this.#rows.rope(plan));
+    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, rows);
     return target;
+  }
+
+  /**
+   * One decode step of rotary embedding: q and k rotated **in place** at the step's positions, in
+   * one call (the rope options are validated and planned once for both).
+   * - `q`: [batch, heads, length, headDim] (order 'blhd': [batch, length, heads, headDim]),
+   *   `k`: [batch, kvHeads, length, headDim], given as `qShape` and `kShape`; the same batch,
+   *   length and headDim, and the same dtype (Float32Array, Float64Array or module tensors);
+   *   q and k must not overlap. `length` is usually 1 (one new token per sequence).
+   * - `position`: the position of token l = position + l (a number; HF's `cache_position`), or
+   *   `positions`: [length] numbers shared by the batch, or [batch·length] (continuous batching:
+   *   each sequence at its own position, e.g. one position per sequence with length 1).
+   * - Every other option is `rope`'s (layout, base, rotaryDim, scaling, seqLen, order,
+   *   float32Angles, frequencies, attentionFactor): angles in radians (position × ω), rounding and
+   *   bits exactly as two `rope` calls with `out` = q and `out` = k.
+   * Allocates nothing once the call shape has been seen (options compared with the previous
+   * call's, cos/sin rows from the cached rows of positions 0 … n − 1, grown as positions pass
+   * their end within `cacheBytes`). Returns nothing.
+   */
+  ropeStep(q: FloatArray | ModuleTensor, k: FloatArray | ModuleTensor, options: RopeStepOptions): void {
+    this.#steps.step(q, k, options);
   }
 
   /**

@@ -296,13 +296,10 @@ export class RowCache {
     if (rows > 0 && plan.width > 0) {
       const at = rangedWhere(src.start, plan.length, src.positions);
       if (at) {
-        const enc = src.enc;
-        const f64 = plan.f64;
-        const e = this.#ranged(`C|${f64 ? 8 : 4}|${encodingId(enc)}`, plan.width, f64, at.need, rows, !!enc.f32Angles,
-          (t, first, count) => this.#b.table({ enc, rows: count, start: first, positions: null, f64 }, t));
-        if (e === 'later') return materializeF32Angles(plan, this.#b);
-        if (e !== null) {
-          return { ...plan, src: { kind: 'table', table: e.rows, rows: e.n, rowStart: at.start, rowIdx: at.idx, perBatch: src.perBatch } };
+        const t = this.rangedCombine(this.combineKey(plan.f64, src.enc), plan.f64, src.enc, plan.width, at.need, rows);
+        if (t === null) return materializeF32Angles(plan, this.#b);
+        if (t !== undefined) {
+          return { ...plan, src: { kind: 'table', table: t, rows: t.length / plan.width, rowStart: at.start, rowIdx: at.idx, perBatch: src.perBatch } };
         }
       }
     }
@@ -334,6 +331,24 @@ export class RowCache {
     return e === null ? null : { table: e.rows, start: 0, idx: null };
   }
 
+  /** The key of an encoding's ranged rows (x's dtype: f64). */
+  combineKey(f64: boolean, enc: SinEncoding): string {
+    return `C|${f64 ? 8 : 4}|${encodingId(enc)}`;
+  }
+
+  /**
+   * The ranged table of an encoding (`key`: combineKey) holding at least positions 0 … need − 1:
+   * null to generate on the fly (first request of the key, no memory), undefined when ranged rows
+   * cannot serve. `rows`: the call's rows (the growth allowance).
+   */
+  rangedCombine(key: string, f64: boolean, enc: SinEncoding, width: number, need: number, rows: number): Tensor | null | undefined {
+    const hit = this.#lru.get(key);
+    if (hit !== undefined && hit.n >= need) return hit.rows;
+    const e = this.#ranged(key, width, f64, need, rows, !!enc.f32Angles, (t, first, count) => this.#b.table({ enc, rows: count, start: first, positions: null, f64 }, t));
+    if (e === null) return undefined;
+    return e === 'later' ? null : e.rows;
+  }
+
   /** The key of a 1-D rope plan's ranged rows (everything that determines a row but its position). */
   ropeKey(plan: RopePlan): string {
     return `R|${plan.f64 ? 8 : 4}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${ropeId(plan.key)}`;
@@ -341,15 +356,26 @@ export class RowCache {
 
   /**
    * A 1-D rope plan's rows from its ranged table (`at`: where its positions sit), null to generate
-   * them on the fly, undefined when ranged rows cannot serve these positions. `key`: ropeKey(plan).
+   * them on the fly, undefined when ranged rows cannot serve these positions.
    */
-  ropeRanged(plan: RopePlan, at: RangedWhere, key = this.ropeKey(plan)): RopeRows | null | undefined {
-    const { dtype } = this.#b.ropeRowsShape(plan);
+  ropeRanged(plan: RopePlan, at: RangedWhere): RopeRows | null | undefined {
+    const t = this.rangedRope(plan, this.ropeKey(plan), at.need);
+    return t == null ? t : { table: t, start: at.start, idx: at.idx };
+  }
+
+  /**
+   * The ranged table of a 1-D rope plan (`key`: ropeKey(plan)) holding at least positions
+   * 0 … need − 1: null to generate the rows on the fly, undefined when ranged rows cannot serve
+   * (beyond half the budget, far past the end).
+   */
+  rangedRope(plan: RopePlan, key: string, need: number): Tensor | null | undefined {
+    const hit = this.#lru.get(key);
+    if (hit !== undefined && hit.n >= need) return hit.rows;
+    const f64 = this.#b.ropeRowsShape(plan).dtype === 'float64';
     const rows = plan.perBatch ? plan.batch * plan.length : plan.length;
-    const e = this.#ranged(key, plan.rotaryDim, dtype === 'float64', at.need, rows, false, (t, first, count) =>
+    const e = this.#ranged(key, plan.rotaryDim, f64, need, rows, false, (t, first, count) =>
       this.#b.ropeRows({ ...plan, batch: 1, length: count, start: first, positions: null, perBatch: false }, t));
     if (e === null) return undefined;
-    if (e === 'later') return null;
-    return { table: e.rows, start: at.start, idx: at.idx };
+    return e === 'later' ? null : e.rows;
   }
 }

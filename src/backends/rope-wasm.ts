@@ -8,6 +8,10 @@ import type { RopePlan } from '../rope.js';
 import { a32Context } from './angles32-wasm.js';
 import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, type WasmCoreLike } from './core-like.js';
 import type { Operand, RopeRows } from './types.js';
+import { residentIn, Views } from './small-io.js';
+
+const inView = new Views();
+const outView = new Views();
 
 const SLACK = 6 * 16;
 
@@ -77,6 +81,55 @@ function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
   };
 }
 
+/**
+ * Calls up to this many elements with cached rows (decode steps) take the short path: one
+ * inline ropeApply (threads would not split them anyway), nothing allocated but the window once.
+ */
+const SMALL = 65536;
+
+/**
+ * A small call with cached rows: x (copied into out, or into the window when out is a plain
+ * array) rotated by one inline ropeApply. False when the rows are not in module memory.
+ */
+function ropeSmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows): boolean {
+  const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch } = plan;
+  const buf0 = core.ex.memory.buffer;
+  const tab = residentIn(core, buf0, rows.table, 'rows', 'rope');
+  if (tab < 0) return false;
+  const xRes = residentIn(core, buf0, xOp, 'x', 'rope');
+  const oRes = residentIn(core, buf0, outOp, 'options.out', 'rope');
+  const bytes = f64 ? 8 : 4;
+  const n = batch * heads * length * D;
+  const idx = rows.idx;
+  const dataBytes = oRes < 0 ? align16(n * bytes) : 0;
+  const win = dataBytes > 0 || idx ? core.window(dataBytes + (idx ? 4 * idx.length : 0) + 16) : 0;
+  // The window may have grown memory: read the buffer again.
+  const buf = win > 0 ? core.ex.memory.buffer : buf0;
+  let src = xRes;
+  let dst = oRes;
+  if (oRes >= 0) {
+    if (xRes < 0) {
+      inView.get(buf, oRes, n, f64).set(arrayOf(xOp));
+      src = oRes;
+    }
+  } else {
+    dst = win;
+    if (xRes < 0) {
+      inView.get(buf, win, n, f64).set(arrayOf(xOp));
+      src = win;
+    }
+  }
+  const ix = idx ? win + dataBytes : 0;
+  if (idx) new Int32Array(buf as ArrayBuffer, ix, idx.length).set(idx);
+  const BS = heads * length * D;
+  const HS = blhd ? D : length * D;
+  const LS = blhd ? heads * D : D;
+  const t0 = idx ? tab : tab + rows.start * rd * bytes;
+  core.ex.ropeApply(t0, idx || !perBatch ? 0 : length, ix, perBatch ? length : 0, src, dst, batch, heads, length, BS, HS, LS, BS, HS, LS, D, rd, plan.interleaved ? 1 : 0, f64 ? 1 : 0);
+  if (oRes < 0) arrayOf(outOp).set(outView.get(buf, win, n, f64));
+  return true;
+}
+
 /** Copies the positions of rows [r0, r0 + mm) (row = b·length + l, or l) of every axis to pos ([axes][m] f64). */
 function copyPositions(core: WasmCoreLike, plan: RopePlan, pos: number, m: number, r0: number, mm: number): void {
   const positions = plan.positions;
@@ -118,6 +171,7 @@ export function ropeRowsWasm(core: WasmCoreLike, plan: RopePlan, rowsOp: Operand
 export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows | null = null): void {
   const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions } = plan;
   if (batch === 0 || heads === 0 || length === 0 || D === 0) return;
+  if (rows && batch * heads * length * D <= SMALL && ropeSmall(core, plan, xOp, outOp, rows)) return;
   const bytes = f64 ? 8 : 4;
   const f = f64 ? 1 : 0;
   const il = plan.interleaved ? 1 : 0;

@@ -19,6 +19,7 @@ import { sincos2dWasm } from './grid2d-wasm.js';
 import { sincos3dWasm } from './grid3d-wasm.js';
 import { ropeRowsShapeWasm, ropeRowsWasm, ropeWasm } from './rope-wasm.js';
 import { gramWasm } from './gram-wasm.js';
+import { combineSmall } from './combine-small.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
 const WINDOW_BYTES = 256 * 1024;
@@ -285,6 +286,7 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
   function combine(plan: CombinePlan, xOp: Operand, outOp: Operand): void {
     const { op, batch, length, dimIn, width, f64, scale, src } = plan;
     if (batch === 0 || length === 0) return;
+    if (combineSmall(core, plan, xOp, outOp)) return;
     const fn = op;
     const bytes = f64 ? 8 : 4;
     const add = op === 'add';

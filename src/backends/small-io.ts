@@ -1,0 +1,36 @@
+// Helpers of the short paths for small calls (combine-small.ts, rope-wasm.ts ropeSmall): fewer
+// reads of WebAssembly.Memory#buffer (a getter that is not free) and no new view per call.
+
+import { Tensor } from '../tensor.js';
+import type { FloatArray } from '../types.js';
+import type { WasmCoreLike } from './core-like.js';
+import type { Operand } from './types.js';
+
+/**
+ * core.resident(op) with the module's buffer read once by the caller: a plain array on another
+ * buffer is not resident without asking the core (which would read the buffer again).
+ */
+export function residentIn(core: WasmCoreLike, buf: ArrayBufferLike, op: Operand, param: string, fn: string): number {
+  if (!(op instanceof Tensor) && (op as FloatArray).buffer !== buf) return -1;
+  return core.resident(op, param, fn);
+}
+
+/** Views of the module's memory kept between calls: one per (buffer, address, length, dtype). */
+export class Views {
+  #buf: ArrayBufferLike | null = null;
+  #ptr = -1;
+  #n = -1;
+  #f64 = false;
+  #view: FloatArray = new Float32Array(0);
+
+  get(buf: ArrayBufferLike, ptr: number, n: number, f64: boolean): FloatArray {
+    if (buf !== this.#buf || ptr !== this.#ptr || n !== this.#n || f64 !== this.#f64) {
+      this.#view = f64 ? new Float64Array(buf as ArrayBuffer, ptr, n) : new Float32Array(buf as ArrayBuffer, ptr, n);
+      this.#buf = buf;
+      this.#ptr = ptr;
+      this.#n = n;
+      this.#f64 = f64;
+    }
+    return this.#view;
+  }
+}
