@@ -373,7 +373,7 @@ export class RopeSteps {
     const plans = [q, k].map((x, i) => {
       const shape = i === 0 ? o.qShape : o.kShape;
       const opts = { ...common, shape, offset: o.position, out: x };
-      const r = planRope(x, opts, this.#math);
+      const r = planRope(x, opts, this.#math, fn);
       this.#remember({ ...common, offset: o.position }, shape, x, r.plan);
       return r.plan;
     });

@@ -309,9 +309,8 @@ function checkShape4(fn: string, v: unknown): [number, number, number, number] {
   return [s[0], s[1], s[2], s[3]];
 }
 
-/** Validates `rope(x, options)`: every check runs before anything is written. */
-export function planRope(x: unknown, options: unknown, math: MathLib): { plan: RopePlan; x: FloatArray | ModuleTensor; out: FloatArray | ModuleTensor | undefined } {
-  const fn = 'rope';
+/** Validates `rope(x, options)`: every check runs before anything is written. `fn`: the function named in messages. */
+export function planRope(x: unknown, options: unknown, math: MathLib, fn = 'rope'): { plan: RopePlan; x: FloatArray | ModuleTensor; out: FloatArray | ModuleTensor | undefined } {
   const xa = floatArray(fn, 'x', x);
   checkObject(fn, 'options', options);
   const o = options;
