@@ -256,9 +256,10 @@ export class Posenc {
   rope(x: Float32Array, options: RopeOptions): Float32Array;
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray;
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray | ModuleTensor {
-    const { plan, out, rows } = this.#steps.rope(x, options);
-    const target = out ?? newArray(plan.f64, plan.batch * plan.heads * plan.length * plan.headDim);
-    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, rows);
+    const steps = this.#steps;
+    const plan = steps.rope(x, options);
+    const target = steps.out ?? newArray(plan.f64, plan.batch * plan.heads * plan.length * plan.headDim);
+    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, steps.rows);
     return target;
   }
 

@@ -133,6 +133,9 @@ export class RopeSteps {
   readonly #math: MathLib;
   readonly #memos: Memo[] = [];
   #next = 0;
+  /** The `out` and rows of the call `rope` just planned (read by the caller at once). */
+  out: FloatArray | ModuleTensor | undefined = undefined;
+  rows: RopeRows | null = null;
 
   constructor(backend: Backend, cache: RowCache) {
     this.#b = backend;
@@ -253,10 +256,10 @@ export class RopeSteps {
   }
 
   /**
-   * `rope(x, options)` for a remembered call shape: the plan (positioned) and out, or null when
-   * the call needs planRope. Remembers the shape of calls planned by `plan` below.
+   * The plan of `rope(x, options)`: a remembered call shape's (positioned), else planRope's (whose
+   * call shape is then remembered). Sets `out` and `rows` for the caller.
    */
-  rope(x: unknown, options: unknown): { plan: RopePlan; out: FloatArray | ModuleTensor | undefined; rows: RopeRows | null } {
+  rope(x: unknown, options: unknown): RopePlan {
     if (plainObject(options)) {
       const o = options;
       let offset: unknown, positions: unknown, out: unknown;
@@ -273,7 +276,11 @@ export class RopeSteps {
       const m = ok ? this.#find(o, o.shape, x) : null;
       if (m !== null && this.#sameOut(m, x, out)) {
         const plan = this.#position(m, offset, positions);
-        if (plan !== null) return { plan, out: out as FloatArray | ModuleTensor | undefined, rows: this.#rows(m) };
+        if (plan !== null) {
+          this.out = out as FloatArray | ModuleTensor | undefined;
+          this.rows = this.#rows(m);
+          return plan;
+        }
       }
     }
     const r = planRope(x, options, this.#math);
@@ -281,7 +288,9 @@ export class RopeSteps {
     // As before this memory of call shapes: the row cache decides (ranged rows from the second
     // call on); the shape serves the next calls.
     this.#remember(o, o.shape, x, r.plan);
-    return { plan: r.plan, out: r.out, rows: this.#cache.rope(r.plan) };
+    this.out = r.out;
+    this.rows = this.#cache.rope(r.plan);
+    return r.plan;
   }
 
   /** Whether `out` (undefined, x, or an array/tensor of x's kind and length that cannot overlap it) fits the memo without planRope. */

@@ -8,7 +8,7 @@ import type { RopePlan } from '../rope.js';
 import { a32Context } from './angles32-wasm.js';
 import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, type WasmCoreLike } from './core-like.js';
 import type { Operand, RopeRows } from './types.js';
-import { residentIn, Views } from './small-io.js';
+import { ownTensor, residentIn, Views } from './small-io.js';
 
 const inView = new Views();
 const outView = new Views();
@@ -93,40 +93,43 @@ const SMALL = 65536;
  */
 function ropeSmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows): boolean {
   const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch } = plan;
-  const buf0 = core.ex.memory.buffer;
-  const tab = residentIn(core, buf0, rows.table, 'rows', 'rope');
-  if (tab < 0) return false;
-  const xRes = residentIn(core, buf0, xOp, 'x', 'rope');
-  const oRes = residentIn(core, buf0, outOp, 'options.out', 'rope');
+  if (batch === 0 || heads === 0 || length === 0 || D === 0) return true;
   const bytes = f64 ? 8 : 4;
   const n = batch * heads * length * D;
   const idx = rows.idx;
-  const dataBytes = oRes < 0 ? align16(n * bytes) : 0;
-  const win = dataBytes > 0 || idx ? core.window(dataBytes + (idx ? 4 * idx.length : 0) + 16) : 0;
-  // The window may have grown memory: read the buffer again.
-  const buf = win > 0 ? core.ex.memory.buffer : buf0;
+  // The window first (it may grow memory), sized for the worst case; then the memory's buffer (a
+  // getter that is not free) once, and not at all for module tensors without row indices.
+  const tensors = ownTensor(core, xOp) && ownTensor(core, outOp);
+  const most = ownTensor(core, outOp) ? 0 : align16(n * bytes);
+  const win = most > 0 || idx ? core.window(most + (idx ? 4 * idx.length : 0) + 16) : 0;
+  const buf = tensors && !idx ? null : core.ex.memory.buffer;
+  const tab = core.resident(rows.table, 'rows', 'rope');
+  if (tab < 0) return false;
+  const xRes = buf ? residentIn(core, buf, xOp, 'x', 'rope') : core.resident(xOp, 'x', 'rope');
+  const oRes = buf ? residentIn(core, buf, outOp, 'options.out', 'rope') : core.resident(outOp, 'options.out', 'rope');
+  const dataBytes = oRes < 0 ? most : 0;
   let src = xRes;
   let dst = oRes;
   if (oRes >= 0) {
     if (xRes < 0) {
-      inView.get(buf, oRes, n, f64).set(arrayOf(xOp));
+      inView.get(buf!, oRes, n, f64).set(arrayOf(xOp));
       src = oRes;
     }
   } else {
     dst = win;
     if (xRes < 0) {
-      inView.get(buf, win, n, f64).set(arrayOf(xOp));
+      inView.get(buf!, win, n, f64).set(arrayOf(xOp));
       src = win;
     }
   }
   const ix = idx ? win + dataBytes : 0;
-  if (idx) new Int32Array(buf as ArrayBuffer, ix, idx.length).set(idx);
+  if (idx) new Int32Array(buf! as ArrayBuffer, ix, idx.length).set(idx);
   const BS = heads * length * D;
   const HS = blhd ? D : length * D;
   const LS = blhd ? heads * D : D;
   const t0 = idx ? tab : tab + rows.start * rd * bytes;
   core.ex.ropeApply(t0, idx || !perBatch ? 0 : length, ix, perBatch ? length : 0, src, dst, batch, heads, length, BS, HS, LS, BS, HS, LS, D, rd, plan.interleaved ? 1 : 0, f64 ? 1 : 0);
-  if (oRes < 0) arrayOf(outOp).set(outView.get(buf, win, n, f64));
+  if (oRes < 0) arrayOf(outOp).set(outView.get(buf!, win, n, f64));
   return true;
 }
 
@@ -169,9 +172,14 @@ export function ropeRowsWasm(core: WasmCoreLike, plan: RopePlan, rowsOp: Operand
  * they are generated block by block.
  */
 export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows | null = null): void {
+  // The short path first, outside ropeGeneral (whose closures would be allocated on entry).
+  if (rows && plan.batch * plan.heads * plan.length * plan.headDim <= SMALL && ropeSmall(core, plan, xOp, outOp, rows)) return;
+  ropeGeneral(core, plan, xOp, outOp, rows);
+}
+
+function ropeGeneral(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows | null): void {
   const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions } = plan;
   if (batch === 0 || heads === 0 || length === 0 || D === 0) return;
-  if (rows && batch * heads * length * D <= SMALL && ropeSmall(core, plan, xOp, outOp, rows)) return;
   const bytes = f64 ? 8 : 4;
   const f = f64 ? 1 : 0;
   const il = plan.interleaved ? 1 : 0;

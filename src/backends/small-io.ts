@@ -15,6 +15,11 @@ export function residentIn(core: WasmCoreLike, buf: ArrayBufferLike, op: Operand
   return core.resident(op, param, fn);
 }
 
+/** A module tensor of this core (used in place); a tensor of another instance is copied like an array. */
+export function ownTensor(core: WasmCoreLike, op: Operand): boolean {
+  return op instanceof Tensor && op.storage === (core as unknown);
+}
+
 /** Views of the module's memory kept between calls: one per (buffer, address, length, dtype). */
 export class Views {
   #buf: ArrayBufferLike | null = null;

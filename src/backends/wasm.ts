@@ -286,7 +286,6 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
   function combine(plan: CombinePlan, xOp: Operand, outOp: Operand): void {
     const { op, batch, length, dimIn, width, f64, scale, src } = plan;
     if (batch === 0 || length === 0) return;
-    if (combineSmall(core, plan, xOp, outOp)) return;
     const fn = op;
     const bytes = f64 ? 8 : 4;
     const add = op === 'add';
@@ -459,7 +458,12 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
   }
 
   return {
-    name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, combine, alloc,
+    name: flavor === 'simd' ? 'wasm-simd' : 'wasm', math, table, alloc,
+    // Small calls served from rows in module memory take the short path (outside combine, whose
+    // closures would be allocated on entry).
+    combine: (plan, x, out) => {
+      if (!combineSmall(core, plan, x, out)) combine(plan, x, out);
+    },
     get threads() {
       return core.inUse;
     },
