@@ -16,8 +16,8 @@
 // prefill) is served by one table per row key that holds the rows of positions 0 … n − 1, grown
 // (doubled) as positions pass its end, as Hugging Face and ONNX Runtime GenAI keep a cos/sin
 // cache for the whole context. Such a table is keyed without the positions, so a decode loop adds
-// no entry per position: it grows to at most half the budget (the old rows are copied while the
-// new ones exist), and a call beyond that, or far past the end, is generated on the fly (or by
+// no entry per position: it grows to at most a quarter of the budget (the old rows are copied while
+// the new ones exist), and a call beyond that, or far past the end, is generated on the fly (or by
 // the exact-range entries). A position's row has the same bits in any table and on the fly (the
 // row kernels take the absolute position), so ranged rows change no result.
 
@@ -242,14 +242,17 @@ export class RowCache {
    * 0 … need − 1, grown (to a power of two, at least double) when `need` passes their end, the
    * new rows written by `fill(view, first, count)` (positions first … first + count − 1) after the
    * old ones are copied. 'later': the first request of the key (generate on the fly, as without a
-   * cache) or no memory for it now; null: these positions are not for ranged rows (beyond half
+   * cache) or no memory for it now; null: these positions are not for ranged rows (beyond a quarter of
    * the budget, or far past the end).
    */
   #ranged(key: string, width: number, f64: boolean, need: number, callRows: number, eager: boolean, fill: (rows: Operand, first: number, count: number) => void): Entry | 'later' | null {
     const hit = this.#lru.get(key);
     if (hit !== undefined && hit.n >= need) return hit;
     const rowBytes = width * (f64 ? 8 : 4);
-    const cap = rowBytes > 0 ? Math.floor(this.#lru.maxBytes / 2 / rowBytes) : 0;
+    // A quarter of the budget: while a table doubles, the old one and the new one exist at once,
+    // and WebAssembly's allocator doubles its memory when it grows, so that a long decode loop
+    // grows module memory by at most about the budget.
+    const cap = rowBytes > 0 ? Math.floor(this.#lru.maxBytes / 4 / rowBytes) : 0;
     if (need > cap) return null;
     const have = hit ? hit.n : 0;
     const n = Math.min(cap, 2 ** Math.ceil(Math.log2(Math.max(MIN_RANGED_ROWS, need, 2 * have))));
@@ -366,7 +369,7 @@ export class RowCache {
   /**
    * The ranged table of a 1-D rope plan (`key`: ropeKey(plan)) holding at least positions
    * 0 … need − 1: null to generate the rows on the fly, undefined when ranged rows cannot serve
-   * (beyond half the budget, far past the end).
+   * (beyond a quarter of the budget, far past the end).
    */
   rangedRope(plan: RopePlan, key: string, need: number): Tensor | null | undefined {
     const hit = this.#lru.get(key);
