@@ -6,6 +6,7 @@
 import { mropeCases } from '../cases-mrope.mjs';
 import { grid2dCases, ropeCases } from '../cases-rope.mjs';
 import { grid3dCases } from '../cases-grid3d.mjs';
+import { decodeCases } from '../cases-decode.mjs';
 import { addCases, concatCases } from './combine.mjs';
 import { identifyCases } from './identify.mjs';
 import { overheadCases } from './overhead.mjs';
@@ -18,5 +19,6 @@ export function allCases(opts) {
     ...grid3dCases(opts), // in ../cases-grid3d.mjs
     ...mropeCases(opts), // in ../cases-mrope.mjs
     ...identifyCases(opts), // in ./identify.mjs
+    ...decodeCases(opts), // in ../cases-decode.mjs
   ];
 }
