@@ -26,7 +26,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The rope options compared by value (besides shape, scaling and frequencies). */
 const PLAIN = ['layout', 'base', 'rotaryDim', 'order', 'float32Angles', 'seqLen', 'attentionFactor'] as const;
-const ROPE_KEYS = new Set<string>([...PLAIN, 'shape', 'scaling', 'frequencies', 'offset', 'positions', 'out']);
+const ROPE_KEYS = new Set<string>([...PLAIN, 'shape', 'scaling', 'frequencies', 'axes', 'offset', 'positions', 'out']);
 const STEP_KEYS = ['qShape', 'kShape', 'position', 'positions', 'layout', 'base', 'rotaryDim', 'scaling', 'seqLen', 'order', 'float32Angles', 'frequencies', 'attentionFactor'] as const;
 const STEP_KEY_SET = new Set<string>(STEP_KEYS);
 /** Scaling types whose frequencies do not depend on the positions (dynamic NTK and LongRoPE do, unless seqLen is given). */
@@ -43,6 +43,10 @@ interface Memo {
   readonly scalingValues: readonly unknown[] | null;
   /** Given frequencies as given (compared element by element), or null. */
   readonly freqs: Float64Array | null;
+  /** Multi-axis: the axes option's values (sections copied), or null for 1-D. */
+  readonly axes: { readonly sections: readonly number[]; readonly frequencies: unknown; readonly assign: unknown } | null;
+  /** Multi-axis: the row cache key of the last positions (valid while they keep their bits), or null. */
+  exactKey: string | null;
   /** x: 1 Float32Array, 2 Float64Array, 3 tensor float32, 4 tensor float64. */
   readonly xKind: number;
   readonly xLength: number;
@@ -109,6 +113,43 @@ function sameFreqs(v: unknown, f: Float64Array | null): boolean {
   return true;
 }
 
+/** The axes option as remembered: a plain object of sections (an array of numbers), frequencies, assign; null for none; false when it cannot be compared later. */
+function snapAxes(v: unknown): Memo['axes'] | false {
+  if (v === undefined) return null;
+  if (!plainObject(v) || !Array.isArray(v.sections)) return false;
+  for (const k in v) if (k !== 'sections' && k !== 'frequencies' && k !== 'assign') return false;
+  if (!v.sections.every((x: unknown) => typeof x === 'number')) return false;
+  return { sections: v.sections.slice(), frequencies: v.frequencies, assign: v.assign };
+}
+
+function sameAxes(v: unknown, a: Memo['axes']): boolean {
+  if (v === undefined) return a === null;
+  if (a === null || !plainObject(v)) return false;
+  const s = v.sections;
+  if (v.frequencies !== a.frequencies || v.assign !== a.assign || !Array.isArray(s) || s.length !== a.sections.length) return false;
+  for (let i = 0; i < s.length; i++) if (s[i] !== a.sections[i]) return false;
+  for (const k in v) if (k !== 'sections' && k !== 'frequencies' && k !== 'assign') return false;
+  return true;
+}
+
+/** Whether positions (an array or typed array) hold exactly the bits of `p` (−0 told from 0). */
+function samePositions(v: unknown, p: Float64Array): boolean {
+  if (v instanceof Float64Array) {
+    for (let i = 0; i < p.length; i++) {
+      const x = v[i];
+      if (x !== p[i] || (x === 0 && 1 / x !== 1 / p[i])) return false;
+    }
+    return true;
+  }
+  if (!(Array.isArray(v) || v instanceof Int32Array || v instanceof Float32Array)) return false;
+  const a = v as ArrayLike<unknown>;
+  for (let i = 0; i < p.length; i++) {
+    const x = a[i];
+    if (x !== p[i] || (x === 0 && 1 / (x as number) !== 1 / p[i])) return false;
+  }
+  return true;
+}
+
 /** Copies positions of length n (length or batch·length) into `into` when they are finite numbers; false otherwise. */
 function copyPositions(v: unknown, into: Float64Array): boolean {
   if (Array.isArray(v) || v instanceof Float64Array || v instanceof Int32Array || v instanceof Float32Array || v instanceof Uint32Array || v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array) {
@@ -164,7 +205,7 @@ export class RopeSteps {
       if (s[0] !== s0 || s[1] !== s1 || s[2] !== s2 || s[3] !== s3 || m.xKind !== kind || m.xLength !== len) continue;
       const p = m.plain;
       if (o.layout !== p[0] || o.base !== p[1] || o.rotaryDim !== p[2] || o.order !== p[3] || o.float32Angles !== p[4] || o.seqLen !== p[5] || o.attentionFactor !== p[6]) continue;
-      if (!sameScaling(o.scaling, m) || !sameFreqs(o.frequencies, m.freqs)) continue;
+      if (!sameScaling(o.scaling, m) || !sameFreqs(o.frequencies, m.freqs) || !sameAxes(o.axes, m.axes)) continue;
       return m;
     }
     return null;
@@ -172,7 +213,9 @@ export class RopeSteps {
 
   /** Remembers the call shape of a plan that planRope validated from these options (when it can be compared later). */
   #remember(o: Record<string, unknown>, shape: unknown, x: unknown, plan: RopePlan): Memo | null {
-    if (plan.axes || plan.rotaryDim === 0 || !Array.isArray(shape) || shape.length !== 4 || !plainObject(o)) return null;
+    if (plan.rotaryDim === 0 || !Array.isArray(shape) || shape.length !== 4 || !plainObject(o)) return null;
+    const axes = snapAxes(o.axes);
+    if (axes === false) return null;
     const kind = kindOf(x);
     if (kind === 0 || (x as { length: number }).length === 0) return null;
     const sc = snapScaling(o.scaling, o.seqLen);
@@ -186,9 +229,9 @@ export class RopeSteps {
     const n = plan.batch * plan.length;
     const m: Memo = {
       shape: [shape[0], shape[1], shape[2], shape[3]], plain: PLAIN.map((k) => o[k]),
-      scalingKeys: sc && sc.keys, scalingValues: sc && sc.values, freqs, xKind: kind, xLength: (x as { length: number }).length,
-      plan: { ...plan }, key: this.#cache.ropeKey(plan),
-      pos: new Float64Array(n), idx: new Int32Array(n), rows: { table: null as never, start: 0, idx: null },
+      scalingKeys: sc && sc.keys, scalingValues: sc && sc.values, freqs, axes, exactKey: null, xKind: kind, xLength: (x as { length: number }).length,
+      plan: { ...plan }, key: plan.axes ? '' : this.#cache.ropeKey(plan),
+      pos: plan.axes && plan.positions ? plan.positions.slice() : new Float64Array(n), idx: new Int32Array(n), rows: { table: null as never, start: 0, idx: null },
     };
     if (this.#memos.length < MEMOS) this.#memos.push(m);
     else {
@@ -204,6 +247,19 @@ export class RopeSteps {
    */
   #position(m: Memo, offset: unknown, positions: unknown): Mutable<RopePlan> | null {
     const plan = m.plan;
+    if (plan.axes) {
+      // Multi-axis: positions of the remembered length (its axes' stride), compared with the last
+      // ones first: the same bits keep the row cache key (no hashing of thousands of positions).
+      if (positions === undefined || offset !== undefined || plan.positions === null) return null;
+      const n = (positions as { length?: unknown }).length;
+      if (n !== m.pos.length) return null;
+      if (!samePositions(positions, m.pos)) {
+        if (!copyPositions(positions, m.pos)) return null;
+        m.exactKey = null;
+      }
+      plan.positions = m.pos;
+      return plan;
+    }
     if (positions !== undefined) {
       if (offset !== undefined) return null;
       const L = plan.length;
@@ -227,6 +283,10 @@ export class RopeSteps {
   /** The rows of the memo's plan (as just positioned): ranged rows, or null to generate them. */
   #rows(m: Memo): RopeRows | null {
     const plan = m.plan;
+    if (plan.axes) {
+      if (m.exactKey === null) m.exactKey = this.#cache.ropeExactKey(plan);
+      return m.exactKey === null ? null : this.#cache.ropeExact(plan, m.exactKey);
+    }
     const rows = m.rows;
     let need: number;
     if (plan.positions) {

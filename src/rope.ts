@@ -355,7 +355,8 @@ export function planRope(x: unknown, options: unknown, math: MathLib, fn = 'rope
   const start = checkFinite(fn, 'options.offset', o.offset === undefined ? 0 : o.offset);
   let seqLen: number | undefined;
   if (o.seqLen !== undefined) seqLen = checkFinite(fn, 'options.seqLen', o.seqLen, 0, true);
-  else if (length > 0) {
+  else if (length > 0 && o.scaling !== undefined) {
+    // Only a scaling's schedule (dynamic NTK, LongRoPE) depends on it.
     // HF dynamic_rope_update: seq_len = max(position_ids) + 1.
     let m = -Infinity;
     if (positions) for (let i = 0; i < positions.length; i++) m = Math.max(m, positions[i]);

@@ -86,18 +86,34 @@ export function rangedWhere(start: number, rows: number, positions: Float64Array
 /** A number's exact value as text (−0 included). */
 const num = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
 
-/** FNV-1a over the bits of the positions (the entry keeps the positions to confirm a hit). */
+/**
+ * FNV-1a over the bits of the positions, in four interleaved lanes (independent multiplications:
+ * a few µs for thousands of positions); the entry keeps the positions to confirm a hit.
+ */
 function positionsKey(p: Float64Array): string {
-  const w = new Uint32Array(p.buffer, p.byteOffset, p.length * 2);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w[i], 0x01000193);
-  return `p${p.length}:${(h >>> 0).toString(36)}`;
+  // Int32 words: values stay small integers for the engine (Uint32 words above 2^31 would not).
+  const w = new Int32Array(p.buffer, p.byteOffset, p.length * 2);
+  const n = w.length;
+  let h0 = 0x811c9dc5, h1 = 0x01000193, h2 = 0x2545f491, h3 = 0x3c6ef372;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    h0 = Math.imul(h0 ^ w[i], 0x01000193);
+    h1 = Math.imul(h1 ^ w[i + 1], 0x01000193);
+    h2 = Math.imul(h2 ^ w[i + 2], 0x01000193);
+    h3 = Math.imul(h3 ^ w[i + 3], 0x01000193);
+  }
+  for (; i < n; i++) h0 = Math.imul(h0 ^ w[i], 0x01000193);
+  return `p${p.length}:${(h0 >>> 0).toString(36)}.${(h1 >>> 0).toString(36)}.${(h2 >>> 0).toString(36)}.${(h3 >>> 0).toString(36)}`;
 }
 
 function sameBits(a: Float64Array | null, b: Float64Array | null): boolean {
   if (a === null || b === null) return a === b;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  // Finite values (validated): equal bits unless one is −0 and the other 0.
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x !== b[i] || (x === 0 && 1 / x !== 1 / b[i])) return false;
+  }
   return true;
 }
 
@@ -326,10 +342,21 @@ export class RowCache {
         if (r !== undefined) return r;
       }
     }
+    const key = this.ropeExactKey(plan);
+    return key === null ? null : this.ropeExact(plan, key);
+  }
+
+  /** The key of a plan's own rows (its exact positions), or null when they are not worth caching. */
+  ropeExactKey(plan: RopePlan): string | null {
     const { length, dtype } = this.#b.ropeRowsShape(plan);
     if (!this.#fits(length, dtype === 'float64')) return null;
     const where = plan.positions ? positionsKey(plan.positions) + (plan.perBatch ? 'b' : '') : `o${num(plan.start)}+${plan.length}`;
-    const key = `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.key)}${axesId(plan)}`;
+    return `r|${dtype}|${plan.interleaved ? 'i' : 'h'}|${num(plan.attentionFactor)}|${plan.f32Angles ? 1 : 0}|${where}|${ropeId(plan.key)}${axesId(plan)}`;
+  }
+
+  /** A plan's own rows under `key` (ropeExactKey of the plan: a caller may keep it while the positions stay the same bits). */
+  ropeExact(plan: RopePlan, key: string): RopeRows | null {
+    const { length, dtype } = this.#b.ropeRowsShape(plan);
     const e = this.#rows(key, length, dtype === 'float64', plan.positions, 0, false, (t) => this.#b.ropeRows(plan, t));
     return e === null ? null : { table: e.rows, start: 0, idx: null };
   }

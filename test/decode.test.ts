@@ -177,6 +177,23 @@ for (const backend of BACKENDS) {
       k.free();
     });
 
+    it('a remembered multi-axis call follows its positions: changed in place, one value, −0 for 0, another array', () => {
+      const L = 40;
+      const q = randomOperand(2 * L * 64, false, 15);
+      const pos = new Float64Array(3 * L).map((_, i) => (i * 7) % 50);
+      const axes = { sections: [12, 10, 10], assign: 'cycle' as const };
+      const call = (pe: Posenc, positions: ArrayLike<number>) => pe.rope(q, { shape: [1, 2, L, 64], base: 1e6, positions, axes });
+      for (let round = 0; round < 8; round++) {
+        if (round === 3) pos[5] += 1;
+        if (round === 5) pos[0] = -0;
+        const p = round === 7 ? Array.from(pos, (v) => v + 0.5) : pos;
+        for (let i = 0; i < 2; i++) expect(firstByteDiff(call(on, p), call(off, Float64Array.from(p))), `round ${round}`).toBe(-1);
+      }
+      // The other assignment and sections are other call shapes.
+      expect(firstByteDiff(on.rope(q, { shape: [1, 2, L, 64], base: 1e6, positions: pos, axes: { sections: [12, 10, 10] } }), off.rope(q, { shape: [1, 2, L, 64], base: 1e6, positions: pos, axes: { sections: [12, 10, 10] } }))).toBe(-1);
+      expect(firstByteDiff(on.rope(q, { shape: [1, 2, L, 64], base: 1e6, positions: pos, axes: { sections: [10, 12, 10] } }), off.rope(q, { shape: [1, 2, L, 64], base: 1e6, positions: pos, axes: { sections: [10, 12, 10] } }))).toBe(-1);
+    });
+
     it('a remembered call shape follows changed options: scaling and frequencies changed in place, other layouts, dtypes and outs', () => {
       const q = randomOperand(H * D, false, 13);
       const scaling: { type: 'yarn'; factor: number; originalMaxPositionEmbeddings: number } = { type: 'yarn', factor: 4, originalMaxPositionEmbeddings: 64 };
