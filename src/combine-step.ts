@@ -93,7 +93,7 @@ export class CombineSteps {
         }
       }
       const m = ok ? this.#find(op, o, x) : null;
-      if (m !== null && this.#sameOut(m, x, o.out)) {
+      if (m !== null && this.#sameOut(m, x, o.out) && !this.#views(x, o.out)) {
         const plan = this.#position(m, o.offset, o.positions);
         if (plan !== null) {
           this.out = o.out as FloatArray | ModuleTensor | undefined;
@@ -106,7 +106,19 @@ export class CombineSteps {
     // As before this memory of call shapes: the row cache decides (ranged rows from the second
     // call of an encoding on); the shape serves the next calls.
     this.#remember(op, options as Record<string, unknown>, x, r.plan);
+    // A view into the module's memory: no rows cached or grown (see #views).
+    if (this.#views(x, r.out)) return r.plan.src.kind === 'sinusoidal' && r.plan.src.enc.f32Angles ? this.#cache.combine(r.plan) : r.plan;
     return this.#cache.combine(r.plan);
+  }
+
+  /**
+   * Whether x or out views the module's memory: then no rows are cached or grown for the call (an
+   * allocation could grow memory and detach the view before the backend takes its address).
+   */
+  #views(x: unknown, out: unknown): boolean {
+    const v = this.#b.isModuleView;
+    if (!v) return false;
+    return (!(x instanceof Tensor) && v(x as FloatArray)) || (out !== undefined && out !== x && !(out instanceof Tensor) && v(out as FloatArray));
   }
 
   #find(op: 'add' | 'concat', o: Record<string, unknown>, x: unknown): Memo | null {

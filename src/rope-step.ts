@@ -338,7 +338,7 @@ export class RopeSteps {
         const plan = this.#position(m, offset, positions);
         if (plan !== null) {
           this.out = out as FloatArray | ModuleTensor | undefined;
-          this.rows = this.#rows(m);
+          this.rows = this.#views(x, out) ? null : this.#rows(m);
           return plan;
         }
       }
@@ -349,8 +349,18 @@ export class RopeSteps {
     // call on); the shape serves the next calls.
     this.#remember(o, o.shape, x, r.plan);
     this.out = r.out;
-    this.rows = this.#cache.rope(r.plan);
+    this.rows = this.#views(x, r.out) ? null : this.#cache.rope(r.plan);
     return r.plan;
+  }
+
+  /**
+   * Whether x or out views the module's memory: then no rows are cached or grown for the call (an
+   * allocation could grow memory and detach the view before the backend takes its address).
+   */
+  #views(x: unknown, out: unknown): boolean {
+    const v = this.#b.isModuleView;
+    if (!v) return false;
+    return (!(x instanceof Tensor) && v(x as FloatArray)) || (out !== undefined && out !== x && !(out instanceof Tensor) && v(out as FloatArray));
   }
 
   /** Whether `out` (undefined, x, or an array/tensor of x's kind and length that cannot overlap it) fits the memo without planRope. */
@@ -402,8 +412,8 @@ export class RopeSteps {
       this.#stepSlow(fn, q, k, options);
       return;
     }
-    this.#b.rope(pq, q as FloatArray, q as FloatArray, this.#rows(mq));
-    this.#b.rope(pk, k as FloatArray, k as FloatArray, this.#rows(mk));
+    this.#b.rope(pq, q as FloatArray, q as FloatArray, this.#views(q, undefined) ? null : this.#rows(mq));
+    this.#b.rope(pk, k as FloatArray, k as FloatArray, this.#views(k, undefined) ? null : this.#rows(mk));
   }
 
   /** ropeStep validated from scratch (every error raised before anything is written), then remembered. */
@@ -447,8 +457,8 @@ export class RopeSteps {
       return r.plan;
     });
     // As two rope calls: q's rows are used before k's lookup could evict them.
-    this.#b.rope(plans[0], q as FloatArray, q as FloatArray, this.#cache.rope(plans[0]));
-    this.#b.rope(plans[1], k as FloatArray, k as FloatArray, this.#cache.rope(plans[1]));
+    this.#b.rope(plans[0], q as FloatArray, q as FloatArray, this.#views(q, undefined) ? null : this.#cache.rope(plans[0]));
+    this.#b.rope(plans[1], k as FloatArray, k as FloatArray, this.#views(k, undefined) ? null : this.#cache.rope(plans[1]));
   }
 }
 

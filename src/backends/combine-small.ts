@@ -6,7 +6,7 @@
 import type { CombinePlan } from '../plan.js';
 import { arrayOf, type WasmCoreLike } from './core-like.js';
 import type { Operand } from './types.js';
-import { ownTensor, residentIn, Views } from './small-io.js';
+import { residentIn, Views } from './small-io.js';
 
 const inView = new Views();
 const outView = new Views();
@@ -28,20 +28,19 @@ export function combineSmall(core: WasmCoreLike, plan: CombinePlan, xOp: Operand
   if (nOut > SMALL_COMBINE || nOut === 0) return false;
   const bytes = f64 ? 8 : 4;
   const idx = src.rowIdx;
-  // The window first (it may grow memory), sized for the worst case: x's copy, out (add works in
-  // place on x's copy), the row indices; then the memory's buffer (a getter that is not free), once.
-  const xMost = ownTensor(core, xOp) ? 0 : align16(nIn * bytes);
-  const oMost = ownTensor(core, outOp) ? 0 : align16(nOut * bytes);
-  const iBytes = idx ? 4 * idx.length : 0;
-  const win = xMost + oMost + iBytes > 0 ? core.window(xMost + oMost + iBytes + 16) : 0;
-  const buf = core.ex.memory.buffer;
-  const tab = residentIn(core, buf, src.table, 'options.encoding', op);
+  // Addresses first (an allocation may grow memory, after which a view into it is detached and no
+  // longer tells where it was), reading the memory's buffer (a getter that is not free) once.
+  const buf0 = core.ex.memory.buffer;
+  const tab = residentIn(core, buf0, src.table, 'options.encoding', op);
   if (tab < 0) return false;
-  const xRes = residentIn(core, buf, xOp, 'x', op);
-  const oRes = residentIn(core, buf, outOp, 'options.out', op);
-  // Window areas: x's copy, out, indices (resident views inside live tensors need none).
-  const xBytes = xRes < 0 ? xMost : 0;
-  const oBytes = oRes < 0 && !(add && xRes < 0) ? oMost : 0;
+  const xRes = residentIn(core, buf0, xOp, 'x', op);
+  const oRes = residentIn(core, buf0, outOp, 'options.out', op);
+  // Then the window: x's copy, out (add works in place on x's copy), the row indices.
+  const xBytes = xRes < 0 ? align16(nIn * bytes) : 0;
+  const oBytes = oRes < 0 && !(add && xRes < 0) ? align16(nOut * bytes) : 0;
+  const iBytes = idx ? 4 * idx.length : 0;
+  const win = xBytes + oBytes + iBytes > 0 ? core.window(xBytes + oBytes + iBytes + 16) : 0;
+  const buf = win > 0 ? core.ex.memory.buffer : buf0;
   let xp = xRes;
   if (xRes < 0) {
     xp = win;

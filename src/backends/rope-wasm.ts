@@ -87,6 +87,31 @@ function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
  */
 const SMALL = 65536;
 
+/** Where a small call's operands are: byte addresses of x and out (−1: a plain array). */
+interface Placement {
+  xRes: number;
+  oRes: number;
+}
+
+const placement: Placement = { xRes: -1, oRes: -1 };
+
+/**
+ * The addresses of x and out, taken before anything is allocated (an allocation may grow memory,
+ * after which a view into it is detached and no longer tells where it was). Module tensors of this
+ * core need no look at the memory's buffer (a getter that is not free).
+ */
+function place(core: WasmCoreLike, xOp: Operand, outOp: Operand): Placement {
+  if (ownTensor(core, xOp) && ownTensor(core, outOp)) {
+    placement.xRes = core.resident(xOp, 'x', 'rope');
+    placement.oRes = core.resident(outOp, 'options.out', 'rope');
+  } else {
+    const buf = core.ex.memory.buffer;
+    placement.xRes = residentIn(core, buf, xOp, 'x', 'rope');
+    placement.oRes = residentIn(core, buf, outOp, 'options.out', 'rope');
+  }
+  return placement;
+}
+
 /**
  * A small call with cached rows: x (copied into out, or into the window when out is a plain
  * array) rotated by one inline ropeApply. False when the rows are not in module memory.
@@ -96,29 +121,26 @@ function ropeSmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Oper
   if (tab < 0) return false;
   const { batch, heads, length, headDim: D, f64 } = plan;
   if (batch === 0 || heads === 0 || length === 0 || D === 0) return true;
-  // The window first (it may grow memory), sized for the worst case.
+  const { xRes, oRes } = place(core, xOp, outOp);
+  // Then the window (it may grow memory): out's data when out is a plain array, row indices.
   const idx = rows.idx;
-  const most = ownTensor(core, outOp) ? 0 : align16(batch * heads * length * D * (f64 ? 8 : 4));
-  const win = most > 0 || idx ? core.window(most + (idx ? 4 * idx.length : 0) + 16) : 0;
-  return ropeApplySmall(core, plan, xOp, outOp, tab, rows.start, idx, win, most);
+  const data = oRes < 0 ? align16(batch * heads * length * D * (f64 ? 8 : 4)) : 0;
+  const win = data > 0 || idx ? core.window(data + (idx ? 4 * idx.length : 0) + 16) : 0;
+  return ropeApplySmall(core, plan, xOp, outOp, xRes, oRes, tab, rows.start, idx, win, data);
 }
 
 /**
  * One inline ropeApply of a small plan with its rows at `tab` (from row `start`, or gathered by
  * `idx`): x (copied into out, or into the window when out is a plain array) rotated into out.
- * `win`: the window (0 when neither a data area nor indices are needed), `most`: bytes of its data
- * area (the indices follow it). Reads the memory's buffer (a getter that is not free) at most once,
- * never for module tensors without indices.
+ * xRes/oRes: from place(); `win`: the window (0 when neither a data area nor indices are needed),
+ * `data`: bytes of its data area (the indices follow it).
  */
-function ropeApplySmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, tab: number, start: number, idx: Int32Array | null, win: number, most: number): boolean {
+function ropeApplySmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, xRes: number, oRes: number, tab: number, start: number, idx: Int32Array | null, win: number, data: number): boolean {
   const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch } = plan;
   const bytes = f64 ? 8 : 4;
   const n = batch * heads * length * D;
-  const tensors = ownTensor(core, xOp) && ownTensor(core, outOp);
-  const buf = tensors && !idx ? null : core.ex.memory.buffer;
-  const xRes = buf ? residentIn(core, buf, xOp, 'x', 'rope') : core.resident(xOp, 'x', 'rope');
-  const oRes = buf ? residentIn(core, buf, outOp, 'options.out', 'rope') : core.resident(outOp, 'options.out', 'rope');
-  const dataBytes = oRes < 0 ? most : 0;
+  // The buffer after every allocation of the call, only when a view is needed.
+  const buf = xRes < 0 || oRes < 0 || idx ? core.ex.memory.buffer : null;
   let src = xRes;
   let dst = oRes;
   if (oRes >= 0) {
@@ -133,7 +155,7 @@ function ropeApplySmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp:
       src = win;
     }
   }
-  const ix = idx ? win + dataBytes : 0;
+  const ix = idx ? win + data : 0;
   if (idx) new Int32Array(buf! as ArrayBuffer, ix, idx.length).set(idx);
   const BS = heads * length * D;
   const HS = blhd ? D : length * D;
@@ -156,6 +178,8 @@ function ropeSmallGenerated(core: WasmCoreLike, plan: RopePlan, xOp: Operand, ou
   if (plan.axes || plan.rotaryDim === 0) return false;
   const { batch, heads, length, headDim: D, rotaryDim: rd, f64, perBatch, positions } = plan;
   if (batch === 0 || heads === 0 || length === 0 || D === 0) return true;
+  const { xRes, oRes } = place(core, xOp, outOp);
+  // Then what may allocate (grow memory): the frequency context, the window.
   const h = rd / 2;
   let enc = encodings.get(plan.freqs);
   if (!enc || enc.key !== plan.key) {
@@ -166,19 +190,17 @@ function ropeSmallGenerated(core: WasmCoreLike, plan: RopePlan, xOp: Operand, ou
   const ctx = plan.f32Angles ? 0 : core.context(enc);
   const bytes = f64 ? 8 : 4;
   const nRows = perBatch ? batch * length : length;
-  // Window: [x's data when out is not a module tensor | rows | positions | scratch]; the rows
-  // area is what ropeSmall's data area would be followed by.
-  const n = batch * heads * length * D;
-  const most = ownTensor(core, outOp) ? 0 : align16(n * bytes);
+  // Window: [out's data when out is a plain array | rows | positions | scratch].
+  const data = oRes < 0 ? align16(batch * heads * length * D * bytes) : 0;
   const rowsBytes = align16(nRows * rd * bytes);
   const posBytes = positions ? align16(nRows * 8) : 0;
   const scratchBytes = align16(Math.max(16, 2 * h * 8));
-  const win = core.window(most + rowsBytes + posBytes + scratchBytes + 16);
-  const tab = win + most;
+  const win = core.window(data + rowsBytes + posBytes + scratchBytes + 16);
+  const tab = win + data;
   const pos = positions ? tab + rowsBytes : 0;
   if (positions) core.f64.set(positions.subarray(0, nRows), pos / 8);
   core.ex.ropeTable(ctx, a32, h, tab, nRows, plan.start, 0, pos, plan.attentionFactor, f64 ? 1 : 0, tab + rowsBytes + posBytes);
-  return ropeApplySmall(core, plan, xOp, outOp, tab, 0, null, win, most);
+  return ropeApplySmall(core, plan, xOp, outOp, xRes, oRes, tab, 0, null, win, data);
 }
 
 /** Copies the positions of rows [r0, r0 + mm) (row = b·length + l, or l) of every axis to pos ([axes][m] f64). */

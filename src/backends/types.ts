@@ -49,6 +49,12 @@ export interface Backend {
   ropeRowsShape(plan: RopePlan): { length: number; dtype: Dtype };
   /** Writes the cos/sin rows of a rope plan into `rows` (a tensor of ropeRowsShape). */
   ropeRows(plan: RopePlan, rows: Operand): void;
+  /**
+   * Whether an operand is a typed array viewing the module's memory (wasm). Such a view is
+   * detached when memory grows, after which it no longer tells where it was: calls given one do
+   * not grow cached rows before the backend has taken its address.
+   */
+  isModuleView?(op: Operand): boolean;
   /** Gram matrix of the table's rows (dot or cosine) into out [rows·rows]. */
   gram(plan: SimilarityPlan, table: Operand, out: Float32Array): void;
 }
