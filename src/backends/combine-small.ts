@@ -6,7 +6,7 @@
 import type { CombinePlan } from '../plan.js';
 import { arrayOf, type WasmCoreLike } from './core-like.js';
 import type { Operand } from './types.js';
-import { residentIn, Views } from './small-io.js';
+import { int32Of, residentIn, Views } from './small-io.js';
 
 const inView = new Views();
 const outView = new Views();
@@ -48,7 +48,7 @@ export function combineSmall(core: WasmCoreLike, plan: CombinePlan, xOp: Operand
   }
   const op2 = oRes >= 0 ? oRes : oBytes > 0 ? win + xBytes : xp;
   const ix = idx ? win + xBytes + oBytes : 0;
-  if (idx) new Int32Array(buf as ArrayBuffer, ix, idx.length).set(idx);
+  if (idx) int32Of(buf).set(idx, ix / 4);
   const idxBS = src.perBatch ? length : 0;
   const f = f64 ? 1 : 0;
   if (add) core.ex.addTable(tab, 0, xp, op2, batch, length, dimIn, length * dimIn, length * outW, src.rowStart, ix, idxBS, scale, f);

@@ -8,7 +8,8 @@ import type { RopePlan } from '../rope.js';
 import { a32Context } from './angles32-wasm.js';
 import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, type WasmCoreLike } from './core-like.js';
 import type { Operand, RopeRows } from './types.js';
-import { ownTensor, residentIn, Views } from './small-io.js';
+import { int32Of, mayViewMemory, ownTensor, residentIn, Views } from './small-io.js';
+import { Tensor } from '../tensor.js';
 
 const inView = new Views();
 const outView = new Views();
@@ -101,13 +102,14 @@ const placement: Placement = { xRes: -1, oRes: -1 };
  * core need no look at the memory's buffer (a getter that is not free).
  */
 function place(core: WasmCoreLike, xOp: Operand, outOp: Operand): Placement {
-  if (ownTensor(core, xOp) && ownTensor(core, outOp)) {
-    placement.xRes = core.resident(xOp, 'x', 'rope');
-    placement.oRes = core.resident(outOp, 'options.out', 'rope');
-  } else {
+  if (mayViewMemory(xOp) || mayViewMemory(outOp)) {
     const buf = core.ex.memory.buffer;
     placement.xRes = residentIn(core, buf, xOp, 'x', 'rope');
     placement.oRes = residentIn(core, buf, outOp, 'options.out', 'rope');
+  } else {
+    // Tensors (of this core or another) and arrays that cannot view the module's memory.
+    placement.xRes = xOp instanceof Tensor ? core.resident(xOp, 'x', 'rope') : -1;
+    placement.oRes = outOp instanceof Tensor ? core.resident(outOp, 'options.out', 'rope') : -1;
   }
   return placement;
 }
@@ -156,7 +158,7 @@ function ropeApplySmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp:
     }
   }
   const ix = idx ? win + data : 0;
-  if (idx) new Int32Array(buf! as ArrayBuffer, ix, idx.length).set(idx);
+  if (idx) int32Of(buf!).set(idx, ix / 4);
   const BS = heads * length * D;
   const HS = blhd ? D : length * D;
   const LS = blhd ? heads * D : D;

@@ -15,6 +15,14 @@ export function residentIn(core: WasmCoreLike, buf: ArrayBufferLike, op: Operand
   return core.resident(op, param, fn);
 }
 
+/**
+ * Whether a plain array may view the module's memory, without reading the memory's buffer: that
+ * buffer's length is always a whole number of 64 KiB WebAssembly pages.
+ */
+export function mayViewMemory(op: Operand): boolean {
+  return !(op instanceof Tensor) && ((op as FloatArray).buffer.byteLength & 0xffff) === 0;
+}
+
 /** A module tensor of this core (used in place); a tensor of another instance is copied like an array. */
 export function ownTensor(core: WasmCoreLike, op: Operand): boolean {
   return op instanceof Tensor && op.storage === (core as unknown);
@@ -38,4 +46,16 @@ export class Views {
     }
     return this.#view;
   }
+}
+
+let i32Buf: ArrayBufferLike | null = null;
+let i32View = new Int32Array(0);
+
+/** An Int32Array over the whole of `buf` (the module's memory), kept while the buffer stays the same. */
+export function int32Of(buf: ArrayBufferLike): Int32Array {
+  if (buf !== i32Buf) {
+    i32View = new Int32Array(buf as ArrayBuffer);
+    i32Buf = buf;
+  }
+  return i32View;
 }

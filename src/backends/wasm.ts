@@ -468,7 +468,8 @@ function createWasmBackend(flavor: WasmFlavor, rawExports: KernelExports, pool: 
       return core.inUse;
     },
     memoryBytes: () => ex.memory.buffer.byteLength,
-    isModuleView: (op) => !(op instanceof Tensor) && op.buffer === ex.memory.buffer,
+    // A module memory's buffer is a whole number of 64 KiB pages: other buffers need no look at it.
+    isModuleView: (op) => !(op instanceof Tensor) && (op.buffer.byteLength & 0xffff) === 0 && op.buffer === ex.memory.buffer,
     sincos2d: (plan, out) => sincos2dWasm(core, plan, out),
     sincos3d: (plan, out) => sincos3dWasm(core, plan, out),
     rope: (plan, x, out, rows) => ropeWasm(core, plan, x, out, rows),
