@@ -107,9 +107,12 @@ export class Posenc {
    * out = scale·x + PE, PE broadcast over the batch. x: [batch, length, dim] row-major,
    * Float32Array/Float64Array or module tensor; arithmetic in x's dtype, rounded as a framework
    * does (fl(fl(scale·x) + PE)). Allocates the result unless `out` is given; `out` may be x.
-   * A repeated call with the same encoding and positions also keeps the encoding rows it
-   * generated in the module's memory (up to `init({ cacheBytes })`; blocks under 4096 elements
-   * are not kept) and from then on only streams x through them.
+   * A repeated call with the same encoding also keeps the encoding rows it generated in the
+   * module's memory (up to `init({ cacheBytes })`) and from then on only streams x through them:
+   * integer positions ≥ 0 (an offset, or positions) share one table of the rows of positions
+   * 0 … n − 1, grown as positions pass its end (a decode loop's `offset: past`); other positions
+   * are kept per call (blocks under 4096 elements are not). A call with the options of the
+   * previous call but its position skips validating them again (no allocation).
    */
   add<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: AddOptions & { out: O }): O;
   add(x: Float64Array, options: AddOptions): Float64Array;
@@ -247,8 +250,13 @@ export class Posenc {
    * does, products and sum in float32 on every backend. `frequencies` (a checkpoint's inv_freq,
    * rotaryDim/2 values) replaces base and scaling; `attentionFactor` then multiplies cos and sin.
    * Allocates the result unless `out` is given (then returns `out`); `out` may be x. A repeated
-   * call with the same frequencies and positions keeps the cos/sin rows in the module's memory
-   * (up to `init({ cacheBytes })`) and from then on only rotates.
+   * call with the same frequencies keeps the cos/sin rows in the module's memory (up to
+   * `init({ cacheBytes })`) and from then on only rotates: integer positions ≥ 0 (an offset, or
+   * positions, e.g. one per sequence in continuous batching) read one table of the rows of
+   * positions 0 … n − 1, grown as positions pass its end (a decode loop: one step at a new
+   * position per call, no entry per position); other positions are kept per call. A call whose
+   * options equal the previous call's but for the position (offset or positions) skips
+   * validating and planning them again and allocates nothing (decode steps: see `ropeStep`).
    * Layouts and scalings: docs/conventions.md §7.
    */
   rope<O extends FloatArray | ModuleTensor>(x: FloatArray | ModuleTensor, options: RopeOptions & { out: O }): O;
