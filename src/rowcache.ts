@@ -374,6 +374,10 @@ export class RowCache {
   rangedCombine(key: string, f64: boolean, enc: SinEncoding, width: number, need: number, rows: number): Tensor | null | undefined {
     const hit = this.#lru.get(key);
     if (hit !== undefined && hit.n >= need) return hit.rows;
+    return this.#growCombine(key, f64, enc, width, need, rows);
+  }
+
+  #growCombine(key: string, f64: boolean, enc: SinEncoding, width: number, need: number, rows: number): Tensor | null | undefined {
     const e = this.#ranged(key, width, f64, need, rows, !!enc.f32Angles, (t, first, count) => this.#b.table({ enc, rows: count, start: first, positions: null, f64 }, t));
     if (e === null) return undefined;
     return e === 'later' ? null : e.rows;
@@ -401,6 +405,11 @@ export class RowCache {
   rangedRope(plan: RopePlan, key: string, need: number): Tensor | null | undefined {
     const hit = this.#lru.get(key);
     if (hit !== undefined && hit.n >= need) return hit.rows;
+    // Apart: its closure's context would otherwise be allocated on every call.
+    return this.#growRope(plan, key, need);
+  }
+
+  #growRope(plan: RopePlan, key: string, need: number): Tensor | null | undefined {
     const f64 = this.#b.ropeRowsShape(plan).dtype === 'float64';
     const rows = plan.perBatch ? plan.batch * plan.length : plan.length;
     const e = this.#ranged(key, plan.rotaryDim, f64, need, rows, false, (t, first, count) =>

@@ -220,6 +220,23 @@ for (const backend of BACKENDS) {
   });
 }
 
+describe('generation loop on 2 threads', () => {
+  it('decode steps, batching and a prefill give the bits of one thread (small calls inline)', async () => {
+    const two = await init({ backend: 'wasm-simd', threads: 2 });
+    const one = await init({ backend: 'wasm-simd', cacheBytes: 0 });
+    const q = randomOperand(4 * 32 * 128, false, 30);
+    const pre = randomOperand(32 * 512 * 128, false, 31);
+    for (let i = 0; i < 2; i++) {
+      expect(firstByteDiff(two.rope(pre, { shape: [1, 32, 512, 128], layout: 'interleaved' }), one.rope(pre, { shape: [1, 32, 512, 128], layout: 'interleaved' }))).toBe(-1);
+    }
+    for (const p of [0, 1, 511, 512, 513, 1500]) {
+      expect(firstByteDiff(two.rope(q.subarray(0, 32 * 128) as Float32Array, { shape: [1, 32, 1, 128], offset: p }), one.rope(q.subarray(0, 32 * 128) as Float32Array, { shape: [1, 32, 1, 128], offset: p })), `step at ${p}`).toBe(-1);
+      const positions = [p, p + 3, 7, p + 100];
+      expect(firstByteDiff(two.rope(q, { shape: [4, 32, 1, 128], positions }), one.rope(q, { shape: [4, 32, 1, 128], positions })), `batch at ${p}`).toBe(-1);
+    }
+  });
+});
+
 /** Every argument a rejected call may touch: all byte-identical afterwards. */
 function snapshot(arrays: (FloatArray | ModuleTensor)[]): Uint8Array[] {
   return arrays.map((a) => {

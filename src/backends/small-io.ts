@@ -28,23 +28,25 @@ export function ownTensor(core: WasmCoreLike, op: Operand): boolean {
   return op instanceof Tensor && op.storage === (core as unknown);
 }
 
-/** Views of the module's memory kept between calls: one per (buffer, address, length, dtype). */
+/** Views of the module's memory kept between calls: a few, one per (buffer, address, length, dtype). */
 export class Views {
-  #buf: ArrayBufferLike | null = null;
-  #ptr = -1;
-  #n = -1;
-  #f64 = false;
-  #view: FloatArray = new Float32Array(0);
+  readonly #keys: { buf: ArrayBufferLike | null; ptr: number; n: number; f64: boolean }[] = [];
+  readonly #views: FloatArray[] = [];
+  #next = 0;
 
   get(buf: ArrayBufferLike, ptr: number, n: number, f64: boolean): FloatArray {
-    if (buf !== this.#buf || ptr !== this.#ptr || n !== this.#n || f64 !== this.#f64) {
-      this.#view = f64 ? new Float64Array(buf as ArrayBuffer, ptr, n) : new Float32Array(buf as ArrayBuffer, ptr, n);
-      this.#buf = buf;
-      this.#ptr = ptr;
-      this.#n = n;
-      this.#f64 = f64;
+    const keys = this.#keys;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k.buf === buf && k.ptr === ptr && k.n === n && k.f64 === f64) return this.#views[i];
     }
-    return this.#view;
+    const view = f64 ? new Float64Array(buf as ArrayBuffer, ptr, n) : new Float32Array(buf as ArrayBuffer, ptr, n);
+    // q and k of a decode step, and a few other shapes, each keep theirs.
+    const at = keys.length < 4 ? keys.length : this.#next;
+    keys[at] = { buf, ptr, n, f64 };
+    this.#views[at] = view;
+    if (keys.length === 4) this.#next = (at + 1) % 4;
+    return view;
   }
 }
 
