@@ -130,6 +130,14 @@ export function concatSinusoidal(ctx: usize, x: usize, out: usize, batch: i32, r
 export function addTable(table: usize, tableBS: i32, x: usize, out: usize, batch: i32, rows: i32, dim: i32, xBS: i32, oBS: i32, rowStart: i32, rowIdx: usize, idxBS: i32, scale: f64, f64out: bool): void {
   const shift: usize = f64out ? 3 : 2;
   const rowBytes = <usize>dim << shift;
+  if (!rowIdx) {
+    // Consecutive table rows: each batch element is one run of rows·dim elements (the same
+    // element-wise operations, without a call per row).
+    for (let b = 0; b < batch; b++) {
+      addRow(x + ((<usize>b * <usize>xBS) << shift), table + (<usize>b * <usize>tableBS + <usize>rowStart) * rowBytes, out + ((<usize>b * <usize>oBS) << shift), rows * dim, scale, f64out);
+    }
+    return;
+  }
   for (let b = 0; b < batch; b++) {
     for (let r = 0; r < rows; r++) {
       const row = rowIdx ? load<i32>(rowIdx + ((<usize>b * <usize>idxBS + <usize>r) << 2)) : rowStart + r;

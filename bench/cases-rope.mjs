@@ -5,10 +5,13 @@
 // rope: q of a Llama-7B layer, [batch 1, heads 32, length 2048, headDim 128] float32, positions
 // 0..2047, both pairings. posenc's rows (module tensors, into a given Float32Array, new array,
 // scalar wasm, the js backend) plus a plain-JS rotate_half loop (cos/sin per position, float64
-// arithmetic rounded once: the simplest fast JS), the copy and the allocation references.
+// arithmetic rounded once: the simplest fast JS), onnxruntime-web's RotaryEmbedding (opset 23 and
+// com.microsoft; cos/sin caches [L, 64] as initializers, position_ids 0..L−1; resident and end to
+// end, as the add peer), the copy and the allocation references.
 // sincos2d: ViT position tables (MAE 14×14×768 + cls, timm 32×32×1024).
 import { allocImpl, copyImpl, posencImpls } from './lib/impls.mjs';
 import { randomF32 } from './lib/reference.mjs';
+import { onnxRopeImpls, ropeCaches } from './peers/onnx.mjs';
 
 /** ω_i = base^(−2i/rd), float64. */
 function ropeFreqs(rd, base = 10000) {
@@ -94,11 +97,15 @@ export function ropeCase([b, h, l, d], layout = 'halves', { reps = 1, group = 'r
               return { run: () => plain(x, out), result: () => out };
             },
           },
+          ...onnxRopeImpls(ctx.onnx, { shape, layout, x, caches: ropeCaches(l, ropeFreqs(d)), maxS: l, positions: Array.from({ length: b * l }, (_, i) => i % l) }),
           copyImpl(n),
           ...(alloc ? [allocImpl(n)] : []),
           ...(ctx.ceiling ?? []),
         ],
-        notes: ['cos/sin computed once per position and reused across the 32 heads by every row'],
+        notes: [
+          'cos/sin computed once per position and reused across the 32 heads by every row',
+          'onnxruntime-web rows: RotaryEmbedding with float32 cos/sin caches [L, 64] precomputed in float64 (untimed initializers) and position_ids 0..L−1',
+        ],
       };
     },
   };

@@ -22,6 +22,7 @@ import { runNumpy } from './peers/numpy.mjs';
 import { loadOnnx } from './peers/onnx.mjs';
 import { loadTfjs } from './peers/tfjs.mjs';
 import { checkTargets } from './targets.mjs';
+import { decodeMemory } from './cases-decode.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const t0 = performance.now();
@@ -57,7 +58,7 @@ function readmeUsage() {
   return `usage: node bench/run.mjs [options]   (npm run bench -- [options] builds first)
   --quick          fewer shapes and iterations (< 1 minute)
   --only a,b       cases whose group or id contains one of the terms (table, add, concat,
-                   overhead, startup, "table 2048x768", ...)
+                   overhead, rope, decode, startup, "table 2048x768", ...)
   --rounds N       interleaved rounds per case (default 5; quick 3)
   --time MS        tinybench time budget per task and round (default 100; quick 25)
   --no-peers       posenc and references only (no tfjs, onnxruntime-web)
@@ -80,9 +81,11 @@ async function main() {
   const matches = (s) => !args.only || args.only.some((t) => s.toLowerCase().includes(t));
   const cases = allCases({ quick: args.quick }).filter((c) => matches(`${c.group} ${c.id}`));
   const doStartup = args.startup && matches('startup');
+  const doMemory = matches('decode memory');
   if (args.list) {
     for (const c of cases) console.log(`${c.id.padEnd(28)} ${c.title}`);
     if (doStartup) console.log('startup                      init() to first result, wasm sizes');
+    if (doMemory) console.log('decode memory                a 100,000-position decode loop in a fresh process: memory and cached bytes');
     return;
   }
 
@@ -160,7 +163,12 @@ async function main() {
     startup = measureStartup(ROOT, { runs: settings.startupRuns });
     sizes = wasmSizes(ROOT);
   }
-  const targets = checkTargets(results, startup, sizes);
+  let memory = null;
+  if (doMemory) {
+    log('decode memory: a 100,000-position decode loop in a fresh process…');
+    memory = decodeMemory(ROOT);
+  }
+  const targets = checkTargets(results, startup, sizes, memory);
 
   console.log('\nStart-up and size');
   for (const s of startup ?? []) {
@@ -178,7 +186,7 @@ async function main() {
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const json = {
-    schema: 1, command, settings, machine, peers, startup, wasmSizes: sizes, targets,
+    schema: 1, command, settings, machine, peers, startup, wasmSizes: sizes, decodeMemory: memory, targets,
     cases: results.map((c) => ({ ...c, rows: c.rows.map(({ check, ...r }) => r) })),
     durationS: Number(((performance.now() - t0) / 1000).toFixed(1)),
   };

@@ -4,6 +4,7 @@ import { BIAS_TARGETS } from './cases-bias.mjs';
 import { MODEL_TARGETS } from './cases-model.mjs';
 import { MROPE_TARGETS } from './cases-mrope.mjs';
 import { ROPE_TARGETS } from './cases-rope.mjs';
+import { DECODE_TARGETS, decodeMemoryTarget } from './cases-decode.mjs';
 import { speedup } from './lib/harness.mjs';
 
 const TABLES = ['table 2048x768', 'table 8192x1024'];
@@ -20,7 +21,9 @@ const STEADY_TARGETS = [
   { title: 'add, module tensors, steady state: within 1.6× of the copy', cases: ADDS, row: 'posenc-simd-resident', than: 'copy', max: 1.6, info: ['posenc-simd-cold-resident', 'posenc-simd-inplace'] },
   { title: 'add, module tensors, steady state: ≥ 1.5× faster than tfjs-backend-wasm resident', cases: ADDS, row: 'posenc-simd-resident', than: 'tfjs-wasm-resident', min: 1.5, info: ['posenc-simd-cold-resident'] },
   { title: 'add, Float32Array into out, steady state: ≥ 4× a plain-JS loop adding a cached table', cases: ADDS, row: 'posenc-simd-out', than: 'js-table-loop', min: 4 },
-  { title: 'rope [1, 32, 2048, 128], module tensors, steady state: within 1.3× of the copy', cases: ROPES, row: 'posenc-simd-resident', than: 'copy', max: 1.3, info: ['posenc-simd-cold-resident'] },
+  { title: 'rope [1, 32, 2048, 128] halves, module tensors, steady state: within 1.3× of the copy', cases: [ROPES[0]], row: 'posenc-simd-resident', than: 'copy', max: 1.3, info: ['posenc-simd-cold-resident', 'ort-resident', 'ort-ms-resident'] },
+  { title: 'rope [1, 32, 2048, 128] interleaved, module tensors, steady state: within 1.4× of the copy', cases: [ROPES[1]], row: 'posenc-simd-resident', than: 'copy', max: 1.4, info: ['posenc-simd-cold-resident', 'ort-resident', 'ort-ms-resident'] },
+  { title: 'add [1, 16, 64] repeated, Float32Array into out: ≥ 2× a plain-JS loop adding a cached table', cases: ['overhead add 1x16x64'], row: 'posenc-simd-out', than: 'js-table-loop', min: 2, info: [{ row: 'posenc-simd-resident', than: 'js-table-loop' }] },
   { title: 'threads 2 vs 1: table 8192×1024 ≥ 1.6×', cases: ['table 8192x1024'], row: 'posenc-simd-2t-resident', than: 'posenc-simd-resident', min: 1.6, info: ['posenc-simd-autot-resident', CEILING] },
   { title: 'threads 2 vs 1: rope [1, 32, 2048, 128] ≥ 1.4×', cases: ROPES, row: 'posenc-simd-2t-resident', than: 'posenc-simd-resident', min: 1.4, info: ['posenc-simd-autot-resident', CEILING] },
   { title: 'threads 2 vs 1: add [4, 2048, 1024] steady state ≥ 1.15×', cases: ['add 4x2048x1024'], row: 'posenc-simd-2t-resident', than: 'posenc-simd-resident', min: 1.15, info: ['posenc-simd-autot-resident', CEILING] },
@@ -50,6 +53,7 @@ export const TARGETS = [
   ...STEADY_TARGETS,
   ...BIAS_TARGETS,
   ...MODEL_TARGETS,
+  ...DECODE_TARGETS,
 ];
 
 function ratioFor(t, c, rowKey, thanKey = t.than) {
@@ -71,8 +75,11 @@ function ratioFor(t, c, rowKey, thanKey = t.than) {
   return { value: v, pass: v >= t.min, text: `${v.toFixed(v >= 10 ? 1 : 2)}×` };
 }
 
-/** Evaluates every target on the cases present; returns [{ title, status, details: [...] }]. */
-export function checkTargets(cases, startup, sizes) {
+/**
+ * Evaluates every target on the cases present; returns [{ title, status, details: [...] }].
+ * `memory`: the decode-loop measurement (cases-decode.mjs decodeMemory), if it ran.
+ */
+export function checkTargets(cases, startup, sizes, memory = null) {
   const out = [];
   const byId = new Map(cases.map((c) => [c.id, c]));
   for (const t of TARGETS) {
@@ -109,6 +116,8 @@ export function checkTargets(cases, startup, sizes) {
     }
     if (any) out.push({ title: t.title, status, details });
   }
+  const mem = decodeMemoryTarget(memory);
+  if (mem) out.push(mem);
   const auto = startup?.find((s) => s.backend === 'auto');
   if (auto) {
     if (auto.error) out.push({ title: 'init() to first result ≤ 15 ms in Node', status: 'N/A', details: [auto.error] });

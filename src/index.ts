@@ -7,7 +7,7 @@ export type {
 } from './api/types.js';
 export type {
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, Preset2d, RopeFrequencies,
-  RopeAxes, RopeFrequenciesOptions, RopeLayout, RopeOptions, RopeScaling, Sincos2dOptions,
+  RopeAxes, RopeFrequenciesOptions, RopeLayout, RopeOptions, RopeScaling, RopeStepOptions, Sincos2dOptions,
 } from './api/types.js';
 export type { MropeModel, MropePositions, MropePositionsOptions, MropeSegment, VisionPositionsOptions } from './api/types.js';
 export type { Preset3d, Sincos3dOptions } from './api/types.js';

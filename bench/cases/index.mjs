@@ -8,6 +8,7 @@ import { modelCases } from '../cases-model.mjs';
 import { mropeCases } from '../cases-mrope.mjs';
 import { grid2dCases, ropeCases } from '../cases-rope.mjs';
 import { grid3dCases } from '../cases-grid3d.mjs';
+import { decodeCases } from '../cases-decode.mjs';
 import { addCases, concatCases } from './combine.mjs';
 import { identifyCases } from './identify.mjs';
 import { overheadCases } from './overhead.mjs';
@@ -22,5 +23,6 @@ export function allCases(opts) {
     ...identifyCases(opts), // in ./identify.mjs
     ...biasCases(opts), // in ../cases-bias.mjs
     ...modelCases(opts), // in ../cases-model.mjs
+    ...decodeCases(opts), // in ../cases-decode.mjs
   ];
 }

@@ -6,7 +6,10 @@
 //   resident: session.run with OrtTensors made beforehand (ORT-web's wasm EP copies inputs into
 //             and outputs out of its heap inside run(): there is no way to keep them there).
 //   e2e:      a new OrtTensor wrapping the JS Float32Array, run, and the output's .data.
-// add and concat hold a PE table precomputed once (float64 → float32) as an initializer.
+// add and concat hold a PE table precomputed once (float64 → float32) as an initializer; rotary
+// runs ONNX opset 23 `RotaryEmbedding` and `com.microsoft.RotaryEmbedding` with cos_cache/sin_cache
+// [maxS, H/2] (float64 cos/sin → float32, as Hugging Face exports them) held as initializers and
+// position_ids [B, S] (int64) as an input.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -50,8 +53,10 @@ export async function loadOnnx() {
 
 /** A tiny ONNX graph builder over onnx-proto. */
 class Graph {
-  constructor(onnx) {
+  constructor(onnx, opsets = [{ domain: '', version: 17 }], irVersion = 8) {
     this.onnx = onnx;
+    this.opsets = opsets;
+    this.irVersion = irVersion;
     this.nodes = [];
     this.inputs = [];
     this.outputs = [];
@@ -67,8 +72,8 @@ class Graph {
   output(name, dims) {
     this.outputs.push(this.#vi(name, dims, this.onnx.TensorProto.DataType.FLOAT));
   }
-  node(opType, input, output, attribute = []) {
-    this.nodes.push({ opType, input, output, attribute, name: `${opType}_${this.nodes.length}` });
+  node(opType, input, output, attribute = [], domain = '') {
+    this.nodes.push({ opType, input, output, attribute, domain, name: `${opType}_${this.nodes.length}` });
   }
   /** An initializer from a Float32Array, BigInt64Array or number list (float). */
   init(name, dims, data) {
@@ -81,8 +86,8 @@ class Graph {
   }
   bytes() {
     const model = this.onnx.ModelProto.create({
-      irVersion: 8,
-      opsetImport: [{ domain: '', version: 17 }],
+      irVersion: this.irVersion,
+      opsetImport: this.opsets,
       producerName: 'posenc-bench',
       graph: { name: 'g', node: this.nodes, input: this.inputs, output: this.outputs, initializer: this.inits },
     });
@@ -102,16 +107,16 @@ function unavailable(key, label, mode, reason) {
  */
 const LABELS = { resident: 'onnxruntime-web · pre-made OrtTensors', e2e: 'onnxruntime-web · Float32Array in/out' };
 
-function sessionImpls(peer, graphOf, feedsOf, { modes = ['resident', 'e2e'], choose = async () => undefined, labels = LABELS } = {}) {
+function sessionImpls(peer, graphOf, feedsOf, { modes = ['resident', 'e2e'], choose = async () => undefined, labels = LABELS, prefix = 'ort', graph = (onnx) => new Graph(onnx) } = {}) {
   return modes.map((mode) => {
-    const key = `ort-${mode}`;
+    const key = `${prefix}-${mode}`;
     if (!peer?.ort) return unavailable(key, labels[mode], mode, peer?.reason ?? 'onnxruntime-web not loaded');
     const { ort, onnx } = peer;
     return {
       key, label: labels[mode], kind: 'peer', mode,
       async setup() {
         const variant = await choose(peer);
-        const g = new Graph(onnx);
+        const g = graph(onnx);
         graphOf(g, variant);
         const session = await ort.InferenceSession.create(g.bytes(), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
         const fixed = feedsOf(ort);
@@ -220,4 +225,112 @@ export function onnxConcatImpls(peer, { shape, width: w, x, table32 }) {
     g.node('Concat', ['x', 'pe3'], ['y'], [{ name: 'axis', type: 2, i: 2 }]);
     g.output('y', [b, l, d + w]);
   }, (ort) => ({ x: new ort.Tensor('float32', x, [b, l, d]) }));
+}
+
+// ---- rotary: ONNX RotaryEmbedding (opset 23) and com.microsoft.RotaryEmbedding ------------------
+
+/** The two rotary ops: key prefix, label, how to build the graph's node. */
+const ROPE_OPS = [
+  {
+    prefix: 'ort', label: 'onnxruntime-web RotaryEmbedding (opset 23)',
+    graph: (onnx) => new Graph(onnx, [{ domain: '', version: 23 }], 10),
+    // RotaryEmbedding(X, cos_cache, sin_cache, position_ids)
+    node: (g, x, y, interleaved) => g.node('RotaryEmbedding', [x, 'cos', 'sin', 'pos'], [y], [{ name: 'interleaved', type: 2, i: interleaved ? 1 : 0 }]),
+  },
+  {
+    prefix: 'ort-ms', label: 'onnxruntime-web com.microsoft.RotaryEmbedding',
+    graph: (onnx) => new Graph(onnx, [{ domain: '', version: 23 }, { domain: 'com.microsoft', version: 1 }], 10),
+    // com.microsoft.RotaryEmbedding(input, position_ids, cos_cache, sin_cache)
+    node: (g, x, y, interleaved) => g.node('RotaryEmbedding', [x, 'pos', 'cos', 'sin'], [y], [{ name: 'interleaved', type: 2, i: interleaved ? 1 : 0 }], 'com.microsoft'),
+  },
+];
+
+/** cos_cache and sin_cache [maxS, h] in float32 from float64 cos/sin of p·freqs[i]. */
+export function ropeCaches(maxS, freqs) {
+  const h = freqs.length;
+  const cos = new Float32Array(maxS * h);
+  const sin = new Float32Array(maxS * h);
+  for (let p = 0; p < maxS; p++) {
+    for (let i = 0; i < h; i++) {
+      cos[p * h + i] = Math.cos(p * freqs[i]);
+      sin[p * h + i] = Math.sin(p * freqs[i]);
+    }
+  }
+  return { cos, sin };
+}
+
+/**
+ * Rotary of x [B, N, S, H] (halves or interleaved) at position_ids `positions` ([B·S], int),
+ * caches [maxS, H/2] as initializers: resident and end-to-end rows for each of the two ops.
+ */
+export function onnxRopeImpls(peer, { shape, layout, x, caches, maxS, positions }) {
+  const [B, N, S, H] = shape;
+  const pos = BigInt64Array.from(positions, (p) => BigInt(p));
+  return ROPE_OPS.flatMap((op) => sessionImpls(peer, (g) => {
+    g.input('x', [B, N, S, H]);
+    g.input('pos', [B, S], peer.onnx.TensorProto.DataType.INT64);
+    g.init('cos', [maxS, H / 2], caches.cos);
+    g.init('sin', [maxS, H / 2], caches.sin);
+    op.node(g, 'x', 'y', layout === 'interleaved');
+    g.output('y', [B, N, S, H]);
+  }, (ort) => ({ x: new ort.Tensor('float32', x, [B, N, S, H]), pos: new ort.Tensor('int64', pos, [B, S]) }), {
+    prefix: op.prefix, graph: op.graph,
+    labels: { resident: `${op.label} · pre-made OrtTensors`, e2e: `${op.label} · Float32Array in/out` },
+  }));
+}
+
+/**
+ * A decode step of q [B, Nq, 1, H] and k [B, Nk, 1, H] in one session (two rotary nodes sharing the
+ * caches and position_ids [B, 1]): `run(p)` rotates at positions p (a number, or one per sequence)
+ * and writes the results back into q and k (in place, as posenc's rows do). Resident: the input
+ * OrtTensors are made once (their position data updated in place; ORT copies inputs into its heap
+ * inside run()); e2e: wrapped anew each call. Returns impls for both ops, each with
+ * setup() → { run(p), q, k }.
+ */
+export function onnxRopeStepImpls(peer, { qShape, kShape, caches, maxS }) {
+  const [B, Nq, S, H] = qShape;
+  const Nk = kShape[1];
+  return ROPE_OPS.flatMap((op) => ['resident', 'e2e'].map((mode) => {
+    const key = `${op.prefix}-${mode}`;
+    const label = `${op.label} · ${mode === 'resident' ? 'pre-made OrtTensors' : 'Float32Array in/out'}`;
+    if (!peer?.ort) return unavailable(key, label, mode, peer?.reason ?? 'onnxruntime-web not loaded');
+    const { ort, onnx } = peer;
+    return {
+      key, label, kind: 'peer', mode,
+      async session() {
+        const g = op.graph(onnx);
+        g.input('q', [B, Nq, S, H]);
+        g.input('k', [B, Nk, S, H]);
+        g.input('pos', [B, S], onnx.TensorProto.DataType.INT64);
+        g.init('cos', [maxS, H / 2], caches.cos);
+        g.init('sin', [maxS, H / 2], caches.sin);
+        op.node(g, 'q', 'qo', false);
+        op.node(g, 'k', 'ko', false);
+        g.output('qo', [B, Nq, S, H]);
+        g.output('ko', [B, Nk, S, H]);
+        const session = await ort.InferenceSession.create(g.bytes(), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+        const q = new Float32Array(B * Nq * S * H);
+        const k = new Float32Array(B * Nk * S * H);
+        const posData = new BigInt64Array(B * S);
+        const feeds = { q: new ort.Tensor('float32', q, qShape), k: new ort.Tensor('float32', k, kShape), pos: new ort.Tensor('int64', posData, [B, S]) };
+        const setPos = (p) => {
+          for (let i = 0; i < B * S; i++) posData[i] = BigInt(typeof p === 'number' ? p : p[i]);
+        };
+        const run = mode === 'resident'
+          ? async (p) => {
+            setPos(p);
+            const r = await session.run(feeds);
+            q.set(r.qo.data);
+            k.set(r.ko.data);
+          }
+          : async (p) => {
+            setPos(p);
+            const r = await session.run({ q: new ort.Tensor('float32', q, qShape), k: new ort.Tensor('float32', k, kShape), pos: new ort.Tensor('int64', posData, [B, S]) });
+            q.set(r.qo.data);
+            k.set(r.ko.data);
+          };
+        return { run, q, k, dispose: () => session.release() };
+      },
+    };
+  }));
 }

@@ -39,6 +39,7 @@ function compose(base: BackendBase, sin: SinusoidalBackend, grid: GridBackend, r
     },
     alloc: base.alloc,
     memoryBytes: base.memoryBytes,
+    isModuleView: base.isModuleView,
     table: sin.table,
     combine: sin.combine,
     sincos2d: grid.sincos2d,
@@ -77,7 +78,7 @@ export function createJsBackend(): Backend {
     sincos3d: (plan, out) => sincos3dJs(plan, arr(out)),
   };
   const rope: RopeBackend = {
-    rope: (plan, x, out, rows) => ropeJs(plan, arr(x), arr(out), rows ? (arr(rows) as Float64Array) : null),
+    rope: (plan, x, out, rows) => ropeJs(plan, arr(x), arr(out), rows ? { table: arr(rows.table) as Float64Array, start: rows.start, idx: rows.idx } : null),
     ropeRowsShape: (plan) => ({ length: (plan.perBatch ? plan.batch : 1) * plan.length * plan.rotaryDim, dtype: 'float64' }),
     ropeRows: (plan, rows) => ropeRowsJs(plan, arr(rows) as Float64Array),
   };

@@ -7,7 +7,7 @@ import { createJsBackend, loadWasmBackend, loadWasmBackendSync } from './backend
 import { supports } from '../runtime/loader.js';
 import { checkEnum, checkInt, checkKeys, checkObject, rangeError } from '../core/options.js';
 import { availableThreads } from '../runtime/threads.js';
-import { DEFAULT_CACHE_BYTES } from '../runtime/rowcache.js';
+import { DEFAULT_CACHE_BYTES } from './rowcache.js';
 import { Posenc } from './posenc.js';
 import type { BackendChoice, BackendName } from './types.js';
 

@@ -2,12 +2,14 @@
 
 import type { Backend } from './backend.js';
 import { MAX_TENSOR_BYTES, checkEnum, checkInt, checkProduct } from '../core/options.js';
-import { planCombine, planSinusoidal } from '../sinusoidal/plan.js';
+import { planSinusoidal } from '../sinusoidal/plan.js';
 import { planFrequencies } from './frequencies.js';
 import { planSincos2d } from '../grid/grid2d.js';
 import { planSincos3d } from '../grid/grid3d.js';
 import { positionsFromMask, positionsFromTokens } from '../positions/tokens.js';
-import { planRope, planRopeFrequencies } from '../rope/plan.js';
+import { planRopeFrequencies } from '../rope/plan.js';
+import { RopeSteps } from './rope-step.js';
+import { CombineSteps } from './combine-step.js';
 import { mropePositions, visionPositions } from '../positions/vl.js';
 import { identifyTable } from '../analysis/identify/search.js';
 import { planSimilarity } from '../analysis/similarity.js';
@@ -15,14 +17,12 @@ import { createModel } from '../model/model.js';
 import { planAddAlibi, planRelativeBias, planRelativeBuckets } from '../bias/plan.js';
 import { planAlibiSlopes } from '../bias/slopes.js';
 import { fillGrid } from '../bias/buckets.js';
-import { DEFAULT_CACHE_BYTES, RowCache } from '../runtime/rowcache.js';
-import { cachedCombine } from '../sinusoidal/rows.js';
-import { cachedRopeRows } from '../rope/rows.js';
+import { DEFAULT_CACHE_BYTES, RowCache } from './rowcache.js';
 import type { Tensor } from '../core/tensor.js';
 import type {
   AddOptions, BackendName, ConcatOptions, Dtype, FloatArray, FrequenciesOptions, ModuleTensor, SinusoidalOptions,
   IntLike, PositionsFromMaskOptions, PositionsFromTokensOptions, RopeFrequencies, RopeFrequenciesOptions,
-  RopeOptions, Sincos2dOptions, IdentifyOptions, IdentifyResult, SimilarityOptions,
+  RopeOptions, RopeStepOptions, Sincos2dOptions, IdentifyOptions, IdentifyResult, SimilarityOptions,
 } from './types.js';
 import type { MropePositions, MropePositionsOptions, Sincos3dOptions, VisionPositionsOptions } from './types.js';
 import type { ModelConfig, ModelOptions, ModelPositions } from './types.js';
@@ -36,11 +36,15 @@ function newArray(f64: boolean, length: number): FloatArray {
 export class Posenc {
   readonly #b: Backend;
   readonly #rows: RowCache;
+  readonly #steps: RopeSteps;
+  readonly #combines: CombineSteps;
 
   /** @internal */
   constructor(backend: Backend, cacheBytes = DEFAULT_CACHE_BYTES) {
     this.#b = backend;
-    this.#rows = new RowCache((length, dtype) => backend.alloc(length, dtype), cacheBytes);
+    this.#rows = new RowCache(backend, cacheBytes);
+    this.#steps = new RopeSteps(backend, this.#rows);
+    this.#combines = new CombineSteps(backend, this.#rows);
   }
 
   /**
@@ -118,9 +122,12 @@ export class Posenc {
    * out = scale·x + PE, PE broadcast over the batch. x: [batch, length, dim] row-major,
    * Float32Array/Float64Array or module tensor; arithmetic in x's dtype, rounded as a framework
    * does (fl(fl(scale·x) + PE)). Allocates the result unless `out` is given; `out` may be x.
-   * A repeated call with the same encoding and positions also keeps the encoding rows it
-   * generated in the module's memory (up to `init({ cacheBytes })`; blocks under 4096 elements
-   * are not kept) and from then on only streams x through them.
+   * A repeated call with the same encoding also keeps the encoding rows it generated in the
+   * module's memory (up to `init({ cacheBytes })`) and from then on only streams x through them:
+   * integer positions ≥ 0 (an offset, or positions) share one table of the rows of positions
+   * 0 … n − 1, grown as positions pass its end (a decode loop's `offset: past`); other positions
+   * are kept per call (blocks under 4096 elements are not). A call with the options of the
+   * previous call but its position skips validating them again (no allocation).
    *
    * Threads: if a worker thread dies during the call (or died idle before it), the call throws an
    * Error saying which rows ("positions … of batch elements …") of `out` hold results; the others
@@ -134,9 +141,9 @@ export class Posenc {
   add(x: Float32Array, options: AddOptions): Float32Array;
   add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray;
   add(x: FloatArray | ModuleTensor, options: AddOptions): FloatArray | ModuleTensor {
-    const { plan, out } = planCombine('add', x, options, this.#b.math);
-    const target = out ?? newArray(plan.f64, plan.batch * plan.length * plan.dimIn);
-    this.#b.combine(cachedCombine(this.#rows, this.#b, plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
+    const plan = this.#combines.plan('add', x, options);
+    const target = this.#combines.out ?? newArray(plan.f64, plan.batch * plan.length * plan.dimIn);
+    this.#b.combine(plan, x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -152,9 +159,9 @@ export class Posenc {
   concat(x: Float32Array, options: ConcatOptions): Float32Array;
   concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray;
   concat(x: FloatArray | ModuleTensor, options: ConcatOptions): FloatArray | ModuleTensor {
-    const { plan, out } = planCombine('concat', x, options, this.#b.math);
-    const target = out ?? newArray(plan.f64, plan.batch * plan.length * (plan.dimIn + plan.width));
-    this.#b.combine(cachedCombine(this.#rows, this.#b, plan), x as FloatArray | Tensor, target as FloatArray | Tensor);
+    const plan = this.#combines.plan('concat', x, options);
+    const target = this.#combines.out ?? newArray(plan.f64, plan.batch * plan.length * (plan.dimIn + plan.width));
+    this.#b.combine(plan, x as FloatArray | Tensor, target as FloatArray | Tensor);
     return target;
   }
 
@@ -266,8 +273,13 @@ export class Posenc {
    * does, products and sum in float32 on every backend. `frequencies` (a checkpoint's inv_freq,
    * rotaryDim/2 values) replaces base and scaling; `attentionFactor` then multiplies cos and sin.
    * Allocates the result unless `out` is given (then returns `out`); `out` may be x. A repeated
-   * call with the same frequencies and positions keeps the cos/sin rows in the module's memory
-   * (up to `init({ cacheBytes })`) and from then on only rotates.
+   * call with the same frequencies keeps the cos/sin rows in the module's memory (up to
+   * `init({ cacheBytes })`) and from then on only rotates: integer positions ≥ 0 (an offset, or
+   * positions, e.g. one per sequence in continuous batching) read one table of the rows of
+   * positions 0 … n − 1, grown as positions pass its end (a decode loop: one step at a new
+   * position per call, no entry per position); other positions are kept per call. A call whose
+   * options equal the previous call's but for the position (offset or positions) skips
+   * validating and planning them again and allocates nothing (decode steps: see `ropeStep`).
    * Layouts and scalings: docs/conventions.md §7.
    *
    * Threads: if a worker thread dies during the call (or died idle before it), the call throws an
@@ -281,10 +293,32 @@ export class Posenc {
   rope(x: Float32Array, options: RopeOptions): Float32Array;
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray;
   rope(x: FloatArray | ModuleTensor, options: RopeOptions): FloatArray | ModuleTensor {
-    const { plan, out } = planRope(x, options, this.#b.math);
-    const target = out ?? newArray(plan.f64, plan.batch * plan.heads * plan.length * plan.headDim);
-    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, cachedRopeRows(this.#rows, this.#b, plan));
+    const steps = this.#steps;
+    const plan = steps.rope(x, options);
+    const target = steps.out ?? newArray(plan.f64, plan.batch * plan.heads * plan.length * plan.headDim);
+    this.#b.rope(plan, x as FloatArray | Tensor, target as FloatArray | Tensor, steps.rows);
     return target;
+  }
+
+  /**
+   * One decode step of rotary embedding: q and k rotated **in place** at the step's positions, in
+   * one call (the rope options are validated and planned once for both).
+   * - `q`: [batch, heads, length, headDim] (order 'blhd': [batch, length, heads, headDim]),
+   *   `k`: [batch, kvHeads, length, headDim], given as `qShape` and `kShape`; the same batch,
+   *   length and headDim, and the same dtype (Float32Array, Float64Array or module tensors);
+   *   q and k must not overlap. `length` is usually 1 (one new token per sequence).
+   * - `position`: the position of token l = position + l (a number; HF's `cache_position`), or
+   *   `positions`: [length] numbers shared by the batch, or [batch·length] (continuous batching:
+   *   each sequence at its own position, e.g. one position per sequence with length 1).
+   * - Every other option is `rope`'s (layout, base, rotaryDim, scaling, seqLen, order,
+   *   float32Angles, frequencies, attentionFactor): angles in radians (position × ω), rounding and
+   *   bits exactly as two `rope` calls with `out` = q and `out` = k.
+   * Allocates nothing once the call shape has been seen (options compared with the previous
+   * call's, cos/sin rows from the cached rows of positions 0 … n − 1, grown as positions pass
+   * their end within `cacheBytes`). Returns nothing.
+   */
+  ropeStep(q: FloatArray | ModuleTensor, k: FloatArray | ModuleTensor, options: RopeStepOptions): void {
+    this.#steps.step(q, k, options);
   }
 
   /**

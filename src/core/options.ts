@@ -189,6 +189,17 @@ export function checkPositions(fn: string, param: string, v: unknown, integer: b
     if (v.freed) throw new TypeError(`posenc.${fn}: ${param} is a module tensor that was already freed`);
     src = v.array;
   } else throw typeError(fn, param, 'an array or typed array of numbers', v);
+  // Float arrays of this realm: one monomorphic pass (long position lists, e.g. multi-axis rows).
+  if (src instanceof Float64Array || src instanceof Float32Array) {
+    const out = new Float64Array(src as Float64Array);
+    for (let i = 0; i < out.length; i++) {
+      const p = out[i];
+      if (!(p - p === 0) || (integer && Math.floor(p) !== p)) {
+        throw rangeError(fn, `${param}[${i}]`, integer ? 'a finite integer' : 'a finite number', p);
+      }
+    }
+    return out;
+  }
   const out = new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const p = src[i];

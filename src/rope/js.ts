@@ -82,11 +82,16 @@ export function ropeRowsJs(plan: RopePlan, cs: Float64Array): void {
   for (let i = 0; i < n; i++) fillPlanRow(plan, i, i % length, cs, 2 * h * i, pa);
 }
 
-/** `rows`: the plan's cos/sin rows from ropeRowsJs (cached), else one row is computed per position. */
-export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray, rows: Float64Array | null = null): void {
+/**
+ * `rows`: cached cos/sin rows (ropeRowsJs layout) serving the plan: plan row i is table row
+ * start + i, or idx[i] (see RopeRows); else one row is computed per position.
+ */
+export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray, rows: { table: Float64Array; start: number; idx: Int32Array | null } | null = null): void {
   const { batch, heads, length, headDim, rotaryDim, perBatch } = plan;
   const h = plan.freqs.length;
-  const cs = rows ?? new Float64Array(2 * h);
+  const cs = rows ? rows.table : new Float64Array(2 * h);
+  const start = rows ? rows.start : 0;
+  const idx = rows ? rows.idx : null;
   // float64 arithmetic (rounded once on a float32 store) unless float32Angles asks for float32's.
   const f32math = !plan.f64 && plan.f32Angles;
   const rotate = f32math ? (plan.interleaved ? interleaved32 : halves32) : plan.interleaved ? interleaved64 : halves64;
@@ -101,7 +106,7 @@ export function ropeJs(plan: RopePlan, x: FloatArray, out: FloatArray, rows: Flo
     const b1 = perBatch ? b0 + 1 : batch;
     for (let l = 0; l < length; l++) {
       const row = (perBatch ? b0 * length : 0) + l;
-      let t = 2 * h * row;
+      let t = 2 * h * (idx ? idx[row] : start + row);
       if (!rows) {
         fillPlanRow(plan, row, l, cs, 0, pa);
         t = 0;

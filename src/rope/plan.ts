@@ -312,9 +312,8 @@ function checkShape4(fn: string, v: unknown): [number, number, number, number] {
   return [s[0], s[1], s[2], s[3]];
 }
 
-/** Validates `rope(x, options)`: every check runs before anything is written. */
-export function planRope(x: unknown, options: unknown, math: MathLib): { plan: RopePlan; x: FloatArray | ModuleTensor; out: FloatArray | ModuleTensor | undefined } {
-  const fn = 'rope';
+/** Validates `rope(x, options)`: every check runs before anything is written. `fn`: the function named in messages. */
+export function planRope(x: unknown, options: unknown, math: MathLib, fn = 'rope'): { plan: RopePlan; x: FloatArray | ModuleTensor; out: FloatArray | ModuleTensor | undefined } {
   const xa = floatArray(fn, 'x', x);
   checkObject(fn, 'options', options);
   const o = options;
@@ -359,7 +358,8 @@ export function planRope(x: unknown, options: unknown, math: MathLib): { plan: R
   const start = checkFinite(fn, 'options.offset', o.offset === undefined ? 0 : o.offset);
   let seqLen: number | undefined;
   if (o.seqLen !== undefined) seqLen = checkFinite(fn, 'options.seqLen', o.seqLen, 0, true);
-  else if (length > 0) {
+  else if (length > 0 && o.scaling !== undefined) {
+    // Only a scaling's schedule (dynamic NTK, LongRoPE) depends on it.
     // HF dynamic_rope_update: seq_len = max(position_ids) + 1.
     let m = -Infinity;
     if (positions) for (let i = 0; i < positions.length; i++) m = Math.max(m, positions[i]);

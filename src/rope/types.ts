@@ -107,6 +107,21 @@ export interface RopeOptions {
   out?: FloatArray | ModuleTensor;
 }
 
+/**
+ * Options of `ropeStep(q, k, options)`: one decode step of q and k, rotated in place. Every rope
+ * option but `shape`, `offset`, `positions`, `axes` and `out` applies to both.
+ */
+export interface RopeStepOptions extends Omit<RopeOptions, 'shape' | 'offset' | 'positions' | 'axes' | 'out'> {
+  /** [batch, heads, length, headDim] of q (order 'blhd': [batch, length, heads, headDim]). */
+  qShape: readonly number[];
+  /** [batch, kvHeads, length, headDim] of k: q's batch, length and headDim. */
+  kShape: readonly number[];
+  /** Position of token l: position + l (a finite number). Give `position` or `positions`. */
+  position?: number;
+  /** [length] positions shared by the batch, or [batch·length]: each sequence at its own (continuous batching). */
+  positions?: ArrayLike<number>;
+}
+
 export interface RopeFrequenciesOptions {
   /** Rotary dim (even ≥ 2): inverse frequencies for pairs 0 … dim/2 − 1. */
   dim: number;

@@ -8,13 +8,19 @@ import type { RopePlan } from './plan.js';
 import { a32Context } from '../sinusoidal/index.js';
 import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, type Progress, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
+import type { RopeRows } from './backend.js';
+import { int32Of, mayViewMemory, ownTensor, residentIn, Views } from '../runtime/small-io.js';
+import { Tensor } from '../core/tensor.js';
+
+const inView = new Views();
+const outView = new Views();
 
 const SLACK = 6 * 16;
 
 const align16 = (n: number) => (n + 15) & ~15;
 
-/** Elements per cos/sin row of ropeTable (interleaved rows are expanded to [c, c, … | −s, s, …]). */
-const rowElements = (plan: RopePlan) => (plan.interleaved ? 2 * plan.rotaryDim : plan.rotaryDim);
+/** Elements per cos/sin row of ropeTable: [c_0 … c_{h−1} | s_0 … s_{h−1}] for both pairings. */
+const rowElements = (plan: RopePlan) => plan.rotaryDim;
 
 /**
  * How a plan's cos/sin rows are made: the contexts of its frequencies (per thread where a context
@@ -35,7 +41,6 @@ interface RowMaker {
 function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
   const h = plan.rotaryDim / 2;
   const f = plan.f64 ? 1 : 0;
-  const il = plan.interleaved ? 1 : 0;
   const af = plan.attentionFactor;
   const tRowBytes = rowElements(plan) * (plan.f64 ? 8 : 4);
   const rowScratch = align16(Math.max(16, 2 * h * 8));
@@ -52,7 +57,7 @@ function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
     return {
       scratchBytes: rowScratch, axes: 1, kernel: 'ropeTable',
       args: (t, scratch, tab, first, count, rowBase, pos) =>
-        [ctx(t), a32, h, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, af, il, f, scratch],
+        [ctx(t), a32, h, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, af, f, scratch],
     };
   }
   // Multi-axis: one context per axis (per thread), writing its columns at its gathered slots.
@@ -73,9 +78,132 @@ function rowMaker(core: WasmCoreLike, plan: RopePlan): RowMaker {
       core.i32.set(a32 ?? ctxs!.map((c) => c(t)), cp / 4);
       const perm = axes.perm ? cp + ctxBytes : 0;
       if (axes.perm) core.i32.set(axes.perm, perm / 4);
-      return [cp, a32 ? 1 : 0, n, h, perm, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, m, af, il, f, scratch];
+      return [cp, a32 ? 1 : 0, n, h, perm, tab + first * tRowBytes, count, plan.start, rowBase + first, pos && pos + first * 8, m, af, f, scratch];
     },
   };
+}
+
+/**
+ * Calls up to this many elements with cached rows (decode steps) take the short path: one
+ * inline ropeApply (threads would not split them anyway), nothing allocated but the window once.
+ */
+const SMALL = 65536;
+
+/** Where a small call's operands are: byte addresses of x and out (−1: a plain array). */
+interface Placement {
+  xRes: number;
+  oRes: number;
+}
+
+const placement: Placement = { xRes: -1, oRes: -1 };
+
+/**
+ * The addresses of x and out, taken before anything is allocated (an allocation may grow memory,
+ * after which a view into it is detached and no longer tells where it was). Module tensors of this
+ * core need no look at the memory's buffer (a getter that is not free).
+ */
+function place(core: WasmCoreLike, xOp: Operand, outOp: Operand): Placement {
+  if (mayViewMemory(xOp) || mayViewMemory(outOp)) {
+    const buf = core.ex.memory.buffer;
+    placement.xRes = residentIn(core, buf, xOp, 'x', 'rope');
+    placement.oRes = residentIn(core, buf, outOp, 'options.out', 'rope');
+  } else {
+    // Tensors (of this core or another) and arrays that cannot view the module's memory.
+    placement.xRes = xOp instanceof Tensor ? core.resident(xOp, 'x', 'rope') : -1;
+    placement.oRes = outOp instanceof Tensor ? core.resident(outOp, 'options.out', 'rope') : -1;
+  }
+  return placement;
+}
+
+/**
+ * A small call with cached rows: x (copied into out, or into the window when out is a plain
+ * array) rotated by one inline ropeApply. False when the rows are not in module memory.
+ */
+function ropeSmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows): boolean {
+  const tab = core.resident(rows.table, 'rows', 'rope');
+  if (tab < 0) return false;
+  const { batch, heads, length, headDim: D, f64 } = plan;
+  if (batch === 0 || heads === 0 || length === 0 || D === 0) return true;
+  const { xRes, oRes } = place(core, xOp, outOp);
+  // Then the window (it may grow memory): out's data when out is a plain array, row indices.
+  const idx = rows.idx;
+  const data = oRes < 0 ? align16(batch * heads * length * D * (f64 ? 8 : 4)) : 0;
+  const win = data > 0 || idx ? core.window(data + (idx ? 4 * idx.length : 0) + 16) : 0;
+  return ropeApplySmall(core, plan, xOp, outOp, xRes, oRes, tab, rows.start, idx, win, data);
+}
+
+/**
+ * One inline ropeApply of a small plan with its rows at `tab` (from row `start`, or gathered by
+ * `idx`): x (copied into out, or into the window when out is a plain array) rotated into out.
+ * xRes/oRes: from place(); `win`: the window (0 when neither a data area nor indices are needed),
+ * `data`: bytes of its data area (the indices follow it).
+ */
+function ropeApplySmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, xRes: number, oRes: number, tab: number, start: number, idx: Int32Array | null, win: number, data: number): boolean {
+  const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch } = plan;
+  const bytes = f64 ? 8 : 4;
+  const n = batch * heads * length * D;
+  // The buffer after every allocation of the call, only when a view is needed.
+  const buf = xRes < 0 || oRes < 0 || idx ? core.ex.memory.buffer : null;
+  let src = xRes;
+  let dst = oRes;
+  if (oRes >= 0) {
+    if (xRes < 0) {
+      inView.get(buf!, oRes, n, f64).set(arrayOf(xOp));
+      src = oRes;
+    }
+  } else {
+    dst = win;
+    if (xRes < 0) {
+      inView.get(buf!, win, n, f64).set(arrayOf(xOp));
+      src = win;
+    }
+  }
+  const ix = idx ? win + data : 0;
+  if (idx) int32Of(buf!).set(idx, ix / 4);
+  const BS = heads * length * D;
+  const HS = blhd ? D : length * D;
+  const LS = blhd ? heads * D : D;
+  const t0 = idx ? tab : tab + start * rd * bytes;
+  core.ex.ropeApply(t0, idx || !perBatch ? 0 : length, ix, perBatch ? length : 0, src, dst, batch, heads, length, BS, HS, LS, BS, HS, LS, D, rd, plan.interleaved ? 1 : 0, f64 ? 1 : 0);
+  if (oRes < 0) arrayOf(outOp).set(outView.get(buf!, win, n, f64));
+  return true;
+}
+
+/** The sinusoidal-context layout of a 1-D plan's frequencies (one object per frequency array: the context cache's key lookup stays cheap). */
+const encodings = new WeakMap<Float64Array, { kind: 'sinusoidal'; key: string; freqs: Float64Array; layout: number; sinBase: number; cosBase: number; nCos: number; width: number; zeroFrom: number; padPos: number; start: number }>();
+
+/**
+ * A small 1-D call without cached rows (a position beyond the ranged rows, a fractional one, no
+ * cache): its rows are generated by one inline ropeTable into the window (the kernel of the
+ * general path, hence the same bits), then rotated by ropeSmall's short path.
+ */
+function ropeSmallGenerated(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand): boolean {
+  if (plan.axes || plan.rotaryDim === 0) return false;
+  const { batch, heads, length, headDim: D, rotaryDim: rd, f64, perBatch, positions } = plan;
+  if (batch === 0 || heads === 0 || length === 0 || D === 0) return true;
+  const { xRes, oRes } = place(core, xOp, outOp);
+  // Then what may allocate (grow memory): the frequency context, the window.
+  const h = rd / 2;
+  let enc = encodings.get(plan.freqs);
+  if (!enc || enc.key !== plan.key) {
+    enc = { kind: 'sinusoidal', key: plan.key, freqs: plan.freqs, layout: 0, sinBase: 0, cosBase: h, nCos: h, width: 2 * h, zeroFrom: 2 * h, padPos: NaN, start: 0 };
+    encodings.set(plan.freqs, enc);
+  }
+  const a32 = plan.f32Angles ? a32Context(core, enc) : 0;
+  const ctx = plan.f32Angles ? 0 : core.context(enc);
+  const bytes = f64 ? 8 : 4;
+  const nRows = perBatch ? batch * length : length;
+  // Window: [out's data when out is a plain array | rows | positions | scratch].
+  const data = oRes < 0 ? align16(batch * heads * length * D * bytes) : 0;
+  const rowsBytes = align16(nRows * rd * bytes);
+  const posBytes = positions ? align16(nRows * 8) : 0;
+  const scratchBytes = align16(Math.max(16, 2 * h * 8));
+  const win = core.window(data + rowsBytes + posBytes + scratchBytes + 16);
+  const tab = win + data;
+  const pos = positions ? tab + rowsBytes : 0;
+  if (positions) core.f64.set(positions.subarray(0, nRows), pos / 8);
+  core.ex.ropeTable(ctx, a32, h, tab, nRows, plan.start, 0, pos, plan.attentionFactor, f64 ? 1 : 0, tab + rowsBytes + posBytes);
+  return ropeApplySmall(core, plan, xOp, outOp, xRes, oRes, tab, 0, null, win, data);
 }
 
 /** Copies the positions of rows [r0, r0 + mm) (row = b·length + l, or l) of every axis to pos ([axes][m] f64). */
@@ -112,15 +240,24 @@ export function ropeRowsWasm(core: WasmCoreLike, plan: RopePlan, rowsOp: Operand
   }
 }
 
-/** `rowsOp`: the plan's rows from ropeRowsWasm (cached), else they are generated block by block. */
-export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rowsOp: Operand | null = null): void {
-  const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions, start } = plan;
+/**
+ * `rows`: cached rows serving the plan (contiguous from rows.start, or gathered by rows.idx), else
+ * they are generated block by block.
+ */
+export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows | null = null): void {
+  // The short paths first, outside ropeGeneral (whose closures would be allocated on entry).
+  if (plan.batch * plan.heads * plan.length * plan.headDim <= SMALL) {
+    if (rows ? ropeSmall(core, plan, xOp, outOp, rows) : ropeSmallGenerated(core, plan, xOp, outOp)) return;
+  }
+  ropeGeneral(core, plan, xOp, outOp, rows);
+}
+
+function ropeGeneral(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Operand, rows: RopeRows | null): void {
+  const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch, positions } = plan;
   if (batch === 0 || heads === 0 || length === 0 || D === 0) return;
   const bytes = f64 ? 8 : 4;
   const f = f64 ? 1 : 0;
   const il = plan.interleaved ? 1 : 0;
-  const h = rd / 2;
-  const af = plan.attentionFactor;
   // Addresses of resident operands first: later allocations may grow (and detach) memory.
   const xRes = core.resident(xOp, 'x', 'rope');
   const oRes = core.resident(outOp, 'options.out', 'rope');
@@ -132,12 +269,17 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const progress = (before: string, l0: number, of: string, direct: boolean): Progress => ({
     dest, direct, before, rows: (rg) => `positions ${rangesText(rg, l0)} of ${of}`,
   });
-  const cached = rowsOp ? core.resident(rowsOp, 'rows', 'rope') : -1;
+  const cached = rows ? core.resident(rows.table, 'rows', 'rope') : -1;
+  const idx = cached >= 0 ? rows!.idx : null;
   const maker = cached >= 0 ? null : rowMaker(core, plan);
   const tRowBytes = rowElements(plan) * bytes;
-  // Per position in the window: its table row and positions (one per axis), unless the rows are cached.
+  // The first cached row (contiguous rows) and the table stride of a batch element.
+  const t0 = cached >= 0 ? cached + rows!.start * tRowBytes : 0;
+  const idxBS = perBatch ? length : 0;
+  // Per position in the window: its table row and positions (one per axis), unless the rows are
+  // cached; its row index when they are gathered.
   const posRow = maker ? 8 * maker.axes : 0;
-  const tBlock = maker ? tRowBytes + (positions ? posRow : 0) : 0;
+  const tBlock = maker ? tRowBytes + (positions ? posRow : 0) : idx ? 4 * (perBatch ? batch : 1) : 0;
   // One scratch per thread.
   const sBytes = maker ? maker.scratchBytes : 0;
   const scratchBytes = core.threads * sBytes;
@@ -150,10 +292,15 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const posAt = (b: number, l: number) => (perBatch ? b * length : 0) + l;
   /** The table rows of positions l0 … l0 + mm − 1 of batch element b (cached, or made in `tab`). */
   const rowsAt = (b: number, l0: number, mm: number, tab: number, pos: number, m: number, scratch: number, before: string) => {
-    if (!maker) return cached + posAt(b, l0) * tRowBytes;
+    if (!maker) return t0 + posAt(b, l0) * tRowBytes;
     copyPositions(core, plan, pos, m, posAt(b, l0), mm);
     core.split(maker.kernel, mm, rowElements(plan), MIN_GENERATE, (t, a, k) => maker.args(t, scratch + t * sBytes, tab, a, k, l0, pos, m), progress(before, l0, '', false));
     return tab;
+  };
+  /** Row indices of positions l0 … l0 + mm − 1 (every batch element's when perBatch, [b][mm]) into `at`. */
+  const idxAt = (l0: number, mm: number, at: number) => {
+    const i32 = core.i32;
+    for (let b = 0; b < nB; b++) i32.set(idx!.subarray(b * length + l0, b * length + l0 + mm), at / 4 + b * mm);
   };
 
   if (oRes >= 0) {
@@ -164,26 +311,40 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
       src = oRes;
     }
     // Positions split over the threads: a row offset moves x, out and the table; strides stay.
-    const apply = (t0: number, tBS: number, s0: number, o0: number, nb: number, rows: number, p: Progress) =>
+    const apply = (tt: number, tBS: number, ix: number, ixBS: number, s0: number, o0: number, nb: number, rows: number, p: Progress) =>
       core.split('ropeApply', rows, nb * heads * D, MIN_STREAM, (_t, a, k) =>
-        [t0 + a * tRowBytes, tBS, s0 + a * LS * bytes, o0 + a * LS * bytes, nb, heads, k, BS, HS, LS, BS, HS, LS, D, rd, il, f], p);
-    if (cached >= 0) {
-      apply(cached, perBatch ? length : 0, src, oRes, batch, length, progress('', 0, 'every head and batch element', true));
+        [ix ? tt : tt + a * tRowBytes, tBS, ix && ix + a * 4, ixBS, s0 + a * LS * bytes, o0 + a * LS * bytes, nb, heads, k, BS, HS, LS, BS, HS, LS, D, rd, il, f], p);
+    if (cached >= 0 && !idx) {
+      apply(t0, perBatch ? length : 0, 0, 0, src, oRes, batch, length, progress('', 0, 'every head and batch element', true));
+      return;
+    }
+    if (idx && idx.length * 4 <= budget) {
+      const at = core.window(idx.length * 4 + SLACK);
+      core.i32.set(idx, at / 4);
+      apply(cached, 0, at, idxBS, src, oRes, batch, length, progress('', 0, 'every head and batch element', true));
       return;
     }
     const m = Math.max(1, Math.min(length, Math.floor(budget / tBlock)));
     const areas = new Areas(core.window(m * tBlock + scratchBytes + SLACK));
-    const tab = areas.take(m * tRowBytes);
-    const pos = positions ? areas.take(m * posRow) : 0;
+    const tab = maker ? areas.take(m * tRowBytes) : 0;
+    const pos = maker && positions ? areas.take(m * posRow) : 0;
+    const ix = idx ? areas.take(m * 4 * nB) : 0;
     const scratch = areas.take(scratchBytes);
-    for (let b0 = 0; b0 < nB; b0++) {
-      for (let l0 = 0; l0 < length; l0 += m) {
-        const mm = Math.min(m, length - l0);
+    for (let l0 = 0; l0 < length; l0 += m) {
+      const mm = Math.min(m, length - l0);
+      if (idx) {
+        idxAt(l0, mm, ix);
+        const e = l0 * LS;
+        apply(cached, 0, ix, perBatch ? mm : 0, src + e * bytes, oRes + e * bytes, batch, mm,
+          progress(l0 > 0 ? `positions 0–${l0 - 1} of every head and batch element` : '', l0, 'every head and batch element', true));
+        continue;
+      }
+      for (let b0 = 0; b0 < nB; b0++) {
         const of = `every head of ${perBatch ? elements(b0, b0 + 1) : 'every batch element'}`;
-        const before = join(b0 > 0 ? `every position of ${elements(0, b0)}` : '', l0 > 0 ? `positions 0–${l0 - 1} of ${of}` : '');
+        const before = join(l0 > 0 ? `positions 0–${l0 - 1} of every head and batch element` : '', b0 > 0 ? `positions ${l0}–${l0 + mm - 1} of ${elements(0, b0)}` : '');
         const t = rowsAt(b0, l0, mm, tab, pos, m, scratch, before);
         const e = (perBatch ? b0 * BS : 0) + l0 * LS;
-        apply(t, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, mm, progress(before, l0, of, true));
+        apply(t, 0, 0, 0, src + e * bytes, oRes + e * bytes, perBatch ? 1 : batch, mm, progress(before, l0, of, true));
       }
     }
     return;
@@ -202,6 +363,7 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   const data = areas.take(hh * m * rowB);
   const tab = maker ? areas.take(m * tRowBytes) : 0;
   const pos = maker && positions ? areas.take(m * posRow) : 0;
+  const ix = idx ? areas.take(m * 4 * nB) : 0;
   const scratch = maker ? areas.take(scratchBytes) : 0;
   const heap = core.heap(f64);
   const X = xRes >= 0 ? heap : arrayOf(xOp);
@@ -211,12 +373,15 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
   let t = 0;
   for (let l0 = 0; l0 < length; l0 += m) {
     const mm = Math.min(m, length - l0);
+    if (idx) idxAt(l0, mm, ix);
     for (let b = 0; b < batch; b++) {
       const done = (h0: number) => join(
         l0 > 0 ? `positions 0–${l0 - 1} of every head and batch element` : '',
         b > 0 ? `positions ${l0}–${l0 + mm - 1} of every head of ${elements(0, b)}` : '',
         h0 > 0 ? `positions ${l0}–${l0 + mm - 1} of heads 0–${h0 - 1} of ${elements(b, b + 1)}` : '');
-      if (b === 0 || perBatch) t = rowsAt(b, l0, mm, tab, pos, m, scratch, done(0));
+      if (!idx && (b === 0 || perBatch)) t = rowsAt(b, l0, mm, tab, pos, m, scratch, done(0));
+      // Gathered rows: this batch element's indices.
+      const ib = idx ? ix + (perBatch ? b * mm * 4 : 0) : 0;
       for (let h0 = 0; h0 < heads; h0 += hh) {
         const hc = Math.min(hh, heads - h0);
         const base = b * BS + h0 * HS + l0 * LS;
@@ -234,9 +399,9 @@ export function ropeWasm(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp
             heap.set(X.subarray(xBase + s, xBase + s + mm * D), d0 + j * wHS);
           }
         }
-        const tt = t;
+        const tt = idx ? cached : t;
         core.split('ropeApply', mm, hc * D, MIN_STREAM, (_t, a, k) =>
-          [tt + a * tRowBytes, 0, data + a * wLS * bytes, data + a * wLS * bytes, 1, hc, k, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f], progress(done(h0), l0, '', false));
+          [ib ? tt : tt + a * tRowBytes, 0, ib && ib + a * 4, 0, data + a * wLS * bytes, data + a * wLS * bytes, 1, hc, k, 0, wHS, wLS, 0, wHS, wLS, D, rd, il, f], progress(done(h0), l0, '', false));
         if (blhd) {
           for (let r = 0; r < mm; r++) O.set(heap.subarray(d0 + r * wLS, d0 + r * wLS + hc * D), base + r * LS);
         } else {

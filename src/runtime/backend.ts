@@ -24,4 +24,10 @@ export interface BackendBase {
   alloc(length: number, dtype: Dtype): Tensor;
   /** Bytes of the module's memory (0 for js). */
   memoryBytes(): number;
+  /**
+   * Whether an operand is a typed array viewing the module's memory (wasm). Such a view is
+   * detached when memory grows, after which it no longer tells where it was: calls given one do
+   * not grow cached rows before the backend has taken its address.
+   */
+  isModuleView?(op: Operand): boolean;
 }

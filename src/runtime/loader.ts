@@ -28,9 +28,9 @@ export interface KernelExports {
   /** A float32-angle context (laid out by ctxLayout, frequencies at ctxOmega, freed by ctxFree). */
   a32New(n: number): number;
   a32Table(ctx: number, out: number, rows: number, start: number, rowBase: number, positions: number, f64: number): void;
-  ropeTable(ctx: number, a32: number, h: number, tab: number, count: number, start: number, rowBase: number, positions: number, af: number, interleaved: number, f64: number, scratch: number): void;
-  ropeTableAxes(ctxs: number, a32: number, nAxes: number, h: number, perm: number, tab: number, count: number, start: number, rowBase: number, positions: number, posStride: number, af: number, interleaved: number, f64: number, scratch: number): void;
-  ropeApply(tab: number, tBS: number, x: number, out: number, batch: number, heads: number, rows: number, xBS: number, xHS: number, xLS: number, oBS: number, oHS: number, oLS: number, headDim: number, rd: number, interleaved: number, f64: number): void;
+  ropeTable(ctx: number, a32: number, h: number, tab: number, count: number, start: number, rowBase: number, positions: number, af: number, f64: number, scratch: number): void;
+  ropeTableAxes(ctxs: number, a32: number, nAxes: number, h: number, perm: number, tab: number, count: number, start: number, rowBase: number, positions: number, posStride: number, af: number, f64: number, scratch: number): void;
+  ropeApply(tab: number, tBS: number, idx: number, idxBS: number, x: number, out: number, batch: number, heads: number, rows: number, xBS: number, xHS: number, xLS: number, oBS: number, oHS: number, oLS: number, headDim: number, rd: number, interleaved: number, f64: number): void;
   grid2dTable(ctxR: number, ctxC: number, f32Angles: number, out: number, n0: number, count: number, gridW: number, dim: number, f64: number): void;
   grid3dTable(tabT: number, tabC: number, tabR: number, out: number, n0: number, count: number, gridH: number, gridW: number, wT: number, wS: number, f64: number): void;
   gramInvNorms(a: number, n: number, dim: number, f64: number, inv: number): void;

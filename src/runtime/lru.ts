@@ -8,6 +8,9 @@
 export class Lru<V> {
   readonly #m = new Map<string, { value: V; bytes: number }>();
   #bytes = 0;
+  /** The most recently used key and its value (a repeated get skips the Map's reordering). */
+  #lastKey: string | null = null;
+  #lastValue: V | undefined = undefined;
 
   constructor(
     /** Entries kept at most (beyond the `keep` newest). */
@@ -30,10 +33,13 @@ export class Lru<V> {
 
   /** The value of `key` (now the most recently used), or undefined. */
   get(key: string): V | undefined {
+    if (key === this.#lastKey) return this.#lastValue;
     const hit = this.#m.get(key);
     if (hit === undefined) return undefined;
     this.#m.delete(key);
     this.#m.set(key, hit);
+    this.#lastKey = key;
+    this.#lastValue = hit.value;
     return hit.value;
   }
 
@@ -50,6 +56,8 @@ export class Lru<V> {
     }
     this.#m.set(key, { value, bytes });
     this.#bytes += bytes;
+    this.#lastKey = key;
+    this.#lastValue = value;
     this.evict(Math.max(keep, this.keep), this.maxBytes);
   }
 
@@ -58,6 +66,10 @@ export class Lru<V> {
     while (this.#m.size > keep && (this.#m.size > this.maxEntries || this.#bytes > maxBytes)) {
       const [key, e] = this.#m.entries().next().value as [string, { value: V; bytes: number }];
       this.#m.delete(key);
+      if (key === this.#lastKey) {
+        this.#lastKey = null;
+        this.#lastValue = undefined;
+      }
       this.#bytes -= e.bytes;
       this.free(e.value);
     }

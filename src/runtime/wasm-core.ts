@@ -313,6 +313,8 @@ export function wasmBase(flavor: WasmFlavor, core: WasmCore): BackendBase {
       return core.inUse;
     },
     memoryBytes: () => ex.memory.buffer.byteLength,
+    // A module memory's buffer is a whole number of 64 KiB pages: other buffers need no look at it.
+    isModuleView: (op) => !(op instanceof Tensor) && (op.buffer.byteLength & 0xffff) === 0 && op.buffer === ex.memory.buffer,
   };
 }
 

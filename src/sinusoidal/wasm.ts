@@ -9,6 +9,7 @@ import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, strea
 import { tableF32AnglesWasm } from './angles32-wasm.js';
 import type { SinusoidalBackend } from './backend.js';
 import type { CombinePlan } from './plan.js';
+import { combineSmall } from './combine-small.js';
 
 const align16 = (n: number) => (n + 15) & ~15;
 
@@ -16,7 +17,11 @@ const align16 = (n: number) => (n + 15) & ~15;
 export function sinusoidalWasm(core: WasmCoreLike): SinusoidalBackend {
   return {
     table: (plan, out) => table(core, plan, out),
-    combine: (plan, x, out) => combine(core, plan, x, out),
+    // Small calls served from rows in module memory take the short path (outside combine, whose
+    // closures would be allocated on entry).
+    combine: (plan, x, out) => {
+      if (!combineSmall(core, plan, x, out)) combine(core, plan, x, out);
+    },
   };
 }
 

@@ -102,13 +102,13 @@ function cases(): Case[] {
   // Plain arrays pass rope through the scratch window in blocks that stay below the pool's sizes:
   // module tensors here (out separate, or x itself).
   const q = randomOperand(4 * 512 * 64, false, 6) as Float32Array;
-  const q64 = randomOperand(4 * 300 * 64, true, 7) as Float64Array;
+  const q64 = randomOperand(4 * 600 * 64, true, 7) as Float64Array;
   const pos3 = Array.from({ length: 3 * 512 }, (_, i) => (i % 5 === 0 ? i * 0.37 : Math.floor(i / 7) % 300));
   const qf = moduleCopy(fused, q);
   add('rope [1, 4, 512, 64]', fused, resident(fused, q.length, null, (t) => fused.rope(qf, { shape: [1, 4, 512, 64], offset: 3, out: t })),
     (pe) => pe.rope(q, { shape: [1, 4, 512, 64], offset: 3 }));
-  add('rope interleaved f64 blhd [1, 300, 4, 64], x plain', fused, resident(fused, q64.length, null, (t) => fused.rope(q64, { shape: [1, 300, 4, 64], layout: 'interleaved', order: 'blhd', out: t }), true),
-    (pe) => pe.rope(q64, { shape: [1, 300, 4, 64], layout: 'interleaved', order: 'blhd' }));
+  add('rope interleaved f64 blhd [1, 600, 4, 64], x plain', fused, resident(fused, q64.length, null, (t) => fused.rope(q64, { shape: [1, 600, 4, 64], layout: 'interleaved', order: 'blhd', out: t }), true),
+    (pe) => pe.rope(q64, { shape: [1, 600, 4, 64], layout: 'interleaved', order: 'blhd' }));
   const q64b = randomOperand(2 * 8 * 300 * 64, true, 8) as Float64Array;
   add('rope per-batch positions, partial, f64 in place', fused, resident(fused, q64b.length, q64b, (t) => fused.rope(t, { shape: [2, 8, 300, 64], positions: pos3.slice(0, 600), rotaryDim: 48, out: t })),
     (pe) => pe.rope(q64b, { shape: [2, 8, 300, 64], positions: pos3.slice(0, 600), rotaryDim: 48 }));
