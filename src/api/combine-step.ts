@@ -175,6 +175,8 @@ export class CombineSteps {
 
   /** out undefined, x itself (add), or an array/tensor of the result's kind and length that cannot overlap x. */
   #sameOut(m: Memo, x: unknown, out: unknown): boolean {
+    // A freed tensor goes the general path, which refuses it.
+    if (x instanceof Tensor && x.freed) return false;
     if (out === undefined) return true;
     if (out === x) return m.op === 'add';
     if (kindOf(out) !== m.xKind || (out as { length: number }).length !== m.outLength) return false;

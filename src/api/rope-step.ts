@@ -366,6 +366,8 @@ export class RopeSteps {
 
   /** Whether `out` (undefined, x, or an array/tensor of x's kind and length that cannot overlap it) fits the memo without planRope. */
   #sameOut(m: Memo, x: unknown, out: unknown): boolean {
+    // A freed tensor goes the general path, which refuses it.
+    if (x instanceof Tensor && x.freed) return false;
     if (out === undefined || out === x) return true;
     if (kindOf(out) !== m.xKind || (out as { length: number }).length !== m.xLength) return false;
     // Two tensors never overlap unless they are one; two typed arrays only on one buffer.

@@ -251,6 +251,21 @@ describe.each(BACKENDS.map((b) => [b]))('bad input of the generation loop [%s]',
     pe = await init({ backend });
   });
 
+  it('a remembered call shape never serves a freed tensor: the repeated call throws as the first would', () => {
+    for (const [name, call] of [
+      ['add', (t: ModuleTensor) => pe.add(t, { shape: [4, 8] })],
+      ['add in place', (t: ModuleTensor) => pe.add(t, { shape: [4, 8], out: t })],
+      ['rope', (t: ModuleTensor) => pe.rope(t, { shape: [1, 1, 4, 8] })],
+      ['rope in place', (t: ModuleTensor) => pe.rope(t, { shape: [1, 1, 4, 8], out: t })],
+    ] as const) {
+      const t = pe.alloc(32, 'float64');
+      call(t);
+      call(t);
+      t.free();
+      expect(() => call(t), name).toThrow(/freed/);
+    }
+  });
+
   const qShape = [1, H, 1, D], kShape = [1, KV, 1, D];
   type Case = [string, typeof TypeError | typeof RangeError, RegExp, (pe: Posenc, q: FloatArray, k: FloatArray) => unknown];
   const cases: Case[] = [
