@@ -10,6 +10,7 @@
 // that ranged rows cannot serve, …) goes through planCombine and the row cache as before.
 
 import { planCombine, type CombinePlan, type SinSource, type TableSource } from '../sinusoidal/plan.js';
+import { isRow, kindOf, plainObject, sameKeyValues } from './call-shape.js';
 import type { RowCache } from './rowcache.js';
 import { Tensor } from '../core/tensor.js';
 import type { Backend } from './backend.js';
@@ -42,29 +43,8 @@ interface Memo {
   idx: Int32Array;
 }
 
-function kindOf(x: unknown): number {
-  if (x instanceof Tensor) return x.dtype === 'float64' ? 4 : 3;
-  if (x instanceof Float32Array) return 1;
-  if (x instanceof Float64Array) return 2;
-  return 0;
-}
-
-const plainObject = (o: unknown): o is Record<string, unknown> =>
-  typeof o === 'object' && o !== null && Object.getPrototypeOf(o) === Object.prototype;
-
-const isRow = (p: number) => p >= 0 && p < 2 ** 31 && Math.floor(p) === p && (p !== 0 || 1 / p > 0);
-
 function sameEncoding(v: unknown, m: Memo): boolean {
-  if (v === undefined) return m.encKeys === null;
-  if (m.encKeys === null || !plainObject(v)) return false;
-  const keys = m.encKeys;
-  const values = m.encValues!;
-  let n = 0;
-  for (const k in v) {
-    if (k !== keys[n] || v[k] !== values[n]) return false;
-    n++;
-  }
-  return n === keys.length;
+  return sameKeyValues(v, m.encKeys, m.encValues);
 }
 
 /** Per-instance memory of add/concat call shapes. */

@@ -17,6 +17,7 @@
 import { checkFinite, checkInt, checkObject, checkKeys, checkPositions, floatArray, isFloat64Array, rangeError, shapeValues, typedArrayName, typeError } from '../core/options.js';
 import type { MathLib } from '../core/encoding.js';
 import { planRope, type RopePlan } from '../rope/plan.js';
+import { isRow, kindOf, plainObject, sameKeyValues } from './call-shape.js';
 import type { RowCache } from './rowcache.js';
 import { Tensor } from '../core/tensor.js';
 import type { Backend } from './backend.js';
@@ -61,17 +62,6 @@ interface Memo {
   readonly rows: Mutable<RopeRows>;
 }
 
-function kindOf(x: unknown): number {
-  if (x instanceof Tensor) return x.dtype === 'float64' ? 4 : 3;
-  if (x instanceof Float32Array) return 1;
-  if (x instanceof Float64Array) return 2;
-  return 0;
-}
-
-/** The plain-object options of a remembered call (not an array, no prototype but Object's). */
-const plainObject = (o: unknown): o is Record<string, unknown> =>
-  typeof o === 'object' && o !== null && Object.getPrototypeOf(o) === Object.prototype;
-
 /** Whether scaling (an option value) can be remembered: a plain object of primitives of a position-independent type. */
 function snapScaling(v: unknown, seqLen: unknown): { keys: string[]; values: unknown[] } | null | false {
   if (v === undefined) return null;
@@ -89,16 +79,7 @@ function snapScaling(v: unknown, seqLen: unknown): { keys: string[]; values: unk
 }
 
 function sameScaling(v: unknown, m: Memo): boolean {
-  if (v === undefined) return m.scalingKeys === null;
-  if (m.scalingKeys === null || !plainObject(v)) return false;
-  const keys = m.scalingKeys;
-  const values = m.scalingValues!;
-  let n = 0;
-  for (const k in v) {
-    if (k !== keys[n] || v[k] !== values[n]) return false;
-    n++;
-  }
-  return n === keys.length;
+  return sameKeyValues(v, m.scalingKeys, m.scalingValues);
 }
 
 function sameFreqs(v: unknown, f: Float64Array | null): boolean {
@@ -166,7 +147,6 @@ function copyPositions(v: unknown, into: Float64Array): boolean {
   return false;
 }
 
-const isRow = (p: number) => p >= 0 && p < 2 ** 31 && Math.floor(p) === p && (p !== 0 || 1 / p > 0);
 
 /** Per-instance memory of rope call shapes, and the decode entry point ropeStep. */
 export class RopeSteps {

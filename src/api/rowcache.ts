@@ -31,6 +31,7 @@ import { diedBeforeWriting } from '../runtime/threads.js';
 import type { CombinePlan } from '../sinusoidal/plan.js';
 import { materializeF32Angles } from '../sinusoidal/rows.js';
 import type { Backend } from './backend.js';
+import { isRow } from './call-shape.js';
 
 /** Default budget of `init({ cacheBytes })`. */
 export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
@@ -71,7 +72,6 @@ export interface RangedWhere {
   need: number;
 }
 
-const isRow = (p: number) => p >= 0 && p < 2 ** 31 && Math.floor(p) === p && (p !== 0 || 1 / p > 0);
 
 /** rows consecutive positions from `start`, or `positions`, as ranged rows (see RangedWhere). */
 export function rangedWhere(start: number, rows: number, positions: Float64Array | null, into?: Int32Array): RangedWhere | null {

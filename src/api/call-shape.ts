@@ -1,0 +1,31 @@
+// What the remembered call shapes of rope/ropeStep (rope-step.ts) and add/concat (combine-step.ts)
+// compare a new call with: the operand's kind, plain option objects key by key, integer positions.
+
+import { Tensor } from '../core/tensor.js';
+
+/** 1 Float32Array, 2 Float64Array, 3 tensor float32, 4 tensor float64, 0 anything else. */
+export function kindOf(x: unknown): number {
+  if (x instanceof Tensor) return x.dtype === 'float64' ? 4 : 3;
+  if (x instanceof Float32Array) return 1;
+  if (x instanceof Float64Array) return 2;
+  return 0;
+}
+
+/** The plain-object options of a remembered call (not an array, no prototype but Object's). */
+export const plainObject = (o: unknown): o is Record<string, unknown> =>
+  typeof o === 'object' && o !== null && Object.getPrototypeOf(o) === Object.prototype;
+
+/** A position a ranged table holds: an integer in [0, 2^31), not −0. */
+export const isRow = (p: number) => p >= 0 && p < 2 ** 31 && Math.floor(p) === p && (p !== 0 || 1 / p > 0);
+
+/** Whether option object `v` has exactly `keys` (in order) with `values` (undefined matches a null memo). */
+export function sameKeyValues(v: unknown, keys: readonly string[] | null, values: readonly unknown[] | null): boolean {
+  if (v === undefined) return keys === null;
+  if (keys === null || !plainObject(v)) return false;
+  let n = 0;
+  for (const k in v) {
+    if (k !== keys[n] || v[k] !== values![n]) return false;
+    n++;
+  }
+  return n === keys.length;
+}
