@@ -206,16 +206,7 @@ function resolveFreqs(fn: string, p: string, dim: number, base: number, scalingV
       const betaFast = opt('betaFast', 32, false) || 32;
       const betaSlow = opt('betaSlow', 1, false) || 1;
       const truncate = s.truncate === undefined ? true : checkBool(fn, `${p}.truncate`, s.truncate);
-      const corr = (rot: number) => (dim * math.log(orig / (rot * 2 * Math.PI))) / (2 * math.log(base));
-      let low = corr(betaFast);
-      let high = corr(betaSlow);
-      if (truncate) {
-        low = Math.floor(low);
-        high = Math.ceil(high);
-      }
-      low = Math.max(low, 0);
-      high = Math.min(high, dim - 1);
-      if (low === high) high += 0.001;
+      const [low, high] = yarnRange(dim, base, orig, betaFast, betaSlow, truncate, math.log);
       const f = new Float64Array(h);
       const b32 = r(base);
       const span = r(high - low);
@@ -484,4 +475,23 @@ function axesPlan(ax: AxesOptions, res: Resolved & { key: string }, f32: boolean
     axesCache.set(k, hit);
   }
   return { ...hit, stride };
+}
+
+/**
+ * YaRN's correction range [low, high] over the rotary dim `dim` (HF `_compute_yarn_parameters`:
+ * find_correction_range, floor/ceil unless `truncate` is false, clamped to [0, dim − 1], and the
+ * linear ramp's guard against low == high). `log`: the backend's log (plans) or Math.log.
+ */
+export function yarnRange(dim: number, base: number, omp: number, betaFast: number, betaSlow: number, truncate: boolean, log: (x: number) => number): [number, number] {
+  const corr = (rot: number) => (dim * log(omp / (rot * 2 * Math.PI))) / (2 * log(base));
+  let low = corr(betaFast);
+  let high = corr(betaSlow);
+  if (truncate) {
+    low = Math.floor(low);
+    high = Math.ceil(high);
+  }
+  low = Math.max(low, 0);
+  high = Math.min(high, dim - 1);
+  if (low === high) high += 0.001;
+  return [low, high];
 }

@@ -5,7 +5,7 @@
 
 import type { IdentifiedFamily, RopeCacheOptions } from '../types.js';
 import type { FloatArray } from '../../core/types.js';
-import type { RopeScaling } from '../../rope/index.js';
+import { yarnRange, type RopeScaling } from '../../rope/index.js';
 import { chebyshevFreq, geomFit, phaseDev, roundPosition } from './estimate.js';
 import { sampleRows } from './regenerate.js';
 import { type Hypothesis, type IdentifyHost, LOOSE, MATCH, type Scored, TIGHT, TWO_PI, type Table, at, countDigits, fr, nice, nices } from './table.js';
@@ -132,20 +132,6 @@ export function llama3Bounds(x: number[], s: number[]): { low: number; high: num
   return best;
 }
 
-/** YaRN's correction range (HF find_correction_range and the linear ramp's guard). */
-export function yarnRange(D: number, base: number, omp: number, betaFast: number, betaSlow: number, truncate: boolean): [number, number] {
-  const corr = (rot: number) => (D * Math.log(omp / (rot * 2 * Math.PI))) / (2 * Math.log(base));
-  let low = corr(betaFast);
-  let high = corr(betaSlow);
-  if (truncate) {
-    low = Math.floor(low);
-    high = Math.ceil(high);
-  }
-  low = Math.max(low, 0);
-  high = Math.min(high, D - 1);
-  if (low === high) high += 0.001;
-  return [low, high];
-}
 
 const yarnDefaultAttention = (factor: number) => (factor <= 1 ? 1 : 0.1 * Math.log(factor) + 1);
 
@@ -176,7 +162,7 @@ export function yarnFits(w: Float64Array, D: number, base: number, span: number)
       for (const betaSlow of [1, 2, 0.5, 4]) {
         if (betaSlow >= betaFast) continue;
         for (const omp of CONTEXTS) {
-          const [low, high] = yarnRange(D, base, omp, betaFast, betaSlow, truncate);
+          const [low, high] = yarnRange(D, base, omp, betaFast, betaSlow, truncate, Math.log);
           const ramp = (i: number) => Math.min(1, Math.max(0, (i - low) / (high - low)));
           let num = 0, den = 0;
           for (let i = 0; i < n; i++) {
@@ -276,7 +262,7 @@ function scalingFamily(pe: IdentifyHost, o: RopeCacheOptions, err: number): Iden
   if (o.seqLen !== undefined) f.seqLen = o.seqLen;
   const fit = err <= MATCH ? 'regenerates the cache' : `is off by ${err.toExponential(1)} (torch's float32 pow puts some frequencies an ulp off: options carry the cache's own)`;
   if (s.type === 'yarn') {
-    const [low, high] = yarnRange(o.rotaryDim, base, s.originalMaxPositionEmbeddings!, s.betaFast ?? 32, s.betaSlow ?? 1, s.truncate ?? true);
+    const [low, high] = yarnRange(o.rotaryDim, base, s.originalMaxPositionEmbeddings!, s.betaFast ?? 32, s.betaSlow ?? 1, s.truncate ?? true, Math.log);
     f.note = `YaRN: factor ${s.factor}, originalMaxPositionEmbeddings ${s.originalMaxPositionEmbeddings}, ramp over pairs ${+low.toFixed(3)}…${+high.toFixed(3)}, attention factor ${+A.toPrecision(7)}; the closed form ${fit}`;
   } else if (s.type === 'dynamic') {
     f.note = `dynamic NTK: base ${base}, factor ${s.factor}, maxPositionEmbeddings ${s.maxPositionEmbeddings}, seqLen ${o.seqLen} (scaled base ${+(base * ((s.factor * o.seqLen!) / s.maxPositionEmbeddings - (s.factor - 1)) ** (o.rotaryDim / (o.rotaryDim - 2))).toPrecision(9)}); the closed form ${fit}`;
