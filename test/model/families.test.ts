@@ -3,7 +3,7 @@
 // the Qwen2-VL vision tower), the rules that are posenc's own (model.rope = pe.rope with
 // model.options, bit for bit; cosSin = the rotation of [1 | 0]), and describe().
 import { describe, expect, it } from 'vitest';
-import { initSync, type ModelPositions } from '../../src/index.js';
+import { initSync } from '../../src/index.js';
 import { describeBackends, firstByteDiff, randomOperand } from '../support/backends.js';
 import { config, corpus } from './fixture.js';
 
@@ -21,13 +21,7 @@ const LLAMA4 = {
 describeBackends('pe.model families', (pe) => {
   it('model.rope is pe.rope with model.options, bit for bit, for every rotary corpus config (module tensors too)', () => {
     for (const { file } of corpus()) {
-      const cfg = config(file);
-      let md: ModelPositions;
-      try {
-        md = pe().model(cfg);
-      } catch {
-        md = pe().model(cfg, { part: 'decoder' });
-      }
+      const md = pe().model(config(file));
       if (md.kind !== 'rope' && md.kind !== 'mrope') continue;
       const L = 7;
       const shape = [2, 3, L, md.headDim];
@@ -216,13 +210,7 @@ describeBackends('pe.model families', (pe) => {
 
   it('describe() names the convention, the reference file and function, and the docs section', () => {
     for (const { file } of corpus()) {
-      const cfg = config(file);
-      let md: ModelPositions;
-      try {
-        md = pe().model(cfg);
-      } catch {
-        md = pe().model(cfg, { part: 'decoder' });
-      }
+      const md = pe().model(config(file));
       const d = md.describe();
       expect(d.split('\n').length, file).toBeGreaterThanOrEqual(3);
       expect(d, file).toMatch(/Reference: transformers (models\/\w+\/\w+\.py|the checkpoint's remote)/);
