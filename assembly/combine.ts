@@ -33,6 +33,30 @@ function addRowF32(x: usize, pe: usize, out: usize, n: i32, s: f32): void {
   }
 }
 
+/** Two batch elements against one encoding run: pe is read once for both (bits as addRowF32). */
+function addRowF32Pair(x0: usize, x1: usize, pe: usize, o0: usize, o1: usize, n: i32, s: f32): void {
+  let j = 0;
+  const sv = f32x4.splat(s);
+  for (; j + 16 <= n; j += 16) {
+    const p0 = v128.load(pe), p1 = v128.load(pe, 16), p2 = v128.load(pe, 32), p3 = v128.load(pe, 48);
+    v128.store(o0, f32x4.add(f32x4.mul(v128.load(x0), sv), p0));
+    v128.store(o0, f32x4.add(f32x4.mul(v128.load(x0, 16), sv), p1), 16);
+    v128.store(o0, f32x4.add(f32x4.mul(v128.load(x0, 32), sv), p2), 32);
+    v128.store(o0, f32x4.add(f32x4.mul(v128.load(x0, 48), sv), p3), 48);
+    v128.store(o1, f32x4.add(f32x4.mul(v128.load(x1), sv), p0));
+    v128.store(o1, f32x4.add(f32x4.mul(v128.load(x1, 16), sv), p1), 16);
+    v128.store(o1, f32x4.add(f32x4.mul(v128.load(x1, 32), sv), p2), 32);
+    v128.store(o1, f32x4.add(f32x4.mul(v128.load(x1, 48), sv), p3), 48);
+    x0 += 64; x1 += 64; pe += 64; o0 += 64; o1 += 64;
+  }
+  for (; j < n; j++) {
+    const p = load<f32>(pe);
+    store<f32>(o0, load<f32>(x0) * s + p);
+    store<f32>(o1, load<f32>(x1) * s + p);
+    x0 += 4; x1 += 4; pe += 4; o0 += 4; o1 += 4;
+  }
+}
+
 /** out[0..n) = fl(fl(s·x) + pe) in f64. */
 function addRowF64(x: usize, pe: usize, out: usize, n: i32, s: f64): void {
   let j = 0;
@@ -132,8 +156,18 @@ export function addTable(table: usize, tableBS: i32, x: usize, out: usize, batch
   const rowBytes = <usize>dim << shift;
   if (!rowIdx) {
     // Consecutive table rows: each batch element is one run of rows·dim elements (the same
-    // element-wise operations, without a call per row).
-    for (let b = 0; b < batch; b++) {
+    // element-wise operations, without a call per row). In f32 SIMD two batch elements share one
+    // pass over the table: re-reading a table larger than L2 once per element made add [8, 512, 768]
+    // 1.6–1.9× the copy; pairs make it ~1.4×. (Blocking the table in L1/L2 chunks across all
+    // elements, or four elements per pass, measured slower: too many streams for the prefetchers.)
+    let b = 0;
+    if (ASC_FEATURE_SIMD && !f64out && tableBS == 0) {
+      const tb = table + <usize>rowStart * rowBytes;
+      for (; b + 2 <= batch; b += 2) {
+        addRowF32Pair(x + ((<usize>b * <usize>xBS) << 2), x + ((<usize>(b + 1) * <usize>xBS) << 2), tb, out + ((<usize>b * <usize>oBS) << 2), out + ((<usize>(b + 1) * <usize>oBS) << 2), rows * dim, <f32>scale);
+      }
+    }
+    for (; b < batch; b++) {
       addRow(x + ((<usize>b * <usize>xBS) << shift), table + (<usize>b * <usize>tableBS + <usize>rowStart) * rowBytes, out + ((<usize>b * <usize>oBS) << shift), rows * dim, scale, f64out);
     }
     return;

@@ -100,6 +100,37 @@ describeBackends('add', (pe) => {
   });
 });
 
+describeBackends('add: batch elements paired against one table run (every batch size, tails, in place)', (pe) => {
+  it('module-tensor table and cached rows: bit for bit the documented rounding', () => {
+    for (const batch of [1, 2, 3, 4, 5, 8]) {
+      for (const [length, dim] of [[1, 1], [3, 5], [2, 16], [5, 17], [4, 33], [7, 64]]) {
+        const n = batch * length * dim;
+        const x = randomArray(n, batch * 31 + dim) as Float32Array;
+        const table = randomArray((length + 3) * dim, dim + 7) as Float32Array;
+        const want = refAdd(x, table.subarray(2 * dim, (2 + length) * dim), batch, length, dim, 1.75);
+        const tt = pe().alloc(table.length);
+        tt.array.set(table);
+        const xt = pe().alloc(n);
+        const ot = pe().alloc(n);
+        xt.array.set(x);
+        pe().add(xt, { shape: [batch, length, dim], encoding: tt, offset: 2, scale: 1.75, out: ot });
+        expect(firstByteDiff(ot.array, want)).toBe(-1);
+        pe().add(xt, { shape: [batch, length, dim], encoding: tt, offset: 2, scale: 1.75, out: xt });
+        expect(firstByteDiff(xt.array, want)).toBe(-1);
+        // Sinusoidal rows: the second call is served from cached rows.
+        const sin = pe().sinusoidal({ length, dim, offset: 3 });
+        const wantSin = refAdd(x, sin, batch, length, dim, 1.75);
+        for (let k = 0; k < 2; k++) {
+          xt.array.set(x);
+          pe().add(xt, { shape: [batch, length, dim], offset: 3, scale: 1.75, out: k ? xt : ot });
+          expect(firstByteDiff(k ? xt.array : ot.array, wantSin)).toBe(-1);
+        }
+        tt.free(); xt.free(); ot.free();
+      }
+    }
+  });
+});
+
 describeBackends('concat', (pe) => {
   it('[x | PE] for shapes with tails, f32 and f64', () => {
     for (const [batch, length, dimIn, w] of [[1, 1, 1, 2], [2, 3, 5, 4], [3, 7, 8, 7], [2, 4 * 5 + 3, 33, 64]]) {
