@@ -9,7 +9,7 @@
 // com.microsoft; cos/sin caches [L, 64] as initializers, position_ids 0..L−1; resident and end to
 // end, as the add peer), the copy and the allocation references.
 // sincos2d: ViT position tables (MAE 14×14×768 + cls, timm 32×32×1024).
-import { allocImpl, copyImpl, posencImpls } from './lib/impls.mjs';
+import { allocImpl, copy2tImpl, copyImpl, posencImpls } from './lib/impls.mjs';
 import { randomF32 } from './lib/reference.mjs';
 import { onnxRopeImpls, ropeCaches } from './peers/onnx.mjs';
 
@@ -100,7 +100,7 @@ export function ropeCase([b, h, l, d], layout = 'halves', { reps = 1, group = 'r
           ...onnxRopeImpls(ctx.onnx, { shape, layout, x, caches: ropeCaches(l, ropeFreqs(d)), maxS: l, positions: Array.from({ length: b * l }, (_, i) => i % l) }),
           copyImpl(n),
           ...(alloc ? [allocImpl(n)] : []),
-          ...(ctx.ceiling ?? []),
+          ...(ctx.ceiling ? [...ctx.ceiling, copy2tImpl(n)] : []),
         ],
         notes: [
           'cos/sin computed once per position and reused across the 32 heads by every row',

@@ -1,6 +1,6 @@
 // add (scale·x + PE, scale = √d) and concat ([x | PE], PE of width `width`) on [batch, length, dim]
 // float32 tensors. posenc computes PE on the fly; peers add a PE table precomputed once (untimed).
-import { allocImpl, copyImpl, posencImpls } from '../lib/impls.mjs';
+import { allocImpl, copy2tImpl, copyImpl, posencImpls } from '../lib/impls.mjs';
 import { addReference64, concatReference64, randomF32, toF32, vaswaniTable64 } from '../lib/reference.mjs';
 import { onnxAddImpls, onnxConcatImpls } from '../peers/onnx.mjs';
 import { tfjsAddImpls, tfjsConcatImpls } from '../peers/tfjs.mjs';
@@ -82,7 +82,7 @@ export function addCase([b, l, d], { reps = 1, group = 'add', id = `add ${b}x${l
           ...onnxAddImpls(ctx.onnx, spec),
           copyImpl(n),
           ...(alloc ? [allocImpl(n)] : []),
-          ...(group === 'add' ? ctx.ceiling ?? [] : []),
+          ...(group === 'add' && ctx.ceiling ? [...ctx.ceiling, copy2tImpl(n)] : []),
         ],
         notes: [PEER_NOTE],
       };

@@ -85,6 +85,53 @@ export function copyImpl(elements) {
   };
 }
 
+/**
+ * The memory ceiling of 2 threads for a kernel that streams `elements` float32 values in and out:
+ * the copy of copyImpl, split in halves between this thread and one worker woken through Atomics
+ * as posenc's pool is (shared buffers). time(copy) / time(copy-2t) is what 2 threads can give a
+ * memory-bound kernel at that moment (on this 2-core VM ≈ 1.4×, where the CPU-bound ceiling is ≈ 1.8×).
+ */
+export function copy2tImpl(elements) {
+  return {
+    key: 'copy-2t', label: 'Float32Array.set (copy, same bytes), halves on 2 threads', kind: 'ref', mode: 'into out',
+    async setup() {
+      const { Worker } = await import('node:worker_threads');
+      const src = new Float32Array(new SharedArrayBuffer(elements * 4)).fill(1.5);
+      const dst = new Float32Array(new SharedArrayBuffer(elements * 4));
+      const i32 = new Int32Array(new SharedArrayBuffer(8));
+      const half = elements >> 1;
+      const w = new Worker(`
+        const { workerData: { src, dst, i32, half } } = require('node:worker_threads');
+        const a = new Float32Array(src), b = new Float32Array(dst), c = new Int32Array(i32);
+        let gen = 0;
+        for (;;) {
+          Atomics.wait(c, 0, gen);
+          gen = Atomics.load(c, 0);
+          if (gen < 0) break;
+          b.set(a.subarray(half), half);
+          Atomics.add(c, 1, 1);
+          Atomics.notify(c, 1);
+        }`, { eval: true, workerData: { src: src.buffer, dst: dst.buffer, i32: i32.buffer, half } });
+      w.unref();
+      const lower = src.subarray(0, half);
+      return {
+        run() {
+          const done = Atomics.load(i32, 1);
+          Atomics.add(i32, 0, 1);
+          Atomics.notify(i32, 0);
+          dst.set(lower);
+          while (Atomics.load(i32, 1) === done) Atomics.wait(i32, 1, done, 50);
+        },
+        async dispose() {
+          Atomics.store(i32, 0, -1);
+          Atomics.notify(i32, 0);
+          await w.terminate();
+        },
+      };
+    },
+  };
+}
+
 /** new Float32Array(n) and its first touch (one write per 4 KiB page). */
 export function allocImpl(elements) {
   return {
