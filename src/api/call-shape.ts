@@ -29,3 +29,10 @@ export function sameKeyValues(v: unknown, keys: readonly string[] | null, values
   }
   return n === keys.length;
 }
+
+/**
+ * A remembered call shape keeps the last pair of plain arrays x and out that it found on two
+ * buffers (reading `.buffer` costs ~20 ns a time), when x is at most this many bytes: small calls,
+ * where that is worth it; at most 2 arrays of 64 KiB per remembered shape are kept alive.
+ */
+export const OK_PAIR_BYTES = 64 * 1024;

@@ -10,7 +10,7 @@
 // that ranged rows cannot serve, …) goes through planCombine and the row cache as before.
 
 import { planCombine, type CombinePlan, type SinSource, type TableSource } from '../sinusoidal/plan.js';
-import { isRow, kindOf, plainObject, sameKeyValues } from './call-shape.js';
+import { isRow, kindOf, OK_PAIR_BYTES, plainObject, sameKeyValues } from './call-shape.js';
 import type { RowCache } from './rowcache.js';
 import { Tensor } from '../core/tensor.js';
 import type { Backend } from './backend.js';
@@ -41,6 +41,9 @@ interface Memo {
   readonly src: Mutable<TableSource>;
   readonly key: string;
   idx: Int32Array;
+  /** The last x and out (plain arrays on two buffers) that passed #sameOut, or null. */
+  okX: unknown;
+  okOut: unknown;
 }
 
 function sameEncoding(v: unknown, m: Memo): boolean {
@@ -143,7 +146,7 @@ export class CombineSteps {
       op, shape: (o.shape as number[]).slice(), scale: o.scale, encKeys, encValues, xKind: kind, xLength: (x as { length: number }).length,
       outLength: plan.batch * plan.length * (op === 'add' ? plan.dimIn : plan.dimIn + plan.width),
       sin: src, table: { ...plan, src: tsrc }, src: tsrc,
-      key: this.#cache.combineKey(plan.f64, src.enc), idx: new Int32Array(n),
+      key: this.#cache.combineKey(plan.f64, src.enc), idx: new Int32Array(n), okX: null, okOut: null,
     };
     if (this.#memos.length < MEMOS) this.#memos.push(m);
     else {
@@ -161,7 +164,15 @@ export class CombineSteps {
     if (out === x) return m.op === 'add';
     if (kindOf(out) !== m.xKind || (out as { length: number }).length !== m.outLength) return false;
     if (out instanceof Tensor) return !out.freed && x instanceof Tensor && !x.freed;
-    return !(x instanceof Tensor) && (out as FloatArray).buffer !== (x as FloatArray).buffer;
+    if (x instanceof Tensor) return false;
+    // A pair of arrays met before passed this check: their buffers cannot have changed.
+    if (x === m.okX && out === m.okOut) return true;
+    if ((out as FloatArray).buffer === (x as FloatArray).buffer) return false;
+    if ((x as FloatArray).byteLength <= OK_PAIR_BYTES) {
+      m.okX = x;
+      m.okOut = out;
+    }
+    return true;
   }
 
   /** The memo's table plan at these positions (validated as planCombine does), or null when they need the general path. */

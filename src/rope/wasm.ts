@@ -9,7 +9,7 @@ import { a32Context } from '../sinusoidal/index.js';
 import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, type Progress, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 import type { RopeRows } from './backend.js';
-import { int32Of, mayViewMemory, ownTensor, residentIn, Views } from '../runtime/small-io.js';
+import { callBuffer, int32Of, residentOf, Views } from '../runtime/small-io.js';
 import { Tensor } from '../core/tensor.js';
 
 const inView = new Views();
@@ -103,15 +103,9 @@ const placement: Placement = { xRes: -1, oRes: -1 };
  * core need no look at the memory's buffer (a getter that is not free).
  */
 function place(core: WasmCoreLike, xOp: Operand, outOp: Operand): Placement {
-  if (mayViewMemory(xOp) || mayViewMemory(outOp)) {
-    const buf = core.ex.memory.buffer;
-    placement.xRes = residentIn(core, buf, xOp, 'x', 'rope');
-    placement.oRes = residentIn(core, buf, outOp, 'options.out', 'rope');
-  } else {
-    // Tensors (of this core or another) and arrays that cannot view the module's memory.
-    placement.xRes = xOp instanceof Tensor ? core.resident(xOp, 'x', 'rope') : -1;
-    placement.oRes = outOp instanceof Tensor ? core.resident(outOp, 'options.out', 'rope') : -1;
-  }
+  callBuffer.buf = null;
+  placement.xRes = residentOf(core, xOp, 'x', 'rope');
+  placement.oRes = outOp === xOp ? placement.xRes : residentOf(core, outOp, 'options.out', 'rope');
   return placement;
 }
 
@@ -142,30 +136,28 @@ function ropeApplySmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp:
   const { batch, heads, length, headDim: D, rotaryDim: rd, f64, blhd, perBatch } = plan;
   const bytes = f64 ? 8 : 4;
   const n = batch * heads * length * D;
-  // The buffer after every allocation of the call, only when a view is needed.
-  const buf = xRes < 0 || oRes < 0 || idx ? core.ex.memory.buffer : null;
   let src = xRes;
   let dst = oRes;
   if (oRes >= 0) {
     if (xRes < 0) {
-      inView.get(buf!, oRes, n, f64).set(arrayOf(xOp));
+      inView.get(core, oRes, n, f64).set(arrayOf(xOp));
       src = oRes;
     }
   } else {
     dst = win;
     if (xRes < 0) {
-      inView.get(buf!, win, n, f64).set(arrayOf(xOp));
+      inView.get(core, win, n, f64).set(arrayOf(xOp));
       src = win;
     }
   }
   const ix = idx ? win + data : 0;
-  if (idx) int32Of(buf!).set(idx, ix / 4);
+  if (idx) int32Of(core.ex.memory.buffer).set(idx, ix / 4);
   const BS = heads * length * D;
   const HS = blhd ? D : length * D;
   const LS = blhd ? heads * D : D;
   const t0 = idx ? tab : tab + start * rd * bytes;
   core.ex.ropeApply(t0, idx || !perBatch ? 0 : length, ix, perBatch ? length : 0, src, dst, batch, heads, length, BS, HS, LS, BS, HS, LS, D, rd, plan.interleaved ? 1 : 0, f64 ? 1 : 0);
-  if (oRes < 0) arrayOf(outOp).set(outView.get(buf!, win, n, f64));
+  if (oRes < 0) arrayOf(outOp).set(outView.get(core, win, n, f64));
   return true;
 }
 

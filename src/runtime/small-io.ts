@@ -11,43 +11,62 @@ import type { Operand } from './backend.js';
  * buffer is not resident without asking the core (which would read the buffer again).
  */
 export function residentIn(core: WasmCoreLike, buf: ArrayBufferLike, op: Operand, param: string, fn: string): number {
-  if (!(op instanceof Tensor) && (op as FloatArray).buffer !== buf) return -1;
+  if (!(op instanceof Tensor) && (op as FloatArray).buffer !== buf) {
+    core.plain.add(op as FloatArray);
+    return -1;
+  }
   return core.resident(op, param, fn);
 }
 
+/** The memory's buffer of one call, read at most once (see residentOf); reset it at the call's start. */
+export const callBuffer: { buf: ArrayBufferLike | null } = { buf: null };
+
 /**
- * Whether a plain array may view the module's memory, without reading the memory's buffer: that
- * buffer's length is always a whole number of 64 KiB WebAssembly pages.
+ * core.resident(op) reading the memory's buffer only when needed, at most once per call (kept in
+ * callBuffer): tensors and plain arrays met before (core.plain) need no look at any buffer.
  */
-export function mayViewMemory(op: Operand): boolean {
-  return !(op instanceof Tensor) && ((op as FloatArray).buffer.byteLength & 0xffff) === 0;
+export function residentOf(core: WasmCoreLike, op: Operand, param: string, fn: string): number {
+  if (op instanceof Tensor) return core.resident(op, param, fn);
+  if (core.plain.has(op)) return -1;
+  return residentIn(core, callBuffer.buf ?? (callBuffer.buf = core.ex.memory.buffer), op, param, fn);
 }
 
-/** A module tensor of this core (used in place); a tensor of another instance is copied like an array. */
-export function ownTensor(core: WasmCoreLike, op: Operand): boolean {
-  return op instanceof Tensor && op.storage === (core as unknown);
-}
-
-/** Views of the module's memory kept between calls: a few, one per (buffer, address, length, dtype). */
+/**
+ * Views of the module's memory kept between calls: a few, one per (core, address, length, dtype).
+ * A kept view needs no look at the memory's buffer: after a growth a view of an unshared memory is
+ * detached (its length reads 0, and it is made anew), while a view of a shared memory (threads)
+ * stays a view of the same bytes.
+ */
 export class Views {
-  readonly #keys: { buf: ArrayBufferLike | null; ptr: number; n: number; f64: boolean }[] = [];
+  readonly #keys: { core: WasmCoreLike | null; ptr: number; n: number; f64: boolean }[] = [];
   readonly #views: FloatArray[] = [];
   #next = 0;
 
-  get(buf: ArrayBufferLike, ptr: number, n: number, f64: boolean): FloatArray {
+  get(core: WasmCoreLike, ptr: number, n: number, f64: boolean): FloatArray {
     const keys = this.#keys;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      if (k.buf === buf && k.ptr === ptr && k.n === n && k.f64 === f64) return this.#views[i];
+      if (k.core === core && k.ptr === ptr && k.n === n && k.f64 === f64) {
+        const v = this.#views[i];
+        if (v.length === n) return v;
+        const view = make(core, ptr, n, f64);
+        this.#views[i] = view;
+        return view;
+      }
     }
-    const view = f64 ? new Float64Array(buf as ArrayBuffer, ptr, n) : new Float32Array(buf as ArrayBuffer, ptr, n);
+    const view = make(core, ptr, n, f64);
     // q and k of a decode step, and a few other shapes, each keep theirs.
     const at = keys.length < 4 ? keys.length : this.#next;
-    keys[at] = { buf, ptr, n, f64 };
+    keys[at] = { core, ptr, n, f64 };
     this.#views[at] = view;
     if (keys.length === 4) this.#next = (at + 1) % 4;
     return view;
   }
+}
+
+function make(core: WasmCoreLike, ptr: number, n: number, f64: boolean): FloatArray {
+  const buf = core.ex.memory.buffer;
+  return f64 ? new Float64Array(buf, ptr, n) : new Float32Array(buf, ptr, n);
 }
 
 let i32Buf: ArrayBufferLike | null = null;

@@ -8,6 +8,7 @@ import { Tensor } from '../core/tensor.js';
 import { Lru } from './lru.js';
 import type { PoolKernel } from './threads.js';
 import type { Operand } from './backend.js';
+import type { PlainArrays } from './plain-arrays.js';
 
 export interface WasmCoreLike {
   readonly ex: KernelExports;
@@ -44,6 +45,8 @@ export interface WasmCoreLike {
   split(kernel: PoolKernel, rows: number, rowElements: number, minElements: number, args: (t: number, first: number, count: number) => number[], progress?: Progress): void;
   /** Byte address of an operand living in module memory, or −1. */
   resident(op: Operand, param: string, fn: string): number;
+  /** Plain arrays known not to view this core's memory (src/runtime/small-io.ts). */
+  readonly plain: PlainArrays;
 }
 
 const align16 = (n: number) => (n + 15) & ~15;

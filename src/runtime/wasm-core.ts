@@ -14,6 +14,7 @@ import type { Dtype, FloatArray } from '../core/types.js';
 import type { BackendBase, Operand } from './backend.js';
 import { ContextCache, type Progress } from './wasm-core-like.js';
 import { MAX_TENSOR_BYTES } from '../core/options.js';
+import { PlainArrays } from './plain-arrays.js';
 
 /** Scratch window for streaming plain arrays (grown only when one row does not fit). */
 const WINDOW_BYTES = 256 * 1024;
@@ -64,6 +65,7 @@ export class WasmCore implements TensorStorage {
   readonly #contexts: ContextCache;
   /** Live tensors: ptr → bytes (to accept views inside them and refuse views into freed memory). */
   readonly live = new Map<number, number>();
+  readonly plain = new PlainArrays();
   readonly #pool: Pool | null;
   readonly threads: number;
 
@@ -314,7 +316,14 @@ export function wasmBase(flavor: WasmFlavor, core: WasmCore): BackendBase {
     },
     memoryBytes: () => ex.memory.buffer.byteLength,
     // A module memory's buffer is a whole number of 64 KiB pages: other buffers need no look at it.
-    isModuleView: (op) => !(op instanceof Tensor) && (op.buffer.byteLength & 0xffff) === 0 && op.buffer === ex.memory.buffer,
+    // Arrays seen before and found plain need no look at all (core.plain).
+    isModuleView: (op) => {
+      if (op instanceof Tensor || core.plain.has(op)) return false;
+      const b = op.buffer;
+      if ((b.byteLength & 0xffff) === 0 && b === ex.memory.buffer) return true;
+      core.plain.add(op);
+      return false;
+    },
   };
 }
 

@@ -6,7 +6,7 @@
 import type { CombinePlan } from './plan.js';
 import { arrayOf, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
-import { int32Of, residentIn, Views } from '../runtime/small-io.js';
+import { callBuffer, int32Of, residentOf, Views } from '../runtime/small-io.js';
 
 const inView = new Views();
 const outView = new Views();
@@ -29,30 +29,30 @@ export function combineSmall(core: WasmCoreLike, plan: CombinePlan, xOp: Operand
   const bytes = f64 ? 8 : 4;
   const idx = src.rowIdx;
   // Addresses first (an allocation may grow memory, after which a view into it is detached and no
-  // longer tells where it was), reading the memory's buffer (a getter that is not free) once.
-  const buf0 = core.ex.memory.buffer;
-  const tab = residentIn(core, buf0, src.table, 'options.encoding', op);
+  // longer tells where it was), reading the memory's buffer (a getter that is not free) at most
+  // once, and not at all for tensors and plain arrays met before.
+  callBuffer.buf = null;
+  const tab = residentOf(core, src.table, 'options.encoding', op);
   if (tab < 0) return false;
-  const xRes = residentIn(core, buf0, xOp, 'x', op);
-  const oRes = residentIn(core, buf0, outOp, 'options.out', op);
+  const xRes = residentOf(core, xOp, 'x', op);
+  const oRes = residentOf(core, outOp, 'options.out', op);
   // Then the window: x's copy, out (add works in place on x's copy), the row indices.
   const xBytes = xRes < 0 ? align16(nIn * bytes) : 0;
   const oBytes = oRes < 0 && !(add && xRes < 0) ? align16(nOut * bytes) : 0;
   const iBytes = idx ? 4 * idx.length : 0;
   const win = xBytes + oBytes + iBytes > 0 ? core.window(xBytes + oBytes + iBytes + 16) : 0;
-  const buf = win > 0 ? core.ex.memory.buffer : buf0;
   let xp = xRes;
   if (xRes < 0) {
     xp = win;
-    inView.get(buf, win, nIn, f64).set(arrayOf(xOp));
+    inView.get(core, win, nIn, f64).set(arrayOf(xOp));
   }
   const op2 = oRes >= 0 ? oRes : oBytes > 0 ? win + xBytes : xp;
   const ix = idx ? win + xBytes + oBytes : 0;
-  if (idx) int32Of(buf).set(idx, ix / 4);
+  if (idx) int32Of(core.ex.memory.buffer).set(idx, ix / 4);
   const idxBS = src.perBatch ? length : 0;
   const f = f64 ? 1 : 0;
   if (add) core.ex.addTable(tab, 0, xp, op2, batch, length, dimIn, length * dimIn, length * outW, src.rowStart, ix, idxBS, scale, f);
   else core.ex.concatTable(tab, 0, width, xp, op2, batch, length, dimIn, length * dimIn, length * outW, src.rowStart, ix, idxBS, f);
-  if (oRes < 0) arrayOf(outOp).set(outView.get(buf, op2, nOut, f64));
+  if (oRes < 0) arrayOf(outOp).set(outView.get(core, op2, nOut, f64));
   return true;
 }
