@@ -91,3 +91,25 @@ it('a view into freed module memory is refused (it would corrupt the allocator)'
   expect(live.array[33]).toBe(1);
   live.free();
 });
+
+it('module tensors of 2 KiB and more start at staggered offsets modulo 4 KiB (no 4K aliasing between x and out), 16-byte aligned, and free their whole block', () => {
+  const pe = initSync({ backend: 'wasm-simd', cacheBytes: 2 ** 20 * 24 + 1 }); // an instance of its own
+  for (const n of [512, 4096, 16384, 3 * 2 ** 20]) {
+    const ts = Array.from({ length: 8 }, () => pe.alloc(n));
+    const ptr = (t: object) => (t as unknown as { ptr: number }).ptr;
+    for (let i = 1; i < ts.length; i++) {
+      const d = (((ptr(ts[i]) - ptr(ts[i - 1])) % 4096) + 4096) % 4096;
+      expect(d, `n ${n}, tensors ${i - 1} and ${i}`).toBeGreaterThanOrEqual(128);
+      expect(d).toBeLessThanOrEqual(4096 - 128);
+    }
+    for (const t of ts) {
+      expect(ptr(t) % 16).toBe(0);
+      t.array.fill(1); // the whole tensor is writable
+    }
+    ts.forEach((t) => t.free());
+  }
+  // Blocks come back: alloc/free of staggered tensors does not grow memory.
+  const before = pe.memoryBytes;
+  for (let i = 0; i < 2000; i++) pe.alloc(4096 + (i % 7) * 1024).free();
+  expect(pe.memoryBytes).toBe(before);
+});
