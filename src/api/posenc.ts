@@ -478,9 +478,9 @@ export class Posenc {
   /**
    * A zero-filled tensor of `length` elements in the module's memory (wasm backends; a plain
    * array for 'js'). Kernels take it as x, out or table without copying. `t.array` is always a
-   * fresh view; call `t.free()` when done. Allocates: tensors of 2 KiB and more take up to
-   * 3.75 KiB more (a start offset that differs from the previous tensor's modulo 4 KiB, so that a
-   * kernel reading one tensor and writing the next does not stall on 4K aliasing).
+   * fresh view; call `t.free()` when done. Allocates: tensors of 4 KiB and more take 4 KiB more
+   * (consecutive tensors start at phases modulo 4 KiB at least 1 KiB apart, so that a kernel
+   * writing one and reading another does not stall on 4K aliasing).
    */
   alloc(length: number, dtype: Dtype = 'float32'): ModuleTensor {
     checkInt('alloc', 'length', length, 0);

@@ -29,9 +29,8 @@ const WINDOW_BYTES = 256 * 1024;
 const UNROUNDED_BYTES = 2 ** 29 - 64;
 const SIZE_CLASS_BYTES = 2 ** 25;
 const MAX_BLOCK_BYTES = MAX_TENSOR_BYTES;
-/** Tensors' start offsets modulo 4 KiB (see WasmCore.allocTensor). */
-const STAGGER_SLOTS = 16;
-const STAGGER_BYTES = 256;
+/** Start addresses modulo 4 KiB of consecutive module tensors (see WasmCore.allocTensor). */
+const STAGGER_PHASES = [0, 2048, 1024, 3072];
 function requestBytes(bytes: number): number {
   return bytes < UNROUNDED_BYTES ? Math.max(bytes, 16) : (Math.floor(bytes / SIZE_CLASS_BYTES) + 1) * SIZE_CLASS_BYTES;
 }
@@ -261,24 +260,26 @@ export class WasmCore implements TensorStorage {
 
   /**
    * Allocates a module tensor's block; when memory is full, cached contexts are freed first (no call
-   * is running). Tensors of 2 KiB and more start at staggered offsets modulo 4 KiB (the k-th at
-   * (k mod slots)·256 bytes past its block, slots = min(16, bytes / 1 KiB)): the allocator hands out
-   * blocks of power-of-two sizes 4 KiB apart, and a kernel that loads x just after storing out at
-   * the same address modulo 4 KiB stalls on the CPU's store-to-load check (4K aliasing). Measured:
-   * rope [1, 8, 16, 128] into a second tensor 9.6 µs with x and out 16 bytes apart modulo 4 KiB,
-   * 2.8 µs 1,056 bytes apart.
+   * is running). A tensor of 4 KiB or more starts at a chosen phase modulo 4 KiB, the k-th at
+   * STAGGER_PHASES[k mod 4] (its block is 4 KiB longer): a kernel that stores into out and then
+   * loads x or cos/sin rows at the same address modulo 4 KiB, or less than ~800 bytes past it,
+   * stalls on the CPU's store-to-load check (4K aliasing), and the allocator hands out blocks of
+   * power-of-two tensors at one phase. Measured (rope [1, 8, 16, 128] into a second tensor, µs):
+   * out − x ≡ 16 bytes 10.0, 288 6.4, 544 4.5, 800 and more (to 4096 − 800) 2.7–3.6. Any 4 tensors
+   * allocated one after another are at least 1 KiB apart modulo 4 KiB (x and out: 2 KiB).
    */
   allocTensor(bytes: number): number {
-    const slots = Math.min(STAGGER_SLOTS, Math.floor(bytes / 1024));
-    const offset = slots >= 2 && bytes + STAGGER_SLOTS * STAGGER_BYTES <= MAX_BLOCK_BYTES ? (this.#stagger++ % slots) * STAGGER_BYTES : 0;
+    const stagger = bytes >= 4096 && bytes + 4096 <= MAX_BLOCK_BYTES;
+    const request = stagger ? bytes + 4096 - 16 : bytes;
     let base: number;
     try {
-      base = this.allocBytes(bytes + offset, 'alloc');
+      base = this.allocBytes(request, 'alloc');
     } catch (e) {
       if (this.#contexts.size === 0 || bytes > MAX_BLOCK_BYTES) throw e;
       this.#evict(0, 0);
-      base = this.allocBytes(bytes + offset, 'alloc');
+      base = this.allocBytes(request, 'alloc');
     }
+    const offset = stagger ? (STAGGER_PHASES[this.#stagger++ & 3] - (base % 4096) + 4096) % 4096 : 0;
     if (offset === 0) return base;
     this.#bases.set(base + offset, base);
     return base + offset;
