@@ -231,12 +231,12 @@ export class RowCache {
     }
     let rows: Tensor;
     try {
-      rows = this.#b.alloc(count, f64 ? 'float64' : 'float32') as Tensor;
+      rows = this.#b.alloc(count, f64 ? 'float64' : 'float32', true) as Tensor;
     } catch {
       // The memory is full: give back every cached row and try once more, else go without.
       this.#lru.clear();
       try {
-        rows = this.#b.alloc(count, f64 ? 'float64' : 'float32') as Tensor;
+        rows = this.#b.alloc(count, f64 ? 'float64' : 'float32', true) as Tensor;
       } catch {
         return null;
       }
@@ -285,12 +285,12 @@ export class RowCache {
     const dtype = f64 ? 'float64' : 'float32';
     let rows: Tensor;
     try {
-      rows = this.#b.alloc(n * width, dtype) as Tensor;
+      rows = this.#b.alloc(n * width, dtype, true) as Tensor;
     } catch {
       // The memory is full: give back every cached row (this key's too) and try once more.
       this.#lru.clear();
       try {
-        rows = this.#b.alloc(n * width, dtype) as Tensor;
+        rows = this.#b.alloc(n * width, dtype, true) as Tensor;
       } catch {
         return 'later';
       }

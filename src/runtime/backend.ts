@@ -20,8 +20,12 @@ export interface BackendBase {
   readonly threads: number;
   /** Used by the plans to derive frequencies. */
   readonly math: MathLib;
-  /** A tensor of `length` elements, zero-filled. */
-  alloc(length: number, dtype: Dtype): Tensor;
+  /**
+   * A tensor of `length` elements, zero-filled. `rows`: cached encoding rows (the row cache's), which
+   * the wasm backends place at other start phases modulo 4 KiB than the caller's tensors (see
+   * WasmCore.allocTensor).
+   */
+  alloc(length: number, dtype: Dtype, rows?: boolean): Tensor;
   /** Bytes of the module's memory (0 for js). */
   memoryBytes(): number;
   /**

@@ -29,8 +29,6 @@ const WINDOW_BYTES = 256 * 1024;
 const UNROUNDED_BYTES = 2 ** 29 - 64;
 const SIZE_CLASS_BYTES = 2 ** 25;
 const MAX_BLOCK_BYTES = MAX_TENSOR_BYTES;
-/** Start addresses modulo 4 KiB of consecutive module tensors (see WasmCore.allocTensor). */
-const STAGGER_PHASES = [0, 2048, 1024, 3072];
 function requestBytes(bytes: number): number {
   return bytes < UNROUNDED_BYTES ? Math.max(bytes, 16) : (Math.floor(bytes / SIZE_CLASS_BYTES) + 1) * SIZE_CLASS_BYTES;
 }
@@ -71,6 +69,7 @@ export class WasmCore implements TensorStorage {
   /** Staggered tensors (see allocTensor): their address → their block's. */
   readonly #bases = new Map<number, number>();
   #stagger = 0;
+  #rowsStagger = 0;
   readonly #pool: Pool | null;
   readonly threads: number;
 
@@ -260,15 +259,16 @@ export class WasmCore implements TensorStorage {
 
   /**
    * Allocates a module tensor's block; when memory is full, cached contexts are freed first (no call
-   * is running). A tensor of 4 KiB or more starts at a chosen phase modulo 4 KiB, the k-th at
-   * STAGGER_PHASES[k mod 4] (its block is 4 KiB longer): a kernel that stores into out and then
-   * loads x or cos/sin rows at the same address modulo 4 KiB, or less than ~800 bytes past it,
-   * stalls on the CPU's store-to-load check (4K aliasing), and the allocator hands out blocks of
-   * power-of-two tensors at one phase. Measured (rope [1, 8, 16, 128] into a second tensor, µs):
-   * out − x ≡ 16 bytes 10.0, 288 6.4, 544 4.5, 800 and more (to 4096 − 800) 2.7–3.6. Any 4 tensors
-   * allocated one after another are at least 1 KiB apart modulo 4 KiB (x and out: 2 KiB).
+   * is running). A tensor of 4 KiB or more starts at a chosen phase modulo 4 KiB (its block is
+   * 4 KiB longer): the caller's tensors at 0 and 2048 in turn, cached rows (`rows`) at 1024 and
+   * 3072 in turn. A kernel that stores into out and then loads x or cos/sin rows at nearly the same
+   * address modulo 4 KiB stalls on the CPU's store-to-load check (4K aliasing), and the allocator
+   * hands out blocks of power-of-two tensors at one phase. Measured (rope [1, 8, 16, 128] into a
+   * second tensor, µs, by out − x modulo 4 KiB): 16 bytes 10.0, 288 6.4, 544 4.5, from 800 to
+   * 4096 − 800 2.7–3.6, −224 6.3. So x and out allocated one after the other are 2 KiB apart, and
+   * every tensor 1 KiB from every table of cached rows.
    */
-  allocTensor(bytes: number): number {
+  allocTensor(bytes: number, rows = false): number {
     const stagger = bytes >= 4096 && bytes + 4096 <= MAX_BLOCK_BYTES;
     const request = stagger ? bytes + 4096 - 16 : bytes;
     let base: number;
@@ -279,7 +279,8 @@ export class WasmCore implements TensorStorage {
       this.#evict(0, 0);
       base = this.allocBytes(request, 'alloc');
     }
-    const offset = stagger ? (STAGGER_PHASES[this.#stagger++ & 3] - (base % 4096) + 4096) % 4096 : 0;
+    const phase = rows ? 1024 + 2048 * (this.#rowsStagger++ & 1) : 2048 * (this.#stagger++ & 1);
+    const offset = stagger ? (phase - (base % 4096) + 4096) % 4096 : 0;
     if (offset === 0) return base;
     this.#bases.set(base + offset, base);
     return base + offset;
@@ -321,9 +322,9 @@ function describeOutput(p: Progress | undefined, done: readonly [number, number]
  */
 export function wasmBase(flavor: WasmFlavor, core: WasmCore): BackendBase {
   const ex = core.ex;
-  function alloc(length: number, dtype: Dtype): Tensor {
+  function alloc(length: number, dtype: Dtype, rows = false): Tensor {
     const bytes = length * (dtype === 'float64' ? 8 : 4);
-    const ptr = core.allocTensor(bytes);
+    const ptr = core.allocTensor(bytes, rows);
     core.live.set(ptr, bytes);
     const t = new Tensor(core, ptr, length, dtype);
     t.array.fill(0);

@@ -1,6 +1,8 @@
 import { expect, it } from 'vitest';
 import { initSync } from '../../src/index.js';
 import { describeBackends, firstByteDiff } from '../support/backends.js';
+import { loadWasmCoreSync, wasmBase } from '../../src/runtime/wasm-core.js';
+import type { Tensor } from '../../src/core/tensor.js';
 
 describeBackends('memory', (pe, backend) => {
   const wasm = backend !== 'js';
@@ -92,27 +94,28 @@ it('a view into freed module memory is refused (it would corrupt the allocator)'
   live.free();
 });
 
-it('module tensors of 4 KiB and more start at phases modulo 4 KiB at least 1 KiB apart for any 4 in a row (no 4K aliasing between x, out and rows), 16-byte aligned, and free their whole block', () => {
-  const pe = initSync({ backend: 'wasm-simd', cacheBytes: 2 ** 20 * 24 + 1 }); // an instance of its own
-  const ptr = (t: object) => (t as unknown as { ptr: number }).ptr;
-  const apart = (a: number, b: number) => {
-    const d = (((a - b) % 4096) + 4096) % 4096;
+it('module tensors of 4 KiB and more start at phases modulo 4 KiB: one after another 2 KiB apart, cached rows 1 KiB from every tensor (no 4K aliasing between x, out and rows); 16-byte aligned; the whole block freed', () => {
+  const base = wasmBase('simd', loadWasmCoreSync('simd'));
+  const apart = (a: Tensor, b: Tensor) => {
+    const d = (((a.ptr - b.ptr) % 4096) + 4096) % 4096;
     return Math.min(d, 4096 - d);
   };
   for (const n of [1024, 4096, 3 * 2 ** 20]) {
-    // Some small tensors and a freed one first: the blocks are not at one phase.
-    const small = [pe.alloc(100), pe.alloc(300)];
-    pe.alloc(5000).free();
-    const ts = Array.from({ length: 9 }, () => pe.alloc(n));
-    for (let i = 0; i < ts.length; i++) {
-      for (let j = i + 1; j < Math.min(i + 4, ts.length); j++) expect(apart(ptr(ts[i]), ptr(ts[j])), `n ${n}, tensors ${i} and ${j}`).toBeGreaterThanOrEqual(1024);
-      expect(ptr(ts[i]) % 16).toBe(0);
-      ts[i].array.fill(1); // the whole tensor is writable
+    // Small tensors and a freed one first: the blocks are not at one phase.
+    const small = [base.alloc(100, 'float32'), base.alloc(300, 'float32')];
+    base.alloc(5000, 'float32').free();
+    const ts = Array.from({ length: 6 }, () => base.alloc(n, 'float32'));
+    const rows = Array.from({ length: 3 }, () => base.alloc(n, 'float32', true));
+    for (let i = 0; i + 1 < ts.length; i++) expect(apart(ts[i], ts[i + 1]), `n ${n}, tensors ${i} and ${i + 1}`).toBe(2048);
+    for (const r of rows) for (const t of ts) expect(apart(r, t)).toBe(1024);
+    for (const t of [...ts, ...rows]) {
+      expect(t.ptr % 16).toBe(0);
+      t.array.fill(1); // the whole tensor is writable
     }
-    ts.forEach((t) => t.free());
-    small.forEach((t) => t.free());
+    [...ts, ...rows, ...small].forEach((t) => t.free());
   }
   // Blocks come back: alloc/free of staggered tensors does not grow memory.
+  const pe = initSync({ backend: 'wasm-simd', cacheBytes: 2 ** 20 * 24 + 1 }); // an instance of its own
   const before = pe.memoryBytes;
   for (let i = 0; i < 2000; i++) pe.alloc(4096 + (i % 7) * 1024).free();
   expect(pe.memoryBytes).toBe(before);
