@@ -478,7 +478,7 @@ export class Posenc {
   /**
    * A zero-filled tensor of `length` elements in the module's memory (wasm backends; a plain
    * array for 'js'). Kernels take it as x, out or table without copying. `t.array` is always a
-   * fresh view; call `t.free()` when done. Allocates: tensors of 4 KiB and more take 4 KiB more
+   * fresh view; call `t.free()` when done. Allocates: tensors of 4 KiB to 1 MiB take 4 KiB more
    * (one after another they start 2 KiB apart modulo 4 KiB, and 1 KiB from cached rows, so that a
    * kernel writing one and reading another does not stall on 4K aliasing).
    */
