@@ -40,9 +40,6 @@ const qa = new Float32Array(2), ka = new Float32Array(2);
 const x = pe.alloc(64), xa = new Float32Array(64), oa = new Float32Array(64);
 const pos = new Int32Array(4);
 const qb = pe.alloc(4 * 2);
-// A model's rope on one head of one position (the kernel is ~30 ns): model.rope against the pe.rope call it makes.
-const model = pe.model(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/models/meta-llama--Llama-3.1-8B-Instruct.json'), 'utf8')));
-const qm = pe.alloc(128);
 
 /** Each call kind: one call at step i (positions change every call, as in a decode loop). */
 const calls = {
@@ -54,8 +51,6 @@ const calls = {
   },
   'ropeStep, module tensors (q and k)': (i) => pe.ropeStep(q, k, { qShape: [1, 1, 1, 2], kShape: [1, 1, 1, 2], position: i & 4095 }),
   'ropeStep, Float32Arrays (q and k)': (i) => pe.ropeStep(qa, ka, { qShape: [1, 1, 1, 2], kShape: [1, 1, 1, 2], position: i & 4095 }),
-  'model.rope, module tensor, offset (Llama 3.1 8B)': (i) => model.rope(qm, { shape: [1, 1, 1, 128], offset: i & 4095, out: qm }),
-  'pe.rope with model.options, module tensor, offset': (i) => pe.rope(qm, { shape: [1, 1, 1, 128], ...model.options, offset: i & 4095, out: qm }),
   'add, module tensor, offset': (i) => pe.add(x, { shape: [1, 1, 64], offset: i & 255, out: x }),
   'add, Float32Array into out, offset': (i) => pe.add(xa, { shape: [1, 1, 64], offset: i & 255, out: oa }),
   'an options object literal (the caller\'s share)': (i) => ({ shape: [1, 1, 1, 2], offset: i & 4095, out: q }),
