@@ -268,9 +268,10 @@ export class WasmCore implements TensorStorage {
    * Allocates a module tensor's block; when memory is full, cached contexts are freed first (no call
    * is running). A tensor of 4 KiB or more (the caller's: up to STAGGER_MAX_BYTES) starts at a
    * chosen phase modulo 4 KiB (its block is 4 KiB longer): the caller's tensors at 0 and 2048 in
-   * turn, cached rows (`rows`) at 1024 and 3072 in turn. A kernel that stores into out and then loads x or cos/sin rows at nearly the same
-   * address modulo 4 KiB stalls on the CPU's store-to-load check (4K aliasing), and the allocator
-   * hands out blocks of power-of-two tensors at one phase. Measured (rope [1, 8, 16, 128] into a
+   * turn, cached rows (`rows`) at 1024 and 3072 in turn. A kernel that stores into out and then
+   * loads x or cos/sin rows at nearly the same address modulo 4 KiB stalls on the CPU's
+   * store-to-load check (4K aliasing), and the allocator hands out blocks of power-of-two tensors
+   * at one phase. Measured (rope [1, 8, 16, 128] into a
    * second tensor, µs, by out − x modulo 4 KiB): 16 bytes 10.0, 288 6.4, 544 4.5, from 800 to
    * 4096 − 800 2.7–3.6, −224 6.3. So x and out allocated one after the other are 2 KiB apart, and
    * every tensor 1 KiB from every table of cached rows.
@@ -286,8 +287,10 @@ export class WasmCore implements TensorStorage {
       this.#evict(0, 0);
       base = this.allocBytes(request, 'alloc');
     }
+    if (!stagger) return base;
+    // Only tensors that take a phase advance the turn: x, a small tensor, then out stay 2 KiB apart.
     const phase = rows ? 1024 + 2048 * (this.#rowsStagger++ & 1) : 2048 * (this.#stagger++ & 1);
-    const offset = stagger ? (phase - (base % 4096) + 4096) % 4096 : 0;
+    const offset = (phase - (base % 4096) + 4096) % 4096;
     if (offset === 0) return base;
     this.#bases.set(base + offset, base);
     return base + offset;

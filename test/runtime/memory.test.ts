@@ -108,6 +108,14 @@ it('module tensors from 4 KiB to 1 MiB start at phases modulo 4 KiB: one after a
     const rows = Array.from({ length: 3 }, () => base.alloc(n, 'float32', true));
     for (let i = 0; i + 1 < ts.length; i++) expect(apart(ts[i], ts[i + 1]), `n ${n}, tensors ${i} and ${i + 1}`).toBe(2048);
     for (const r of rows) for (const t of ts) expect(apart(r, t)).toBe(1024);
+    // A small tensor (no phase) or a large one between x and out does not change their turn.
+    for (const between of [64, 2 ** 19]) {
+      const x = base.alloc(n, 'float32');
+      const b = base.alloc(between, 'float32');
+      const out = base.alloc(n, 'float32');
+      expect(apart(x, out), `${between} elements between`).toBe(2048);
+      [x, b, out].forEach((t) => t.free());
+    }
     for (const t of [...ts, ...rows]) {
       expect(t.ptr % 16).toBe(0);
       t.array.fill(1); // the whole tensor is writable
