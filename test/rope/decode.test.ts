@@ -10,22 +10,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, type FloatArray, type ModuleTensor, type Posenc } from '../../src/index.js';
 import type { BackendName } from '../../src/api/types.js';
-import { BACKENDS, firstByteDiff, randomOperand } from '../support/backends.js';
+import { BACKENDS, firstByteDiff, onModuleTensor, randomOperand } from '../support/backends.js';
 
 const H = 4, KV = 2, D = 32;
 
 function copyOf(a: FloatArray): FloatArray {
   return a.slice();
-}
-
-/** x copied into a module tensor, rotated there in place, read back. */
-function inTensor(pe: Posenc, x: FloatArray, run: (t: ModuleTensor) => void): FloatArray {
-  const t = pe.alloc(x.length, x instanceof Float64Array ? 'float64' : 'float32');
-  t.array.set(x);
-  run(t);
-  const r = t.array.slice();
-  t.free();
-  return r;
 }
 
 for (const backend of BACKENDS) {
@@ -56,7 +46,7 @@ for (const backend of BACKENDS) {
             const a = on.rope(q, { shape: [1, H, 1, D], offset: p, ...opts });
             const b = off.rope(q, { shape: [1, H, 1, D], offset: p, ...opts });
             if (firstByteDiff(a, b) !== -1) expect.fail(`q at position ${p}`);
-            const c = inTensor(on, k, (t) => on.rope(t, { shape: [1, KV, 1, D], offset: p, out: t, ...opts }));
+            const c = onModuleTensor(on, k, (t) => on.rope(t, { shape: [1, KV, 1, D], offset: p, out: t, ...opts }));
             const d = off.rope(k, { shape: [1, KV, 1, D], offset: p, ...opts });
             if (firstByteDiff(c, d) !== -1) expect.fail(`k (module tensor, in place) at position ${p}`);
             if (p % 97 === 0) {
