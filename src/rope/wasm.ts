@@ -9,7 +9,7 @@ import { a32Context } from '../sinusoidal/index.js';
 import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, type Progress, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 import type { RopeRows } from './backend.js';
-import { callBuffer, int32Of, residentOf, Views } from '../runtime/small-io.js';
+import { residentOf, Views } from '../runtime/small-io.js';
 import { Tensor } from '../core/tensor.js';
 
 const inView = new Views();
@@ -99,11 +99,10 @@ const placement: Placement = { xRes: -1, oRes: -1 };
 
 /**
  * The addresses of x and out, taken before anything is allocated (an allocation may grow memory,
- * after which a view into it is detached and no longer tells where it was). Module tensors of this
- * core need no look at the memory's buffer (a getter that is not free).
+ * after which a view into it is detached and no longer tells where it was). Tensors and plain
+ * arrays met before need no look at the memory's buffer (a getter that is not free).
  */
 function place(core: WasmCoreLike, xOp: Operand, outOp: Operand): Placement {
-  callBuffer.buf = null;
   placement.xRes = residentOf(core, xOp, 'x', 'rope');
   placement.oRes = outOp === xOp ? placement.xRes : residentOf(core, outOp, 'options.out', 'rope');
   return placement;
@@ -151,7 +150,7 @@ function ropeApplySmall(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp:
     }
   }
   const ix = idx ? win + data : 0;
-  if (idx) int32Of(core.ex.memory.buffer).set(idx, ix / 4);
+  if (idx) core.i32.set(idx, ix / 4);
   const BS = heads * length * D;
   const HS = blhd ? D : length * D;
   const LS = blhd ? heads * D : D;

@@ -7,28 +7,18 @@ import type { WasmCoreLike } from './wasm-core-like.js';
 import type { Operand } from './backend.js';
 
 /**
- * core.resident(op) with the module's buffer read once by the caller: a plain array on another
- * buffer is not resident without asking the core (which would read the buffer again).
- */
-export function residentIn(core: WasmCoreLike, buf: ArrayBufferLike, op: Operand, param: string, fn: string): number {
-  if (!(op instanceof Tensor) && (op as FloatArray).buffer !== buf) {
-    core.plain.add(op as FloatArray);
-    return -1;
-  }
-  return core.resident(op, param, fn);
-}
-
-/** The memory's buffer of one call, read at most once (see residentOf); reset it at the call's start. */
-export const callBuffer: { buf: ArrayBufferLike | null } = { buf: null };
-
-/**
- * core.resident(op) reading the memory's buffer only when needed, at most once per call (kept in
- * callBuffer): tensors and plain arrays met before (core.plain) need no look at any buffer.
+ * core.resident(op) reading the memory's buffer only for a plain array not met before: tensors and
+ * plain arrays known not to view the memory (core.plain, where this adds them) need no look at
+ * any buffer.
  */
 export function residentOf(core: WasmCoreLike, op: Operand, param: string, fn: string): number {
   if (op instanceof Tensor) return core.resident(op, param, fn);
   if (core.plain.has(op)) return -1;
-  return residentIn(core, callBuffer.buf ?? (callBuffer.buf = core.ex.memory.buffer), op, param, fn);
+  if ((op as FloatArray).buffer !== core.ex.memory.buffer) {
+    core.plain.add(op as FloatArray);
+    return -1;
+  }
+  return core.resident(op, param, fn);
 }
 
 /**
@@ -67,16 +57,4 @@ export class Views {
 function make(core: WasmCoreLike, ptr: number, n: number, f64: boolean): FloatArray {
   const buf = core.ex.memory.buffer;
   return f64 ? new Float64Array(buf, ptr, n) : new Float32Array(buf, ptr, n);
-}
-
-let i32Buf: ArrayBufferLike | null = null;
-let i32View = new Int32Array(0);
-
-/** An Int32Array over the whole of `buf` (the module's memory), kept while the buffer stays the same. */
-export function int32Of(buf: ArrayBufferLike): Int32Array {
-  if (buf !== i32Buf) {
-    i32View = new Int32Array(buf as ArrayBuffer);
-    i32Buf = buf;
-  }
-  return i32View;
 }

@@ -6,7 +6,7 @@
 import type { CombinePlan } from './plan.js';
 import { arrayOf, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
-import { callBuffer, int32Of, residentOf, Views } from '../runtime/small-io.js';
+import { residentOf, Views } from '../runtime/small-io.js';
 
 const inView = new Views();
 const outView = new Views();
@@ -29,9 +29,8 @@ export function combineSmall(core: WasmCoreLike, plan: CombinePlan, xOp: Operand
   const bytes = f64 ? 8 : 4;
   const idx = src.rowIdx;
   // Addresses first (an allocation may grow memory, after which a view into it is detached and no
-  // longer tells where it was), reading the memory's buffer (a getter that is not free) at most
-  // once, and not at all for tensors and plain arrays met before.
-  callBuffer.buf = null;
+  // longer tells where it was), reading the memory's buffer (a getter that is not free) only for
+  // plain arrays not met before.
   const tab = residentOf(core, src.table, 'options.encoding', op);
   if (tab < 0) return false;
   const xRes = residentOf(core, xOp, 'x', op);
@@ -48,7 +47,7 @@ export function combineSmall(core: WasmCoreLike, plan: CombinePlan, xOp: Operand
   }
   const op2 = oRes >= 0 ? oRes : oBytes > 0 ? win + xBytes : xp;
   const ix = idx ? win + xBytes + oBytes : 0;
-  if (idx) int32Of(core.ex.memory.buffer).set(idx, ix / 4);
+  if (idx) core.i32.set(idx, ix / 4);
   const idxBS = src.perBatch ? length : 0;
   const f = f64 ? 1 : 0;
   if (add) core.ex.addTable(tab, 0, xp, op2, batch, length, dimIn, length * dimIn, length * outW, src.rowStart, ix, idxBS, scale, f);
