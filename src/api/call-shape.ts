@@ -2,6 +2,7 @@
 // compare a new call with: the operand's kind, plain option objects key by key, integer positions.
 
 import { Tensor } from '../core/tensor.js';
+import type { FloatArray } from '../core/types.js';
 
 /** 1 Float32Array, 2 Float64Array, 3 tensor float32, 4 tensor float64, 0 anything else. */
 export function kindOf(x: unknown): number {
@@ -30,9 +31,29 @@ export function sameKeyValues(v: unknown, keys: readonly string[] | null, values
   return n === keys.length;
 }
 
+/** What a remembered call shape keeps of the last pair of plain arrays it found on two buffers. */
+export interface ApartPair {
+  okX: unknown;
+  okOut: unknown;
+}
+
 /**
- * A remembered call shape keeps the last pair of plain arrays x and out that it found on two
- * buffers (reading `.buffer` costs ~20 ns a time), when x is at most this many bytes: small calls,
- * where that is worth it; at most 2 arrays of 64 KiB per remembered shape are kept alive.
+ * A remembered call shape keeps the last pair found apart (reading `.buffer` costs ~20 ns a time)
+ * when the first array is at most this many bytes: small calls, where that is worth it; at most 2
+ * arrays of 64 KiB per remembered shape are kept alive.
  */
-export const OK_PAIR_BYTES = 64 * 1024;
+const OK_PAIR_BYTES = 64 * 1024;
+
+/**
+ * Whether plain arrays a and b are on two buffers (x and out, or q and k). A typed array's buffer
+ * never changes, so the last pair found so (kept on `m`) needs no look at either buffer.
+ */
+export function apart(m: ApartPair, a: FloatArray, b: FloatArray): boolean {
+  if (a === m.okX && b === m.okOut) return true;
+  if (a.buffer === b.buffer) return false;
+  if (a.byteLength <= OK_PAIR_BYTES) {
+    m.okX = a;
+    m.okOut = b;
+  }
+  return true;
+}

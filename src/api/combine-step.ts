@@ -10,7 +10,7 @@
 // that ranged rows cannot serve, …) goes through planCombine and the row cache as before.
 
 import { planCombine, type CombinePlan, type SinSource, type TableSource } from '../sinusoidal/plan.js';
-import { isRow, kindOf, OK_PAIR_BYTES, plainObject, sameKeyValues } from './call-shape.js';
+import { apart, isRow, kindOf, plainObject, sameKeyValues, type ApartPair } from './call-shape.js';
 import type { RowCache } from './rowcache.js';
 import { Tensor } from '../core/tensor.js';
 import type { Backend } from './backend.js';
@@ -23,7 +23,7 @@ const KEYS = new Set(['shape', 'encoding', 'offset', 'positions', 'scale', 'out'
 const ENC_REFUSED = new Set(['offset', 'positions', 'frequencies']);
 const MEMOS = 8;
 
-interface Memo {
+interface Memo extends ApartPair {
   readonly op: 'add' | 'concat';
   readonly shape: readonly number[];
   readonly scale: unknown;
@@ -41,9 +41,6 @@ interface Memo {
   readonly src: Mutable<TableSource>;
   readonly key: string;
   idx: Int32Array;
-  /** The last x and out (plain arrays on two buffers) that passed #sameOut, or null. */
-  okX: unknown;
-  okOut: unknown;
 }
 
 function sameEncoding(v: unknown, m: Memo): boolean {
@@ -164,15 +161,7 @@ export class CombineSteps {
     if (out === x) return m.op === 'add';
     if (kindOf(out) !== m.xKind || (out as { length: number }).length !== m.outLength) return false;
     if (out instanceof Tensor) return !out.freed && x instanceof Tensor && !x.freed;
-    if (x instanceof Tensor) return false;
-    // A pair of arrays met before passed this check: their buffers cannot have changed.
-    if (x === m.okX && out === m.okOut) return true;
-    if ((out as FloatArray).buffer === (x as FloatArray).buffer) return false;
-    if ((x as FloatArray).byteLength <= OK_PAIR_BYTES) {
-      m.okX = x;
-      m.okOut = out;
-    }
-    return true;
+    return !(x instanceof Tensor) && apart(m, x as FloatArray, out as FloatArray);
   }
 
   /** The memo's table plan at these positions (validated as planCombine does), or null when they need the general path. */

@@ -17,7 +17,7 @@
 import { checkFinite, checkInt, checkObject, checkKeys, checkPositions, floatArray, isFloat64Array, rangeError, shapeValues, typedArrayName, typeError } from '../core/options.js';
 import type { MathLib } from '../core/encoding.js';
 import { planRope, type RopePlan } from '../rope/plan.js';
-import { isRow, kindOf, OK_PAIR_BYTES, plainObject, sameKeyValues } from './call-shape.js';
+import { apart, isRow, kindOf, plainObject, sameKeyValues, type ApartPair } from './call-shape.js';
 import type { RowCache } from './rowcache.js';
 import { Tensor } from '../core/tensor.js';
 import type { Backend } from './backend.js';
@@ -37,7 +37,7 @@ const STABLE_SCALINGS = new Set(['default', 'linear', 'yarn', 'llama3']);
 const MEMOS = 8;
 
 /** A remembered call shape. */
-interface Memo {
+interface Memo extends ApartPair {
   readonly shape: readonly [number, number, number, number];
   readonly plain: readonly unknown[];
   /** The scaling object's own keys and values (primitives), or null for none. */
@@ -60,9 +60,6 @@ interface Memo {
   pos: Float64Array;
   idx: Int32Array;
   readonly rows: Mutable<RopeRows>;
-  /** The last pair of plain arrays (x and out, or q and k) found on two buffers by #apart, or null. */
-  okX: unknown;
-  okOut: unknown;
 }
 
 /** Whether scaling (an option value) can be remembered: a plain object of primitives of a position-independent type. */
@@ -355,18 +352,7 @@ export class RopeSteps {
     if (kindOf(out) !== m.xKind || (out as { length: number }).length !== m.xLength) return false;
     // Two tensors never overlap unless they are one; two typed arrays only on one buffer.
     if (out instanceof Tensor) return !(out as Tensor).freed && x instanceof Tensor && !x.freed;
-    return !(x instanceof Tensor) && this.#apart(m, x as FloatArray, out as FloatArray);
-  }
-
-  /** Whether plain arrays a and b are on two buffers; the last pair found so is kept on the memo (buffers never change). */
-  #apart(m: Memo, a: FloatArray, b: FloatArray): boolean {
-    if (a === m.okX && b === m.okOut) return true;
-    if (a.buffer === b.buffer) return false;
-    if (a.byteLength <= OK_PAIR_BYTES) {
-      m.okX = a;
-      m.okOut = b;
-    }
-    return true;
+    return !(x instanceof Tensor) && apart(m, x as FloatArray, out as FloatArray);
   }
 
   /**
@@ -393,7 +379,7 @@ export class RopeSteps {
           // Two tensors (never overlapping unless one), or two arrays on different buffers; q and
           // k of one batch, length and headDim.
           const tensors = q instanceof Tensor;
-          const sep = tensors ? k instanceof Tensor && !q.freed && !k.freed : !(k instanceof Tensor) && this.#apart(mq!, q as FloatArray, k as FloatArray);
+          const sep = tensors ? k instanceof Tensor && !q.freed && !k.freed : !(k instanceof Tensor) && apart(mq!, q as FloatArray, k as FloatArray);
           const a = mq!.plan, b = mk.plan;
           if (!sep || a.batch !== b.batch || a.length !== b.length || a.headDim !== b.headDim) mk = null;
         }
