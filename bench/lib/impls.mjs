@@ -86,48 +86,62 @@ export function copyImpl(elements) {
 }
 
 /**
+ * A half of some work on one worker woken through Atomics as posenc's pool is: `body` is the
+ * source of a function of workerData that the worker runs once per call of the returned `both`,
+ * while the caller runs its own half `local`. `dispose` ends the worker.
+ */
+async function halvesOnTwoThreads(body, workerData) {
+  const { Worker } = await import('node:worker_threads');
+  const i32 = new Int32Array(new SharedArrayBuffer(8));
+  const w = new Worker(`
+    const { workerData } = require('node:worker_threads');
+    const c = new Int32Array(workerData.ctrl);
+    const work = (${body})(workerData);
+    let gen = 0;
+    for (;;) {
+      Atomics.wait(c, 0, gen);
+      gen = Atomics.load(c, 0);
+      if (gen < 0) break;
+      work();
+      Atomics.add(c, 1, 1);
+      Atomics.notify(c, 1);
+    }`, { eval: true, workerData: { ...workerData, ctrl: i32.buffer } });
+  w.unref();
+  return {
+    both(local) {
+      const done = Atomics.load(i32, 1);
+      Atomics.add(i32, 0, 1);
+      Atomics.notify(i32, 0);
+      local();
+      while (Atomics.load(i32, 1) === done) Atomics.wait(i32, 1, done, 50);
+    },
+    async dispose() {
+      Atomics.store(i32, 0, -1);
+      Atomics.notify(i32, 0);
+      await w.terminate();
+    },
+  };
+}
+
+/**
  * The memory ceiling of 2 threads for a kernel that streams `elements` float32 values in and out:
- * the copy of copyImpl, split in halves between this thread and one worker woken through Atomics
- * as posenc's pool is (shared buffers). time(copy) / time(copy-2t) is what 2 threads can give a
- * memory-bound kernel at that moment (on this 2-core VM ≈ 1.4×, where the CPU-bound ceiling is ≈ 1.8×).
+ * the copy of copyImpl, split in halves between this thread and one worker (shared buffers).
+ * time(copy) / time(copy-2t) is what 2 threads can give a memory-bound kernel at that moment (on
+ * this 2-core VM ≈ 1.4×, where the CPU-bound ceiling is ≈ 1.8×).
  */
 export function copy2tImpl(elements) {
   return {
     key: 'copy-2t', label: 'Float32Array.set (copy, same bytes), halves on 2 threads', kind: 'ref', mode: 'into out',
     async setup() {
-      const { Worker } = await import('node:worker_threads');
       const src = new Float32Array(new SharedArrayBuffer(elements * 4)).fill(1.5);
       const dst = new Float32Array(new SharedArrayBuffer(elements * 4));
-      const i32 = new Int32Array(new SharedArrayBuffer(8));
       const half = elements >> 1;
-      const w = new Worker(`
-        const { workerData: { src, dst, i32, half } } = require('node:worker_threads');
-        const a = new Float32Array(src), b = new Float32Array(dst), c = new Int32Array(i32);
-        let gen = 0;
-        for (;;) {
-          Atomics.wait(c, 0, gen);
-          gen = Atomics.load(c, 0);
-          if (gen < 0) break;
-          b.set(a.subarray(half), half);
-          Atomics.add(c, 1, 1);
-          Atomics.notify(c, 1);
-        }`, { eval: true, workerData: { src: src.buffer, dst: dst.buffer, i32: i32.buffer, half } });
-      w.unref();
+      const pair = await halvesOnTwoThreads(
+        '({ src, dst, half }) => { const a = new Float32Array(src).subarray(half), b = new Float32Array(dst); return () => b.set(a, half); }',
+        { src: src.buffer, dst: dst.buffer, half });
       const lower = src.subarray(0, half);
-      return {
-        run() {
-          const done = Atomics.load(i32, 1);
-          Atomics.add(i32, 0, 1);
-          Atomics.notify(i32, 0);
-          dst.set(lower);
-          while (Atomics.load(i32, 1) === done) Atomics.wait(i32, 1, done, 50);
-        },
-        async dispose() {
-          Atomics.store(i32, 0, -1);
-          Atomics.notify(i32, 0);
-          await w.terminate();
-        },
-      };
+      const copyLower = () => dst.set(lower);
+      return { run: () => pair.both(copyLower), dispose: pair.dispose };
     },
   };
 }
@@ -158,33 +172,12 @@ export function allocImpl(elements) {
  * to 2.0 on a 2-core VM, less when other processes hold the cores).
  */
 export async function ceilingImpls(iterations = 400_000) {
-  const { Worker } = await import('node:worker_threads');
-  const ctrl = new SharedArrayBuffer(16);
-  const i32 = new Int32Array(ctrl);
   const loop = `(n) => { let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i) * 1.0000001; return s; }`;
-  const w = new Worker(`
-    const { workerData } = require('node:worker_threads');
-    const i32 = new Int32Array(workerData.ctrl);
-    const work = ${loop};
-    let gen = 0;
-    for (;;) {
-      Atomics.wait(i32, 0, gen);
-      gen = Atomics.load(i32, 0);
-      work(workerData.n);
-      Atomics.add(i32, 1, 1);
-      Atomics.notify(i32, 1);
-    }`, { eval: true, workerData: { ctrl, n: iterations / 2 } });
-  w.unref();
+  const pair = await halvesOnTwoThreads(`({ n }) => { const work = ${loop}; return () => work(n); }`, { n: iterations / 2 });
   const work = eval(loop); // eslint-disable-line no-eval
-  const both = () => {
-    const done = Atomics.load(i32, 1);
-    Atomics.add(i32, 0, 1);
-    Atomics.notify(i32, 0);
-    work(iterations / 2);
-    while (Atomics.load(i32, 1) === done) Atomics.wait(i32, 1, done, 50);
-  };
+  const half = () => work(iterations / 2);
   return [
     { key: 'ceiling-1t', label: 'parallel ceiling: CPU-bound loop, 1 thread', kind: 'ref', mode: 'ref', setup: () => ({ run: () => work(iterations) }) },
-    { key: 'ceiling-2t', label: 'parallel ceiling: the same loop split over 2 threads', kind: 'ref', mode: 'ref', setup: () => ({ run: both }) },
+    { key: 'ceiling-2t', label: 'parallel ceiling: the same loop split over 2 threads', kind: 'ref', mode: 'ref', setup: () => ({ run: () => pair.both(half) }) },
   ];
 }
