@@ -36,6 +36,25 @@ function table(core: WasmCoreLike, plan: TablePlan, outOp: Operand): void {
     (t, a, n) => [ctxs(t), dst + a * rowBytes, n, plan.start, r0 + a, pos && pos + a * 8, f], progress));
 }
 
+/**
+ * Copies the per-row values (positions, row indices) of rows r0 … r0 + m − 1 into the window through
+ * `heap` (the memory's view of their type): every batch element's of b0 … b0 + mb − 1 ([mb][m], a
+ * batch stride of m) when perBatch, else the one list's. Returns their byte address.
+ */
+function stageRows(areas: Areas, heap: Float64Array | Int32Array, values: Float64Array | Int32Array, perBatch: boolean, b0: number, mb: number, length: number, r0: number, m: number): number {
+  const size = heap.BYTES_PER_ELEMENT;
+  const at = areas.take((perBatch ? mb : 1) * m * size);
+  if (!perBatch) {
+    heap.set(values.subarray(r0, r0 + m), at / size);
+    return at;
+  }
+  for (let b = 0; b < mb; b++) {
+    const s = (b0 + b) * length + r0;
+    heap.set(values.subarray(s, s + m), at / size + b * m);
+  }
+  return at;
+}
+
 function combine(core: WasmCoreLike, plan: CombinePlan, xOp: Operand, outOp: Operand): void {
   const { op, batch, length, dimIn, width, f64, scale, src } = plan;
   if (batch === 0 || length === 0) return;
@@ -121,22 +140,8 @@ function combine(core: WasmCoreLike, plan: CombinePlan, xOp: Operand, outOp: Ope
       }
 
       if (src.kind === 'sinusoidal') {
-        let pos = 0;
-        let posBS = 0;
-        if (src.positions) {
-          const f64h = core.f64;
-          if (src.perBatch) {
-            pos = areas.take(mb * m * 8);
-            posBS = m;
-            for (let b = 0; b < mb; b++) {
-              const s = (b0 + b) * length + r0;
-              f64h.set(src.positions.subarray(s, s + m), pos / 8 + b * m);
-            }
-          } else {
-            pos = areas.take(m * 8);
-            f64h.set(src.positions.subarray(r0, r0 + m), pos / 8);
-          }
-        }
+        const pos = src.positions ? stageRows(areas, core.f64, src.positions, src.perBatch, b0, mb, length, r0, m) : 0;
+        const posBS = src.positions && src.perBatch ? m : 0;
         // Rows split over the threads: row offsets move x, out and positions; batch strides stay.
         const xp = xPtr, op = oPtr;
         if (add) {
@@ -156,18 +161,8 @@ function combine(core: WasmCoreLike, plan: CombinePlan, xOp: Operand, outOp: Ope
           tPtr = tRes;
           rowStart = src.rowStart + r0;
           if (src.rowIdx) {
-            const i32h = core.i32;
-            if (src.perBatch) {
-              idx = areas.take(mb * m * 4);
-              idxBS = m;
-              for (let b = 0; b < mb; b++) {
-                const s = (b0 + b) * length + r0;
-                i32h.set(src.rowIdx.subarray(s, s + m), idx / 4 + b * m);
-              }
-            } else {
-              idx = areas.take(m * 4);
-              i32h.set(src.rowIdx.subarray(r0, r0 + m), idx / 4);
-            }
+            idx = stageRows(areas, core.i32, src.rowIdx, src.perBatch, b0, mb, length, r0, m);
+            idxBS = src.perBatch ? m : 0;
           }
         } else {
           // Gather the rows this chunk needs from the caller's table.
