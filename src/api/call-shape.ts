@@ -57,3 +57,34 @@ export function apart(m: ApartPair, a: FloatArray, b: FloatArray): boolean {
   }
   return true;
 }
+
+/**
+ * Whether x or out views the module's memory (`isModuleView`: the backend's check, absent for js):
+ * then no rows are cached or grown for the call (an allocation could grow memory and detach the
+ * view before the backend takes its address).
+ */
+export function viewsModuleMemory(isModuleView: ((op: FloatArray) => boolean) | undefined, x: unknown, out: unknown): boolean {
+  if (!isModuleView) return false;
+  return (!(x instanceof Tensor) && isModuleView(x as FloatArray)) || (out !== undefined && out !== x && !(out instanceof Tensor) && isModuleView(out as FloatArray));
+}
+
+/** The last few remembered call shapes of one kind, the oldest replaced first. */
+export class Memos<T> {
+  readonly list: T[] = [];
+  #next = 0;
+  constructor(readonly max: number) {}
+
+  add(m: T): T {
+    if (this.list.length < this.max) this.list.push(m);
+    else {
+      this.list[this.#next] = m;
+      this.#next = (this.#next + 1) % this.max;
+    }
+    return m;
+  }
+
+  clear(): void {
+    this.list.length = 0;
+    this.#next = 0;
+  }
+}

@@ -10,7 +10,7 @@
 // that ranged rows cannot serve, …) goes through planCombine and the row cache as before.
 
 import { planCombine, type CombinePlan, type SinSource, type TableSource } from '../sinusoidal/plan.js';
-import { apart, isRow, kindOf, plainObject, sameKeyValues, type ApartPair } from './call-shape.js';
+import { apart, isRow, kindOf, Memos, plainObject, sameKeyValues, viewsModuleMemory, type ApartPair } from './call-shape.js';
 import type { RowCache } from './rowcache.js';
 import { Tensor } from '../core/tensor.js';
 import type { Backend } from './backend.js';
@@ -51,8 +51,7 @@ function sameEncoding(v: unknown, m: Memo): boolean {
 export class CombineSteps {
   readonly #b: Backend;
   readonly #cache: RowCache;
-  readonly #memos: Memo[] = [];
-  #next = 0;
+  readonly #memos = new Memos<Memo>(MEMOS);
   /** The `out` option of the call just planned. */
   out: FloatArray | ModuleTensor | undefined = undefined;
 
@@ -73,7 +72,7 @@ export class CombineSteps {
         }
       }
       const m = ok ? this.#find(op, o, x) : null;
-      if (m !== null && this.#sameOut(m, x, o.out) && !this.#views(x, o.out)) {
+      if (m !== null && this.#sameOut(m, x, o.out) && !viewsModuleMemory(this.#b.isModuleView, x, o.out)) {
         const plan = this.#position(m, o.offset, o.positions);
         if (plan !== null) {
           this.out = o.out as FloatArray | ModuleTensor | undefined;
@@ -86,19 +85,9 @@ export class CombineSteps {
     // As before this memory of call shapes: the row cache decides (ranged rows from the second
     // call of an encoding on); the shape serves the next calls.
     this.#remember(op, options as Record<string, unknown>, x, r.plan);
-    // A view into the module's memory: no rows cached or grown (see #views).
-    if (this.#views(x, r.out)) return r.plan.src.kind === 'sinusoidal' && r.plan.src.enc.f32Angles ? this.#cache.combine(r.plan) : r.plan;
+    // A view into the module's memory: no rows cached or grown (see viewsModuleMemory).
+    if (viewsModuleMemory(this.#b.isModuleView, x, r.out)) return r.plan.src.kind === 'sinusoidal' && r.plan.src.enc.f32Angles ? this.#cache.combine(r.plan) : r.plan;
     return this.#cache.combine(r.plan);
-  }
-
-  /**
-   * Whether x or out views the module's memory: then no rows are cached or grown for the call (an
-   * allocation could grow memory and detach the view before the backend takes its address).
-   */
-  #views(x: unknown, out: unknown): boolean {
-    const v = this.#b.isModuleView;
-    if (!v) return false;
-    return (!(x instanceof Tensor) && v(x as FloatArray)) || (out !== undefined && out !== x && !(out instanceof Tensor) && v(out as FloatArray));
   }
 
   #find(op: 'add' | 'concat', o: Record<string, unknown>, x: unknown): Memo | null {
@@ -107,8 +96,9 @@ export class CombineSteps {
     const kind = kindOf(x);
     if (kind === 0) return null;
     const len = (x as { length: number }).length;
-    for (let i = 0; i < this.#memos.length; i++) {
-      const m = this.#memos[i];
+    const memos = this.#memos.list;
+    for (let i = 0; i < memos.length; i++) {
+      const m = memos[i];
       if (m.op !== op || m.xKind !== kind || m.xLength !== len || o.scale !== m.scale) continue;
       const s = m.shape;
       if (shape.length !== s.length || shape[0] !== s[0] || shape[1] !== s[1] || (s.length === 3 && shape[2] !== s[2])) continue;
@@ -145,12 +135,7 @@ export class CombineSteps {
       sin: src, table: { ...plan, src: tsrc }, src: tsrc,
       key: this.#cache.combineKey(plan.f64, src.enc), idx: new Int32Array(n), okX: null, okOut: null,
     };
-    if (this.#memos.length < MEMOS) this.#memos.push(m);
-    else {
-      this.#memos[this.#next] = m;
-      this.#next = (this.#next + 1) % MEMOS;
-    }
-    return m;
+    return this.#memos.add(m);
   }
 
   /** out undefined, x itself (add), or an array/tensor of the result's kind and length that cannot overlap x. */

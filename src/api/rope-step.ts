@@ -17,7 +17,7 @@
 import { checkFinite, checkInt, checkObject, checkKeys, checkPositions, floatArray, isFloat64Array, rangeError, shapeValues, typedArrayName, typeError } from '../core/options.js';
 import type { MathLib } from '../core/encoding.js';
 import { planRope, type RopePlan } from '../rope/plan.js';
-import { apart, isRow, kindOf, plainObject, sameKeyValues, type ApartPair } from './call-shape.js';
+import { apart, isRow, kindOf, Memos, plainObject, sameKeyValues, viewsModuleMemory, type ApartPair } from './call-shape.js';
 import type { RowCache } from './rowcache.js';
 import { Tensor } from '../core/tensor.js';
 import type { Backend } from './backend.js';
@@ -153,8 +153,7 @@ export class RopeSteps {
   readonly #b: Backend;
   readonly #cache: RowCache;
   readonly #math: MathLib;
-  readonly #memos: Memo[] = [];
-  #next = 0;
+  readonly #memos = new Memos<Memo>(MEMOS);
   /** The `out` and rows of the call `rope` just planned (read by the caller at once). */
   out: FloatArray | ModuleTensor | undefined = undefined;
   rows: RopeRows | null = null;
@@ -167,7 +166,7 @@ export class RopeSteps {
 
   /** Forgets every call shape (their rows stay in the row cache). */
   clear(): void {
-    this.#memos.length = 0;
+    this.#memos.clear();
   }
 
   /**
@@ -180,8 +179,9 @@ export class RopeSteps {
     if (kind === 0) return null;
     const len = (x as { length: number }).length;
     const s0 = shape[0], s1 = shape[1], s2 = shape[2], s3 = shape[3];
-    for (let i = 0; i < this.#memos.length; i++) {
-      const m = this.#memos[i];
+    const memos = this.#memos.list;
+    for (let i = 0; i < memos.length; i++) {
+      const m = memos[i];
       const s = m.shape;
       if (s[0] !== s0 || s[1] !== s1 || s[2] !== s2 || s[3] !== s3 || m.xKind !== kind || m.xLength !== len) continue;
       const p = m.plain;
@@ -214,12 +214,7 @@ export class RopeSteps {
       plan: { ...plan }, key: plan.axes ? '' : this.#cache.ropeKey(plan),
       pos: plan.axes && plan.positions ? plan.positions.slice() : new Float64Array(n), idx: new Int32Array(n), rows: { table: null as never, start: 0, idx: null }, okX: null, okOut: null,
     };
-    if (this.#memos.length < MEMOS) this.#memos.push(m);
-    else {
-      this.#memos[this.#next] = m;
-      this.#next = (this.#next + 1) % MEMOS;
-    }
-    return m;
+    return this.#memos.add(m);
   }
 
   /**
@@ -319,7 +314,7 @@ export class RopeSteps {
         const plan = this.#position(m, offset, positions);
         if (plan !== null) {
           this.out = out as FloatArray | ModuleTensor | undefined;
-          this.rows = this.#views(x, out) ? null : this.#rows(m);
+          this.rows = viewsModuleMemory(this.#b.isModuleView, x, out) ? null : this.#rows(m);
           return plan;
         }
       }
@@ -330,18 +325,8 @@ export class RopeSteps {
     // call on); the shape serves the next calls.
     this.#remember(o, o.shape, x, r.plan);
     this.out = r.out;
-    this.rows = this.#views(x, r.out) ? null : this.#cache.rope(r.plan);
+    this.rows = viewsModuleMemory(this.#b.isModuleView, x, r.out) ? null : this.#cache.rope(r.plan);
     return r.plan;
-  }
-
-  /**
-   * Whether x or out views the module's memory: then no rows are cached or grown for the call (an
-   * allocation could grow memory and detach the view before the backend takes its address).
-   */
-  #views(x: unknown, out: unknown): boolean {
-    const v = this.#b.isModuleView;
-    if (!v) return false;
-    return (!(x instanceof Tensor) && v(x as FloatArray)) || (out !== undefined && out !== x && !(out instanceof Tensor) && v(out as FloatArray));
   }
 
   /** Whether `out` (undefined, x, or an array/tensor of x's kind and length that cannot overlap it) fits the memo without planRope. */
@@ -395,8 +380,8 @@ export class RopeSteps {
       this.#stepSlow(fn, q, k, options);
       return;
     }
-    this.#b.rope(pq, q as FloatArray, q as FloatArray, this.#views(q, undefined) ? null : this.#rows(mq));
-    this.#b.rope(pk, k as FloatArray, k as FloatArray, this.#views(k, undefined) ? null : this.#rows(mk));
+    this.#b.rope(pq, q as FloatArray, q as FloatArray, viewsModuleMemory(this.#b.isModuleView, q, undefined) ? null : this.#rows(mq));
+    this.#b.rope(pk, k as FloatArray, k as FloatArray, viewsModuleMemory(this.#b.isModuleView, k, undefined) ? null : this.#rows(mk));
   }
 
   /** ropeStep validated from scratch (every error raised before anything is written), then remembered. */
@@ -440,8 +425,8 @@ export class RopeSteps {
       return r.plan;
     });
     // As two rope calls: q's rows are used before k's lookup could evict them.
-    this.#b.rope(plans[0], q as FloatArray, q as FloatArray, this.#views(q, undefined) ? null : this.#cache.rope(plans[0]));
-    this.#b.rope(plans[1], k as FloatArray, k as FloatArray, this.#views(k, undefined) ? null : this.#cache.rope(plans[1]));
+    this.#b.rope(plans[0], q as FloatArray, q as FloatArray, viewsModuleMemory(this.#b.isModuleView, q, undefined) ? null : this.#cache.rope(plans[0]));
+    this.#b.rope(plans[1], k as FloatArray, k as FloatArray, viewsModuleMemory(this.#b.isModuleView, k, undefined) ? null : this.#cache.rope(plans[1]));
   }
 }
 
