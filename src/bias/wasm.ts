@@ -8,7 +8,7 @@
 // plain one.
 
 import type { AlibiPlan, RelativeBiasPlan } from './plan.js';
-import { Areas, arrayOf, MIN_STREAM, SLACK_PER_AREA, type WasmCoreLike } from '../runtime/wasm-core-like.js';
+import { Areas, arrayOf, MIN_STREAM, SLACK_PER_AREA, sourceInOut, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 
 export function addAlibiWasm(core: WasmCoreLike, plan: AlibiPlan, xOp: Operand, outOp: Operand): void {
@@ -34,11 +34,7 @@ export function addAlibiWasm(core: WasmCoreLike, plan: AlibiPlan, xOp: Operand, 
     core.split('alibiApply', rows, K, MIN_STREAM, (_t, a, k) => [x + a * rowBytes, out + a * rowBytes, k, r0 + a, Q, K, heads, sl, kp, scale, f]);
 
   if (oRes >= 0) {
-    let src = xRes;
-    if (xRes < 0) {
-      core.heap(f64).set(arrayOf(xOp), oRes / bytes);
-      src = oRes;
-    }
+    const src = sourceInOut(core, xOp, xRes, oRes, f64);
     for (let b = 0; b < nBlocks; b++) {
       core.heap(f64).set(keyPositions.subarray(b * K, b * K + K), kp / bytes);
       const e = b * blockRows * rowBytes;

@@ -6,7 +6,7 @@
 
 import type { RopePlan } from './plan.js';
 import { a32Context } from '../sinusoidal/index.js';
-import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, type Progress, type WasmCoreLike } from '../runtime/wasm-core-like.js';
+import { Areas, arrayOf, MIN_GENERATE, MIN_STREAM, rangesText, sameMemory, sourceInOut, type Progress, type WasmCoreLike } from '../runtime/wasm-core-like.js';
 import type { Operand } from '../runtime/backend.js';
 import type { RopeRows } from './backend.js';
 import { residentOf, Views } from '../runtime/small-io.js';
@@ -296,11 +296,7 @@ function ropeGeneral(core: WasmCoreLike, plan: RopePlan, xOp: Operand, outOp: Op
 
   if (oRes >= 0) {
     // out lives in module memory: rotate x (or a copy of it in out) straight into it.
-    let src = xRes;
-    if (xRes < 0) {
-      core.heap(f64).set(arrayOf(xOp), oRes / bytes);
-      src = oRes;
-    }
+    const src = sourceInOut(core, xOp, xRes, oRes, f64);
     // Positions split over the threads: a row offset moves x, out and the table; strides stay.
     const apply = (tt: number, tBS: number, ix: number, ixBS: number, s0: number, o0: number, nb: number, rows: number, p: Progress) =>
       core.split('ropeApply', rows, nb * heads * D, MIN_STREAM, (_t, a, k) =>

@@ -106,6 +106,16 @@ export function arrayOf(op: Operand): FloatArray {
 }
 
 /**
+ * Where a kernel reads x when out lives in module memory (oRes ≥ 0): x's own address when x is
+ * resident too (xRes ≥ 0), else out's after x is copied into it (the kernel then works in place).
+ */
+export function sourceInOut(core: WasmCoreLike, xOp: Operand, xRes: number, oRes: number, f64: boolean): number {
+  if (xRes >= 0) return xRes;
+  core.heap(f64).set(arrayOf(xOp), oRes / (f64 ? 8 : 4));
+  return oRes;
+}
+
+/**
  * Drives a table kernel over `plan.rows` rows: one call straight into a resident `out` (outPtr ≥ 0,
  * taken by the caller before any allocation could move memory), else chunks through the scratch
  * window (positions copied in, rows copied out). The kernel gets (destination address, rows,
